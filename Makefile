@@ -1,0 +1,60 @@
+# tanloi_portal: `make run` serves the portal on SQLite with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint format bench system-deps messages clean
+
+help:
+	@echo "make run    - create .venv, install, migrate, load the plan, seed demo data once, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - create .venv if missing, install, run the whole test suite"
+	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make bench  - benchmarks (figures printed, nothing asserted)"
+
+# The interpreter is looked up only when the venv must be made (scripts/find-python explains the order).
+$(PY):
+	@PYBIN=$${PYTHON:-$$(scripts/find-python)} || exit 1; \
+	echo "Creating $(VENV) with $$PYBIN"; \
+	"$$PYBIN" -m venv $(VENV)
+
+$(VENV)/.installed-run: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed-run
+
+system-deps:
+	@scripts/system-deps
+
+messages: $(VENV)/.installed-run system-deps
+	TESTING=true $(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: system-deps $(VENV)/.installed-run messages
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py load_plan
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-deps $(VENV)/.installed-dev messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: system-deps $(VENV)/.installed-dev messages
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,73 @@
+"""Registry pages. Officers and unit staff see the commune; a collaborator sees their hamlet only."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from children.forms import ChildFilterForm, HouseholdFilterForm
+from children.selectors import (
+    ChildFilters,
+    child_list,
+    get_child_for_user,
+    get_household_for_user,
+    hamlet_summary,
+    hamlets_visible_to,
+    household_children,
+    household_list,
+)
+from tanloi_portal.access import allow
+from tanloi_portal.models import Role
+
+REGISTRY_READERS = (Role.OFFICER, Role.COLLABORATOR, Role.UNIT_STAFF)
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@allow(*REGISTRY_READERS)
+def child_list_view(request):
+    hamlets = list(hamlets_visible_to(user=request.user))
+    form = ChildFilterForm(request.GET or None, hamlets=hamlets)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = ChildFilters(
+        q=data.get("q") or "", hamlet=data.get("hamlet"), sex=data.get("sex") or "", status=data.get("status") or ""
+    )
+    page = _page(request, child_list(user=request.user, filters=filters))
+    context = {"form": form, "page": page, "query": _query_without_page(request), "show_hamlet": len(hamlets) > 1}
+    return render(request, "children/child_list.html", context)
+
+
+@allow(*REGISTRY_READERS)
+def child_detail_view(request, pk: int):
+    child = get_child_for_user(user=request.user, pk=pk)
+    return render(request, "children/child_detail.html", {"child": child})
+
+
+@allow(*REGISTRY_READERS)
+def household_list_view(request):
+    hamlets = list(hamlets_visible_to(user=request.user))
+    form = HouseholdFilterForm(request.GET or None, hamlets=hamlets)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = _page(request, household_list(user=request.user, q=data.get("q") or "", hamlet=data.get("hamlet")))
+    context = {"form": form, "page": page, "query": _query_without_page(request), "show_hamlet": len(hamlets) > 1}
+    return render(request, "children/household_list.html", context)
+
+
+@allow(*REGISTRY_READERS)
+def household_detail_view(request, pk: int):
+    household = get_household_for_user(user=request.user, pk=pk)
+    context = {"household": household, "children": household_children(household=household)}
+    return render(request, "children/household_detail.html", context)
+
+
+@allow(Role.OFFICER, Role.UNIT_STAFF)
+def hamlet_list_view(request):
+    hamlets = hamlet_summary(hamlets=hamlets_visible_to(user=request.user))
+    return render(request, "children/hamlet_list.html", {"hamlets": hamlets})

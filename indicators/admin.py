@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from indicators.models import Indicator, Metric, Objective, Plan, Target
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("title", "commune", "start_year", "end_year", "base_year")
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "plan")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "objective", "lead_unit")
+    list_filter = ("plan", "objective", "lead_unit")
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "unit", "direction", "source", "indicator")
+    list_filter = ("unit", "direction", "source")
+    inlines = [TargetInline]

@@ -1,0 +1,116 @@
+"""The plan as data: objectives, indicators, metrics and their yearly targets."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Plan(models.Model):
+    """A commune's child-protection plan: each commune has its own indicators and targets."""
+
+    commune = models.ForeignKey("children.Commune", on_delete=models.PROTECT, related_name="plans")
+    code = models.CharField(_("mã"), max_length=40)
+    title = models.TextField(_("tên kế hoạch"))
+    start_year = models.PositiveSmallIntegerField(_("từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    # The year whose measurement is the baseline of the progress method (Open SDG).
+    base_year = models.PositiveSmallIntegerField(_("năm gốc"))
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["commune", "-start_year"]
+        constraints = [models.UniqueConstraint(fields=["commune", "code"], name="plan_code_unique_in_commune")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    number = models.PositiveSmallIntegerField(_("số"))
+    title = models.CharField(_("tên mục tiêu"), max_length=255)
+
+    class Meta:
+        verbose_name = _("mục tiêu")
+        verbose_name_plural = _("mục tiêu")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="objective_number_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{_('Mục tiêu')} {self.number}: {self.title}"
+
+
+class Indicator(models.Model):
+    # The plan is the objective's; it is repeated here so that the number can be unique within the plan.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
+    number = models.PositiveSmallIntegerField(_("số"))
+    title = models.CharField(_("tên chỉ tiêu"), max_length=255)
+    # The indicator's sentence as the plan words it (typing slips corrected), for regenerated documents.
+    plan_text = models.TextField(_("nội dung theo kế hoạch"))
+    lead_unit = models.ForeignKey(
+        "cases.Unit", on_delete=models.PROTECT, related_name="led_indicators", verbose_name=_("đơn vị chủ trì")
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="indicator_number_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{_('Chỉ tiêu')} {self.number}"
+
+
+class Metric(models.Model):
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "%"
+        PER_1000_LIVE_BIRTHS = "per_1000_live_births", _("‰ trẻ đẻ sống")
+        PER_100000_CHILDREN = "per_100000_children", _("/100.000 trẻ em")
+        PERCENT_YEARLY_REDUCTION = "percent_yearly_reduction", _("mức giảm hằng năm (%)")
+
+    class Direction(models.TextChoices):
+        AT_LEAST = "at_least", "≥"
+        MORE_THAN = "more_than", ">"
+        AT_MOST = "at_most", "≤"
+        LESS_THAN = "less_than", "<"
+
+    class Source(models.TextChoices):
+        REGISTRY = "registry", _("tính từ sổ theo dõi")
+        CASES = "cases", _("tính từ hồ sơ trường hợp")
+        ASSESSMENT = "assessment", _("đánh giá ấp/sóc hằng năm")
+        MANUAL = "manual", _("nhập tay")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="metrics")
+    code = models.CharField(_("mã"), max_length=5)
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("nội dung"), max_length=255)
+    unit = models.CharField(_("đơn vị tính"), max_length=30, choices=Unit.choices)
+    direction = models.CharField(_("chiều"), max_length=10, choices=Direction.choices)
+    source = models.CharField(_("nguồn số liệu"), max_length=12, choices=Source.choices)
+
+    class Meta:
+        verbose_name = _("chỉ số")
+        verbose_name_plural = _("chỉ số")
+        ordering = ["indicator__number", "position"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "code"], name="metric_code_unique_in_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class Target(models.Model):
+    """A target of a metric for one year: targets are a series of their own, not columns."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    value = models.DecimalField(_("giá trị"), max_digits=9, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu năm")
+        verbose_name_plural = _("chỉ tiêu năm")
+        ordering = ["metric", "year"]
+        constraints = [models.UniqueConstraint(fields=["metric", "year"], name="target_unique_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} {self.year}: {self.value}"

@@ -1,0 +1,89 @@
+"""Reads of the plan: objectives, indicators, metrics and their targets."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from children.selectors import communes_visible_to
+from indicators.models import Indicator, Metric, Objective, Plan, Target
+
+TARGET_YEARS = (2025, 2030)
+
+
+def current_plan(*, commune) -> Plan | None:
+    """The commune's newest plan."""
+    return Plan.objects.filter(commune=commune).order_by("-start_year", "-pk").first()
+
+
+def _metrics_with_targets() -> QuerySet[Metric]:
+    return Metric.objects.order_by("position").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("year"))
+    )
+
+
+def plan_objectives(*, plan: Plan) -> QuerySet[Objective]:
+    """Objectives with their indicators, lead units, metrics and targets: four queries whatever the size."""
+    indicators = (
+        Indicator.objects.select_related("lead_unit")
+        .order_by("number")
+        .prefetch_related(Prefetch("metrics", _metrics_with_targets()))
+    )
+    return plan.objectives.order_by("number").prefetch_related(Prefetch("indicators", indicators))
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def metric_targets(metric: Metric) -> dict[int, Decimal]:
+    """{year: target} from the metric's prefetched targets."""
+    return {t.year: t.value for t in metric.targets.all()}
+
+
+def plan_export(*, plan: Plan) -> dict:
+    """The plan as plain data, in the shape `export_plan --format json` prints for the level above."""
+    objectives = []
+    for objective in plan_objectives(plan=plan):
+        indicators = []
+        for indicator in objective.indicators.all():
+            metrics = []
+            for metric in indicator.metrics.all():
+                targets = metric_targets(metric)
+                metrics.append(
+                    {
+                        "code": metric.code,
+                        "title": metric.title,
+                        "unit": metric.unit,
+                        "direction": metric.direction,
+                        **{f"target_{year}": _number(targets.get(year)) for year in TARGET_YEARS},
+                    }
+                )
+            indicators.append(
+                {
+                    "number": indicator.number,
+                    "title": indicator.title,
+                    "lead_unit": indicator.lead_unit.name,
+                    "metrics": metrics,
+                }
+            )
+        objectives.append({"number": objective.number, "title": objective.title, "indicators": indicators})
+    return {"commune": plan.commune.name, "objectives": objectives}
+
+
+def indicators_led_by(*, plan: Plan, unit) -> QuerySet[Indicator]:
+    """Indicators a unit leads; a school also leads what its group "Các trường trên địa bàn" leads."""
+    unit_ids = [pk for pk in (unit.pk, unit.parent_id) if pk]
+    return (
+        plan.indicators.filter(lead_unit_id__in=unit_ids)
+        .select_related("lead_unit")
+        .order_by("number")
+        .prefetch_related(Prefetch("metrics", _metrics_with_targets()))
+    )
+
+
+def plan_visible_to(*, user) -> Plan | None:
+    """The plan of the user's commune; a district viewer of a one-commune installation sees that commune's."""
+    communes = list(communes_visible_to(user=user)[:2])
+    return current_plan(commune=communes[0]) if len(communes) == 1 else None

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from tanloi_portal.models import User
+from tanloi_portal.services import apply_role_flags
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    list_display = ("username", "full_name", "role", "commune", "hamlet", "unit", "is_active", "last_login")
+    list_filter = ("role", "commune", "is_active")
+    search_fields = ("username", "full_name")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin"), {"fields": ("full_name", "email")}),
+        (_("Vai trò và phạm vi"), {"fields": ("role", "commune", "hamlet", "unit", "is_active")}),
+        (_("Thời gian"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (_("Vai trò và phạm vi"), {"fields": ("full_name", "role", "commune", "hamlet", "unit")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        # The role decides access to this site; the flags are never edited by hand.
+        apply_role_flags(obj)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tanloi_portal import views
+from tanloi_portal.access import allow_any_user, public
+from tanloi_portal.forms import LoginForm
+
+admin.site.site_header = "Quản trị - Cổng BVCSTE xã Tân Lợi"
+admin.site.site_title = "Quản trị"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("trang-chu/can-bo/", views.home_officer, name="home-officer"),
+    path("trang-chu/cong-tac-vien/", views.home_collaborator, name="home-collaborator"),
+    path("trang-chu/don-vi/", views.home_unit, name="home-unit"),
+    path("trang-chu/chu-tich/", views.home_chairman, name="home-chairman"),
+    path("trang-chu/cap-tren/", views.home_district, name="home-district"),
+    path(
+        "dang-nhap/",
+        public(auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("dang-xuat/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("doi-mat-khau/", allow_any_user(auth_views.PasswordChangeView.as_view()), name="password_change"),
+    path(
+        "doi-mat-khau/xong/", allow_any_user(auth_views.PasswordChangeDoneView.as_view()), name="password_change_done"
+    ),
+    path("i18n/setlang/", views.set_language_view, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("quan-tri/", admin.site.urls),
+    path("", include("children.urls")),
+    path("", include("indicators.urls")),
+]

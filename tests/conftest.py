@@ -1,0 +1,67 @@
+import pytest
+from django.test import Client
+
+from cases.models import Unit
+from children.models import Commune, Hamlet
+from tanloi_portal.models import Role
+from tanloi_portal.reference_data import plan_load, read_plan_file
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The plan's reference data (commune, 13 hamlets, groups, units, indicators) is in every test's database."""
+    with django_db_blocker.unblock():
+        plan_load(read_plan_file())
+
+
+@pytest.fixture
+def commune(db) -> Commune:
+    return Commune.objects.get(code="tan-loi")
+
+
+@pytest.fixture
+def hamlet_a(commune) -> Hamlet:
+    return commune.hamlets.get(code="ap-1")
+
+
+@pytest.fixture
+def hamlet_b(commune) -> Hamlet:
+    return commune.hamlets.get(code="ap-2")
+
+
+@pytest.fixture
+def other_commune(db) -> Commune:
+    """A second commune of the same installation, with one hamlet and a health station of its own."""
+    other = Commune.objects.create(code="tan-hung", name="Tân Hưng", authority_name="UBND XÃ TÂN HƯNG")
+    Hamlet.objects.create(commune=other, code="ap-1", name="Ấp 1", position=1)
+    Unit.objects.create(commune=other, code="tram-y-te", name="Trạm Y tế xã Tân Hưng", kind=Unit.Kind.HEALTH)
+    return other
+
+
+@pytest.fixture
+def users(commune, hamlet_a, hamlet_b) -> dict:
+    """The shared cast: one user per role, two collaborators of different hamlets, health and school staff."""
+    unit = {u.code: u for u in commune.units.all()}
+    return {
+        "officer": UserFactory(username="officer", role=Role.OFFICER, commune=commune),
+        "ctv_a": UserFactory(username="ctv-a", role=Role.COLLABORATOR, commune=commune, hamlet=hamlet_a),
+        "ctv_b": UserFactory(username="ctv-b", role=Role.COLLABORATOR, commune=commune, hamlet=hamlet_b),
+        "health": UserFactory(username="tramyte", role=Role.UNIT_STAFF, commune=commune, unit=unit["tram-y-te"]),
+        "school": UserFactory(username="truong-th", role=Role.UNIT_STAFF, commune=commune, unit=unit["truong-th"]),
+        "chairman": UserFactory(username="chairman", role=Role.CHAIRMAN, commune=commune),
+        "district": UserFactory(username="district", role=Role.DISTRICT, commune=None),
+        "admin": UserFactory(username="admin", role=Role.ADMIN, commune=None),
+    }
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a test client logged in as that user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,157 @@
+"""Deny by default: every URL of the portal, tried with every role and anonymously."""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tanloi_portal.access import ADMIN_SITE, rule_for
+from tanloi_portal.models import Role
+from tests.factories import ChildFactory, HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL = frozenset(Role.values)
+PUBLIC = "public"
+REGISTRY = frozenset({Role.OFFICER, Role.COLLABORATOR, Role.UNIT_STAFF})
+
+# Who may use each named URL (DESIGN section 2). A URL missing here fails the walk below: every new view
+# must be classified in this table before it can land.
+EXPECTED = {
+    "home": ALL,
+    "home-officer": {Role.OFFICER},
+    "home-collaborator": {Role.COLLABORATOR},
+    "home-unit": {Role.UNIT_STAFF},
+    "home-chairman": {Role.CHAIRMAN},
+    "home-district": {Role.DISTRICT},
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "set_language": PUBLIC,
+    "healthz": PUBLIC,
+    "password_change": ALL,
+    "password_change_done": ALL,
+    "children:child-list": REGISTRY,
+    "children:child-detail": REGISTRY,
+    "children:household-list": REGISTRY,
+    "children:household-detail": REGISTRY,
+    "children:hamlet-list": {Role.OFFICER, Role.UNIT_STAFF},
+    "indicators:plan": ALL,
+}
+# Requests that must be POSTs.
+POST_ONLY = {"logout", "set_language"}
+# One user per role; the collaborator is ctv_a, whose hamlet holds the objects used in the URLs.
+USER_OF_ROLE = {
+    Role.OFFICER: "officer",
+    Role.COLLABORATOR: "ctv_a",
+    Role.UNIT_STAFF: "health",
+    Role.CHAIRMAN: "chairman",
+    Role.DISTRICT: "district",
+    Role.ADMIN: "admin",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace]))
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = ":".join(filter(None, [namespace, p.name])) if p.name else None
+            yield name, namespace, prefix + str(p.pattern), p.callback
+
+
+def _portal_patterns():
+    return [(n, ns, route, cb) for n, ns, route, cb in _walk(get_resolver().url_patterns) if ns != "admin"]
+
+
+def _admin_patterns():
+    return [(n, ns, route, cb) for n, ns, route, cb in _walk(get_resolver().url_patterns) if ns == "admin"]
+
+
+@pytest.fixture
+def sample_kwargs(hamlet_a):
+    household = HouseholdFactory(hamlet=hamlet_a)
+    child = ChildFactory(household=household)
+    return {"children:child-detail": {"pk": child.pk}, "children:household-detail": {"pk": household.pk}}
+
+
+def _request(client: Client, name: str, kwargs: dict):
+    url = reverse(name, kwargs=kwargs.get(name))
+    if name in POST_ONLY:
+        return client.post(url, {"language": "vi", "next": "/"})
+    return client.get(url)
+
+
+def test_every_portal_url_is_classified_and_declares_a_rule():
+    names = {name for name, *_ in _portal_patterns()}
+    assert None not in names, "every portal URL needs a name to be classified"
+    assert names == set(EXPECTED), f"unclassified: {names - set(EXPECTED)}; stale: {set(EXPECTED) - names}"
+    for name, _ns, route, callback in _portal_patterns():
+        assert rule_for(callback) is not None, f"{name} ({route}) declares no access rule"
+
+
+def test_every_admin_site_url_is_for_the_admin_role_only():
+    patterns = _admin_patterns()
+    assert len(patterns) > 20
+    for _name, ns, _route, callback in patterns:
+        assert rule_for(callback, ns) == ADMIN_SITE
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_each_role_is_allowed_or_refused_on_every_url(role, users, client_for, sample_kwargs):
+    for name, allowed in EXPECTED.items():
+        # A fresh session for each URL: the log-out URL must not sign the next request out.
+        response = _request(client_for(users[USER_OF_ROLE[role]]), name, sample_kwargs)
+        if allowed == PUBLIC or role in allowed:
+            assert response.status_code in (200, 302), (role, name, response.status_code)
+            if response.status_code == 302:
+                assert not response.url.startswith(reverse("login")), (role, name)
+        else:
+            assert response.status_code == 403, (role, name, response.status_code)
+
+
+def test_anonymous_visitors_are_sent_to_log_in_on_every_page(sample_kwargs):
+    client = Client()
+    login = reverse("login")
+    for name, allowed in EXPECTED.items():
+        response = _request(client, name, sample_kwargs)
+        if allowed == PUBLIC:
+            assert response.status_code in (200, 302), name
+            continue
+        url = reverse(name, kwargs=sample_kwargs.get(name))
+        assert response.status_code == 302, name
+        assert response.url == f"{login}?next={url}", name
+
+
+def test_public_pages_answer_anonymous_visitors():
+    client = Client()
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("healthz")).content == b"ok"
+    assert client.post(reverse("set_language"), {"language": "en", "next": "/"}).status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/quan-tri/", "/quan-tri/tanloi_portal/user/", "/quan-tri/children/hamlet/"])
+def test_admin_site_is_refused_to_every_other_role(url, users, client_for):
+    for key, user in users.items():
+        response = client_for(user).get(url)
+        if key == "admin":
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 403, (key, url)
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
+
+
+@pytest.mark.urls("tests.undeclared_urls")
+def test_a_view_that_declares_no_rule_is_refused_to_everyone(users, client_for):
+    for user in users.values():
+        assert client_for(user).get("/undeclared/").status_code == 403
+    assert Client().get("/undeclared/").status_code == 403
+
+
+def test_an_inactive_user_is_refused(users, client_for):
+    officer = users["officer"]
+    client = client_for(officer)
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    response = client.get(reverse("home-officer"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))

@@ -1,0 +1,77 @@
+"""Log-in, landing page per role, log-out, password change and the lock-out after repeated failures."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tanloi_portal.models import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LANDING = {
+    "officer": "/trang-chu/can-bo/",
+    "ctv_a": "/trang-chu/cong-tac-vien/",
+    "health": "/trang-chu/don-vi/",
+    "school": "/trang-chu/don-vi/",
+    "chairman": "/trang-chu/chu-tich/",
+    "district": "/trang-chu/cap-tren/",
+    "admin": "/quan-tri/",
+}
+
+
+def _login(client: Client, username: str, password: str = "matkhau-an-toan", **extra):
+    return client.post(reverse("login"), {"username": username, "password": password, **extra}, follow=True)
+
+
+@pytest.mark.parametrize("key", sorted(LANDING))
+def test_each_role_lands_on_its_own_home_page(users, key):
+    response = _login(Client(), users[key].username)
+    assert response.redirect_chain[-1][0] == LANDING[key]
+    assert response.status_code == 200
+
+
+def test_log_in_keeps_the_page_asked_for(users):
+    response = _login(Client(), "officer", next="/tre-em/")
+    assert response.redirect_chain[-1][0] == "/tre-em/"
+
+
+def test_wrong_password_shows_a_vietnamese_message_and_keeps_the_user_name(users):
+    response = _login(Client(), "officer", password="sai")
+    content = response.content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in content
+    assert 'value="officer"' in content
+
+
+def test_log_out_ends_the_session(users, client_for):
+    client = client_for(users["officer"])
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home-officer")).status_code == 302
+
+
+def test_change_password(users, client_for):
+    client = client_for(users["ctv_a"])
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "matkhau-an-toan", "new_password1": "Ap1-cong-tac-2026", "new_password2": "Ap1-cong-tac-2026"},
+    )
+    assert response.status_code == 302
+    users["ctv_a"].refresh_from_db()
+    assert users["ctv_a"].check_password("Ap1-cong-tac-2026")
+
+
+def test_five_failed_log_ins_lock_the_account_even_with_the_right_password(settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    UserFactory(username="khoa-thu", role=Role.OFFICER)
+    client = Client()
+    for _ in range(5):
+        _login(client, "khoa-thu", password="sai-mat-khau")
+    response = _login(client, "khoa-thu")
+    assert response.status_code == 429
+    assert "tạm bị khóa" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_only_the_admin_role_gets_the_admin_site_flags(users):
+    assert users["admin"].is_staff and users["admin"].is_superuser
+    assert not any(u.is_staff or u.is_superuser for k, u in users.items() if k != "admin")

@@ -1,0 +1,30 @@
+"""Vietnamese first; English from the language switch."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_speak_vietnamese_by_default(users, client_for):
+    content = client_for(users["officer"]).get(reverse("home-officer")).content.decode()
+    assert '<html lang="vi">' in content
+    assert "Danh sách trẻ em" in content and "Đăng xuất" in content
+
+
+def test_the_language_switch_gives_english_and_keeps_vietnamese_figures(users, client_for):
+    client = client_for(users["chairman"])
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home-chairman")})
+    assert response.status_code == 302
+    content = client.get(reverse("home-chairman")).content.decode()
+    assert '<html lang="en">' in content
+    assert "Log out" in content and "Plan indicators" in content
+    # Figures keep the decimal comma in both languages.
+    assert "76,9%" in content
+
+
+def test_login_page_can_be_switched_before_logging_in():
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert "Log in" in client.get(reverse("login")).content.decode()

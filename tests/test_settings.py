@@ -1,0 +1,51 @@
+"""Settings come from the environment; checked in a fresh interpreter, as a deployment would start."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRINT = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'key': settings.SECRET_KEY, 'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS, "
+    "'engine': settings.DATABASES['default']['ENGINE'], 'name': str(settings.DATABASES['default']['NAME']), "
+    "'lang': settings.LANGUAGE_CODE, 'tz': settings.TIME_ZONE}))"
+)
+
+
+def _settings_with(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "TESTING"}}
+    clean.pop("DATABASE_URL", None)
+    clean |= {"DJANGO_SETTINGS_MODULE": "tanloi_portal.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", PRINT], cwd=settings.BASE_DIR, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_secret_key_is_read_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("khoa-bi-mat-tu-tep\n", encoding="utf-8")
+    result = _settings_with(SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="tanloi.example,127.0.0.1")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["key"] == "khoa-bi-mat-tu-tep"
+    assert values["debug"] is False
+    assert values["hosts"] == ["tanloi.example", "127.0.0.1"]
+
+
+def test_defaults_are_vietnamese_sqlite_and_refuse_to_start_without_a_secret_when_debug_is_off():
+    result = _settings_with()
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    values = json.loads(_settings_with(DEBUG="true").stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"].endswith("db.sqlite3")
+    assert (values["lang"], values["tz"]) == ("vi", "Asia/Ho_Chi_Minh")
+
+
+def test_database_url_selects_postgresql():
+    values = json.loads(_settings_with(DEBUG="true", DATABASE_URL="postgres://u@127.0.0.1:5432/tanloi").stdout)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["name"] == "tanloi"
