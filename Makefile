@@ -42,7 +42,8 @@ run: system-deps $(VENV)/.installed-run messages
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system-deps $(VENV)/.installed-dev messages
+test: $(VENV)/.installed-dev messages
+	@WITH_BROWSER=1 scripts/system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    full_name = factory.Faker("name", locale="vi_VN")
+    full_name = factory.Sequence(lambda n: f"Cán Bộ Thử {n}")
     commune = factory.LazyFunction(_commune)
     password = factory.django.Password("matkhau-an-toan")
 

@@ -28,3 +28,9 @@ def test_login_page_can_be_switched_before_logging_in():
     client = Client()
     client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     assert "Log in" in client.get(reverse("login")).content.decode()
+
+
+def test_a_browser_set_to_english_still_gets_vietnamese(users, client_for):
+    client = client_for(users["officer"])
+    content = client.get(reverse("home-officer"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in content and "Đăng xuất" in content

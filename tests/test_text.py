@@ -2,7 +2,8 @@ import random
 
 import pytest
 
-from indicators.formatting import format_metric_value, format_number
+from indicators.formatting import format_metric_value
+from tanloi_portal.numbers import format_number
 from tanloi_portal.text import fold, name_sort_key
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from indicators.formatting import format_metric_value, format_number
+from indicators.formatting import format_metric_value
 
 register = template.Library()
 
@@ -8,8 +8,3 @@ register = template.Library()
 @register.filter
 def metric_value(value, unit):
     return format_metric_value(value, unit)
-
-
-@register.filter
-def number(value):
-    return format_number(value)

@@ -1,0 +1,52 @@
+"""A collaborator on a 360 px phone logs in, opens the menu and finds a child by a name typed without accents."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tanloi_portal.models import Role
+from tests.e2e.conftest import PHONE
+from tests.factories import ChildFactory, HouseholdFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def collaborator():
+    from children.models import Hamlet
+
+    hamlet = Hamlet.objects.get(commune__code="tan-loi", code="ap-1")
+    household = HouseholdFactory(hamlet=hamlet, code="01-00042", head="Nguyễn Văn Hùng")
+    ChildFactory(household=household, full_name="Nguyễn Thị Ánh Tuyết")
+    ChildFactory(household=household, full_name="Nguyễn Văn Phúc")
+    return UserFactory(username="ctv-ap1", role=Role.COLLABORATOR, hamlet=hamlet, password="mat-khau-ctv")
+
+
+def test_collaborator_on_a_phone(live_server, browser, collaborator, screenshot):
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/dang-nhap/?next=/")
+    page.get_by_label("Tên đăng nhập").fill("ctv-ap1")
+    page.get_by_label("Mật khẩu").fill("mat-khau-ctv")
+    screenshot(page, "phone-01-login")
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    expect(page.get_by_role("heading", name="Ấp 1")).to_be_visible()
+    # The page fits the phone: nothing wider than the viewport.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "phone-02-home")
+
+    menu_link = page.get_by_role("link", name="Hộ gia đình", exact=True)
+    expect(menu_link).to_be_hidden()
+    page.get_by_role("button", name="Mở menu").click()
+    expect(menu_link).to_be_visible()
+    expect(page.locator("#main-nav.show")).to_be_visible()  # the opening animation has ended
+    screenshot(page, "phone-03-menu")
+    page.keyboard.press("Escape")
+
+    page.get_by_label("Tìm trẻ em (không cần dấu)").fill("nguyen thi anh tuyet")
+    page.get_by_role("button", name="Tìm").click()
+    expect(page.get_by_role("link", name="Nguyễn Thị Ánh Tuyết")).to_be_visible()
+    expect(page.get_by_role("link", name="Nguyễn Văn Phúc")).to_have_count(0)
+    screenshot(page, "phone-04-search")
+    context.close()
