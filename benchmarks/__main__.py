@@ -1,0 +1,89 @@
+"""`make bench`: figures for the registry pages, printed, never asserted.
+
+Builds a throw-away database (a temporary SQLite file, or the PostgreSQL database named by BENCH_DATABASE_URL),
+loads the plan, seeds demo registries of several sizes and times the pages an officer opens most.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "3500,35000").split(",")]
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+
+
+def _setup_django(db_url: str) -> None:
+    os.environ["DATABASE_URL"] = db_url
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    warnings.filterwarnings("ignore", message="No directory at")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    tmp = tempfile.TemporaryDirectory()
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
+    _setup_django(url)
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from children.demo import generate_registry
+    from children.models import Child, Commune, Household
+    from tanloi_portal.models import Role
+    from tanloi_portal.reference_data import plan_load, read_plan_file
+    from tanloi_portal.services import user_create
+
+    call_command("flush", interactive=False, verbosity=0) if "postgres" in url else None
+    call_command("migrate", verbosity=0)
+    plan_load(read_plan_file())
+    commune = Commune.objects.get(code="tan-loi")
+    officer = user_create(username="bench-officer", role=Role.OFFICER, commune=commune, password="bench-pw-1")
+    client = Client()
+    client.force_login(officer)
+    pages = {
+        "child list, page 1 (Vietnamese order)": "/tre-em/",
+        "child list, page 20": "/tre-em/?page=20",
+        "search 'nguyen thi' (no accents)": "/tre-em/?q=nguyen+thi",
+        "household list": "/ho-gia-dinh/",
+        "officer home (counts per hamlet)": "/trang-chu/can-bo/",
+    }
+    print(f"database: {connection.vendor}; {REPEAT} requests per page, median and max in ms")
+    for size in SIZES:
+        Child.objects.all().delete()
+        Household.objects.all().delete()
+        seconds = _timed(lambda n=size: generate_registry(commune=commune, children=n, today=timezone.localdate()))
+        print(f"\n{size:,} children: demo registry generated in {seconds:.2f} s ({size / seconds:,.0f} children/s)")
+        for label, path in pages.items():
+            if client.get(path).status_code != 200:  # also warms the caches
+                raise SystemExit(f"{path} did not answer 200")
+            times = []
+            for _ in range(REPEAT):
+                times.append(_timed(lambda p=path: client.get(p)) * 1000)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            print(
+                f"  {label:<40} median {statistics.median(times):7.1f}  max {max(times):7.1f}"
+                f"  queries {len(queries.captured_queries)}"
+            )
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
