@@ -49,7 +49,7 @@ class Indicator(models.Model):
     # The indicator's sentence as the plan words it (typing slips corrected), for regenerated documents.
     plan_text = models.TextField(_("nội dung theo kế hoạch"))
     lead_unit = models.ForeignKey(
-        "cases.Unit", on_delete=models.PROTECT, related_name="led_indicators", verbose_name=_("đơn vị chủ trì")
+        "tanloi_portal.Unit", on_delete=models.PROTECT, related_name="led_indicators", verbose_name=_("đơn vị chủ trì")
     )
 
     class Meta:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from tanloi_portal.models import User
+from tanloi_portal.models import Unit, User
 from tanloi_portal.services import apply_role_flags
 
 
@@ -27,3 +27,10 @@ class PortalUserAdmin(UserAdmin):
         # The role decides access to this site; the flags are never edited by hand.
         apply_role_flags(obj)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "parent", "plan_section", "commune")
+    list_filter = ("commune", "kind")
+    search_fields = ("name", "code")

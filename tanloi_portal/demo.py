@@ -6,10 +6,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Unit
 from children.demo import generate_registry
 from children.models import Child, Commune
-from tanloi_portal.models import Role, User
+from tanloi_portal.models import Role, Unit, User
 from tanloi_portal.services import user_create
 
 # (username, full name, role, unit code)

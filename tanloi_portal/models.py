@@ -1,4 +1,8 @@
-"""Users, their role and their scope (commune; hamlet for a collaborator; unit for unit staff)."""
+"""The commune's organisation: responsible units, users, their role and their scope.
+
+Scope: the commune; the hamlet for a collaborator; the unit for unit staff. Units live here, not in cases/,
+because the registry, the indicators and the cases all refer to them.
+"""
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -13,6 +17,44 @@ class Role(models.TextChoices):
     CHAIRMAN = "chairman", _("Chủ tịch / Phó Chủ tịch UBND xã")
     DISTRICT = "district", _("Cấp trên (huyện/tỉnh)")
     ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class Unit(models.Model):
+    """A responsible unit of the commune: the health station, a school, the police, justice, ...
+
+    Units listed in the plan's section IV carry their section number and their tasks; the plan's
+    "Các trường trên địa bàn" is a group unit whose members are the individual schools.
+    """
+
+    class Kind(models.TextChoices):
+        CULTURE_SOCIAL = "culture_social", _("Công chức Văn hóa - xã hội (LĐTB&XH)")
+        CULTURE_INFO = "culture_info", _("Công chức Văn hóa - xã hội (thông tin truyền thông)")
+        HEALTH = "health", _("Y tế")
+        SCHOOL = "school", _("Trường học")
+        JUSTICE = "justice", _("Tư pháp - Hộ tịch")
+        POLICE = "police", _("Công an")
+        FINANCE = "finance", _("Tài chính - Kế toán")
+        FRONT = "front", _("Mặt trận và đoàn thể")
+        HAMLET = "hamlet", _("Khu dân cư ấp/sóc")
+
+    commune = models.ForeignKey("children.Commune", on_delete=models.PROTECT, related_name="units")
+    code = models.CharField(_("mã"), max_length=30)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("thuộc")
+    )
+    plan_section = models.PositiveSmallIntegerField(_("mục trong phần IV của kế hoạch"), null=True, blank=True)
+    tasks = models.TextField(_("nhiệm vụ theo kế hoạch"), blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["commune", "plan_section", "name"]
+        constraints = [models.UniqueConstraint(fields=["commune", "code"], name="unit_code_unique_in_commune")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PortalUserManager(UserManager):
@@ -38,7 +80,7 @@ class User(AbstractUser):
         verbose_name=_("ấp/sóc"),
     )
     unit = models.ForeignKey(
-        "cases.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("đơn vị")
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("đơn vị")
     )
 
     objects = PortalUserManager()

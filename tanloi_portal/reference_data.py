@@ -14,9 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models, transaction
 
-from cases.models import Unit
 from children.models import Commune, Hamlet, SpecialCircumstanceGroup
 from indicators.models import Indicator, Metric, Objective, Plan, Target
+from tanloi_portal.models import Unit
 
 DEFAULT_PLAN_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan.json"
 

@@ -5,7 +5,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
-from cases.selectors import unit_of
 from children.selectors import (
     commune_hamlets,
     commune_summary,
@@ -18,6 +17,7 @@ from indicators.selectors import current_plan, indicators_led_by, plan_objective
 from tanloi_portal.access import allow, allow_any_user, public
 from tanloi_portal.models import Role
 from tanloi_portal.roles import home_url_for
+from tanloi_portal.selectors import unit_of
 
 
 @allow_any_user

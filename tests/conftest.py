@@ -1,9 +1,8 @@
 import pytest
 from django.test import Client
 
-from cases.models import Unit
 from children.models import Commune, Hamlet
-from tanloi_portal.models import Role
+from tanloi_portal.models import Role, Unit
 from tanloi_portal.reference_data import plan_load, read_plan_file
 from tests.factories import UserFactory
 

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from cases.models import Unit
 from children.models import Commune, Hamlet, SpecialCircumstanceGroup
 from indicators.models import Indicator, Metric, Objective, Target
+from tanloi_portal.models import Unit
 from tanloi_portal.reference_data import plan_load, read_plan_file
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,20 @@ Every registry record belongs to a commune through its hamlet, so one installati
 Writes go through children.services; these classes hold structure and constraints only.
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from children.ethnicities import ETHNICITY_CHOICES
+from children.identity import personal_id_problems
+
+phone_validator = RegexValidator(
+    r"^(\+84|0)\d{9,10}$", _("Số điện thoại gồm 10-11 chữ số, bắt đầu bằng 0 hoặc +84, ví dụ 0912345678.")
+)
+personal_id_validator = RegexValidator(r"^\d{12}$", _("Mã định danh cá nhân gồm đúng 12 chữ số."))
 
 
 class Commune(models.Model):
@@ -70,8 +80,10 @@ class Household(models.Model):
     head_name = models.CharField(_("chủ hộ"), max_length=120)
     head_name_search = models.CharField(max_length=120, editable=False, db_index=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True, validators=[phone_validator])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("hộ gia đình")
@@ -85,6 +97,29 @@ class Household(models.Model):
         return f"{self.code} - {self.head_name}"
 
 
+class HouseholdPoverty(models.Model):
+    """A household's poverty classification for one year (rà soát hộ nghèo, cận nghèo hằng năm)."""
+
+    class Status(models.TextChoices):
+        NONE = "none", _("Không nghèo")
+        NEAR_POOR = "near_poor", _("Hộ cận nghèo")
+        POOR = "poor", _("Hộ nghèo")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="poverty")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    status = models.CharField(_("phân loại"), max_length=10, choices=Status.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phân loại hộ nghèo")
+        verbose_name_plural = _("phân loại hộ nghèo")
+        ordering = ["household", "-year"]
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="poverty_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.get_status_display()}"
+
+
 class Child(models.Model):
     class Sex(models.TextChoices):
         MALE = "M", _("Nam")
@@ -94,6 +129,8 @@ class Child(models.Model):
         LIVING = "living", _("Đang sống tại xã")
         MOVED_AWAY = "moved_away", _("Đã chuyển đi")
         DECEASED = "deceased", _("Đã mất")
+        # Kept as an alias of the record it was merged into; never shown in lists or counted.
+        MERGED = "merged", _("Đã gộp vào hồ sơ khác")
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="children", verbose_name=_("hộ gia đình")
@@ -106,16 +143,78 @@ class Child(models.Model):
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("ngày sinh"))
     ethnicity = models.CharField(_("dân tộc"), max_length=40, choices=ETHNICITY_CHOICES, default="Kinh")
+    # NULL, not "", when unknown: the unique constraint applies only to the numbers that are known.
+    personal_id = models.CharField(  # noqa: DJ001
+        _("mã định danh cá nhân"), max_length=12, null=True, blank=True, validators=[personal_id_validator]
+    )
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices, default=Status.LIVING)
     status_date = models.DateField(_("ngày thay đổi tình trạng"), null=True, blank=True)
+    moved_in_on = models.DateField(_("ngày chuyển đến"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records", editable=False
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("trẻ em")
         verbose_name_plural = _("trẻ em")
         ordering = ["name_sort_key", "date_of_birth", "pk"]
         indexes = [models.Index(fields=["date_of_birth"], name="child_dob_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_id"], condition=models.Q(personal_id__isnull=False), name="personal_id_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str] | str] = {}
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = _("Ngày sinh không được ở tương lai.")
+        for name in ("status_date", "moved_in_on"):
+            value = getattr(self, name)
+            if value and value > today:
+                errors[name] = _("Ngày không được ở tương lai.")
+            elif value and self.date_of_birth and value < self.date_of_birth:
+                errors[name] = _("Ngày không được trước ngày sinh.")
+        if self.status in (self.Status.MOVED_AWAY, self.Status.DECEASED) and not self.status_date:
+            errors["status_date"] = _("Nhập ngày chuyển đi hoặc ngày mất.")
+        if self.personal_id and "personal_id" not in errors:
+            problems = personal_id_problems(self.personal_id, sex=self.sex, date_of_birth=self.date_of_birth)
+            if problems:
+                errors["personal_id"] = problems
+        if errors:
+            raise ValidationError(errors)
+
+
+class Caregiver(models.Model):
+    class Relation(models.TextChoices):
+        FATHER = "father", _("Cha")
+        MOTHER = "mother", _("Mẹ")
+        GRANDPARENT = "grandparent", _("Ông/bà")
+        SIBLING = "sibling", _("Anh/chị")
+        RELATIVE = "relative", _("Họ hàng khác")
+        GUARDIAN = "guardian", _("Người giám hộ")
+        OTHER = "other", _("Khác")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="caregivers")
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    relation = models.CharField(_("quan hệ với trẻ"), max_length=20, choices=Relation.choices)
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True, validators=[phone_validator])
+    is_primary = models.BooleanField(_("người chăm sóc chính"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("người chăm sóc")
+        verbose_name_plural = _("người chăm sóc")
+        ordering = ["child", "-is_primary", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_relation_display()})"

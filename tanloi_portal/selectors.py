@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 
-from cases.models import Unit
+from tanloi_portal.models import Unit
 
 
 def unit_of(*, user) -> Unit:
