@@ -47,12 +47,12 @@ def main() -> None:
     from children.demo import generate_registry
     from children.models import Child, Commune, Household
     from tanloi_portal.models import Role
-    from tanloi_portal.reference_data import plan_load, read_plan_file
+    from tanloi_portal.reference_data import load_reference_data
     from tanloi_portal.services import user_create
 
     call_command("flush", interactive=False, verbosity=0) if "postgres" in url else None
     call_command("migrate", verbosity=0)
-    plan_load(read_plan_file())
+    load_reference_data()
     commune = Commune.objects.get(code="tan-loi")
     officer = user_create(username="bench-officer", role=Role.OFFICER, commune=commune, password="bench-pw-1")
     client = Client()

@@ -1,20 +1,67 @@
+"""Registry forms. They validate and keep what was typed; services do the writing."""
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from children.models import Child
+from children.ages import age_on
+from children.growth import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
+from children.models import (
+    BirthRegistration,
+    Caregiver,
+    Child,
+    ChildLabour,
+    ChildMarriage,
+    CircumstanceMembership,
+    Death,
+    Disability,
+    GrowthMeasurement,
+    Household,
+    HouseholdPoverty,
+    Injury,
+    SchoolEnrolment,
+    SpecialCircumstanceGroup,
+    SupportRecord,
+    VaccinationDose,
+)
+from children.selectors import AGE_BANDS, possible_duplicates
+from children.selectors.registry import NOT_IN_SCHOOL
+from tanloi_portal.models import Unit
+
+ALL = [("", _("Tất cả"))]
+
+
+class VnDateInput(forms.DateInput):
+    """A text box that shows and takes dd/mm/yyyy (browsers' date pickers follow the device's locale)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
+            format="%d/%m/%Y",
+        )
 
 
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm tên trẻ hoặc mã hộ"), required=False, max_length=120)
     hamlet = forms.TypedChoiceField(label=_("Ấp/sóc"), required=False, coerce=int, empty_value=None)
-    sex = forms.ChoiceField(label=_("Giới tính"), required=False, choices=[("", _("Tất cả")), *Child.Sex.choices])
-    status = forms.ChoiceField(
-        label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *Child.Status.choices]
+    age_band = forms.ChoiceField(
+        label=_("Độ tuổi"), required=False, choices=ALL + [(k, v[0]) for k, v in AGE_BANDS.items()]
     )
+    sex = forms.ChoiceField(label=_("Giới tính"), required=False, choices=ALL + list(Child.Sex.choices))
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False)
+    group = forms.TypedChoiceField(label=_("Hoàn cảnh đặc biệt"), required=False, coerce=int, empty_value=None)
+    school_status = forms.ChoiceField(
+        label=_("Học tập năm học này"),
+        required=False,
+        choices=ALL + list(SchoolEnrolment.Status.choices) + [(NOT_IN_SCHOOL, _("Không đi học"))],
+    )
+    no_birth_registration = forms.BooleanField(label=_("Chưa đăng ký khai sinh"), required=False)
 
-    def __init__(self, *args, hamlets, **kwargs):
+    def __init__(self, *args, hamlets, groups, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hamlet"].choices = [("", _("Tất cả")), *((h.pk, h.name) for h in hamlets)]
+        self.fields["hamlet"].choices = ALL + [(h.pk, h.name) for h in hamlets]
+        self.fields["status"].choices = ALL + [c for c in Child.Status.choices if c[0] != Child.Status.MERGED]
+        self.fields["group"].choices = ALL + [(0, _("Thuộc bất kỳ nhóm nào"))] + [(g.number, str(g)) for g in groups]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -23,4 +70,284 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args, hamlets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hamlet"].choices = [("", _("Tất cả")), *((h.pk, h.name) for h in hamlets)]
+        self.fields["hamlet"].choices = ALL + [(h.pk, h.name) for h in hamlets]
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ["hamlet", "code", "head_name", "address", "phone"]
+
+    def __init__(self, *args, hamlets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hamlet"].queryset = hamlets
+        if self.instance.pk:
+            # The code and hamlet identify the household in the commune's books; they are set once.
+            del self.fields["hamlet"]
+            del self.fields["code"]
+
+    def validate_unique(self):
+        # The commune comes from the hamlet in the service; check the code's uniqueness here, in Vietnamese.
+        super().validate_unique()
+        hamlet, code = self.cleaned_data.get("hamlet"), (self.cleaned_data.get("code") or "").strip()
+        if hamlet and code and Household.objects.filter(commune_id=hamlet.commune_id, code=code).exists():
+            self.add_error("code", _("Mã hộ %(code)s đã có trong xã.") % {"code": code})
+
+
+class PovertyForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdPoverty
+        fields = ["year", "status"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= timezone.localdate().year + 1:
+            raise forms.ValidationError(_("Năm không hợp lệ."))
+        return year
+
+    def validate_unique(self):
+        # A second classification for the same year replaces the first (service), it is not an error.
+        pass
+
+
+class ChildForm(forms.ModelForm):
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("Tôi đã kiểm tra: đây không phải trẻ đã có trong sổ"), required=False, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Child
+        fields = ["full_name", "sex", "date_of_birth", "ethnicity", "personal_id", "moved_in_on", "notes"]
+        widgets = {
+            "date_of_birth": VnDateInput(),
+            "moved_in_on": VnDateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, commune_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune_id = commune_id
+        self.duplicates: list[Child] = []
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name.split()) < 2:
+            raise forms.ValidationError(_("Nhập đủ họ và tên (ít nhất hai chữ)."))
+        return name
+
+    def clean_personal_id(self):
+        return self.cleaned_data.get("personal_id") or None
+
+    def clean(self):
+        cleaned = super().clean()
+        dob = cleaned.get("date_of_birth")
+        if dob and not self.instance.pk and age_on(dob, timezone.localdate()) >= 18:
+            self.add_error("date_of_birth", _("Sổ theo dõi chỉ ghi người dưới 18 tuổi."))
+        self.duplicates = list(
+            possible_duplicates(
+                commune_id=self.commune_id,
+                full_name=cleaned.get("full_name", ""),
+                date_of_birth=dob,
+                personal_id=cleaned.get("personal_id"),
+                exclude_pk=self.instance.pk,
+            )
+        )
+        same_id = [c for c in self.duplicates if cleaned.get("personal_id") and c.personal_id == cleaned["personal_id"]]
+        if same_id:
+            self.add_error("personal_id", _("Mã định danh này đã thuộc về %(name)s.") % {"name": same_id[0].full_name})
+        elif self.duplicates and not cleaned.get("confirm_not_duplicate"):
+            self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
+            raise forms.ValidationError(
+                _("Có thể trùng với trẻ đã có trong sổ (cùng họ tên và ngày sinh). Kiểm tra danh sách bên dưới.")
+            )
+        return cleaned
+
+    def validate_unique(self):
+        # personal_id uniqueness is explained in clean() with the name of the child who holds it.
+        pass
+
+
+class CaregiverForm(forms.ModelForm):
+    class Meta:
+        model = Caregiver
+        fields = ["full_name", "relation", "phone", "is_primary"]
+
+
+class MoveChildForm(forms.Form):
+    household_code = forms.CharField(label=_("Mã hộ chuyển đến"), max_length=30)
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.households = households
+        self.household = None
+
+    def clean_household_code(self):
+        code = self.cleaned_data["household_code"].strip()
+        self.household = self.households.filter(code=code).first()
+        if self.household is None:
+            raise forms.ValidationError(_("Không có hộ mã %(code)s trong xã.") % {"code": code})
+        return code
+
+
+class MovedAwayForm(forms.Form):
+    moved_on = forms.DateField(label=_("Ngày chuyển đi"), widget=VnDateInput())
+
+
+class DeathForm(forms.ModelForm):
+    class Meta:
+        model = Death
+        fields = ["died_on", "cause", "notes"]
+        widgets = {"died_on": VnDateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.TypedChoiceField(label=_("Hồ sơ trùng (sẽ gộp vào hồ sơ này)"), coerce=int)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].choices = [
+            (c.pk, f"#{c.pk} {c.full_name} - {c.date_of_birth:%d/%m/%Y} - {c.household.code}") for c in candidates
+        ]
+
+
+# --- dated facts -----------------------------------------------------------------------------------
+
+
+class FactForm(forms.ModelForm):
+    """Base of the fact forms: the child is set by the view, dates are typed dd/mm/yyyy."""
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.child = child
+        for f in self.fields.values():
+            if isinstance(f, forms.DateField):
+                f.widget = VnDateInput()
+            if isinstance(f.widget, forms.Textarea):
+                f.widget.attrs["rows"] = 2
+
+
+class BirthRegistrationForm(FactForm):
+    class Meta:
+        model = BirthRegistration
+        fields = ["registered_on", "place", "certificate_number"]
+
+    def validate_unique(self):
+        pass  # the view edits the existing registration instead of adding a second one
+
+
+class MembershipForm(FactForm):
+    class Meta:
+        model = CircumstanceMembership
+        fields = ["group", "started_on", "ended_on", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = SpecialCircumstanceGroup.objects.order_by("number")
+
+
+class SupportForm(FactForm):
+    class Meta:
+        model = SupportRecord
+        fields = ["membership", "description", "unit", "given_on"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = self.instance.child.circumstancemembership_set.select_related("group")
+        self.fields["unit"].queryset = units
+
+
+class DisabilityForm(FactForm):
+    class Meta:
+        model = Disability
+        fields = ["kind", "severity", "identified_on", "needs_education", "receives_education_support", "notes"]
+
+
+class GrowthForm(FactForm):
+    confirm_implausible = forms.BooleanField(
+        label=_("Tôi đã kiểm tra lại, số đo này đúng"), required=False, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = GrowthMeasurement
+        fields = ["measured_on", "weight_kg", "height_cm", "lying"]
+        widgets = {
+            "lying": forms.Select(
+                choices=[("", _("Theo tuổi (nằm dưới 2 tuổi)")), (True, _("Nằm")), (False, _("Đứng"))]
+            )
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, (low, high), unit in (("weight_kg", WEIGHT_KG_RANGE, "kg"), ("height_cm", HEIGHT_CM_RANGE, "cm")):
+            value = cleaned.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(
+                    name,
+                    _("Ngoài giới hạn sinh lý (%(low)s-%(high)s %(unit)s).") % {"low": low, "high": high, "unit": unit},
+                )
+        return cleaned
+
+    def show_confirmation(self) -> None:
+        self.fields["confirm_implausible"].widget = forms.CheckboxInput()
+
+
+class VaccinationForm(FactForm):
+    class Meta:
+        model = VaccinationDose
+        fields = ["vaccine", "dose_number", "given_on", "place"]
+
+    def validate_unique(self):
+        super().validate_unique()
+        vaccine, number = self.cleaned_data.get("vaccine"), self.cleaned_data.get("dose_number")
+        if vaccine and number:
+            same = VaccinationDose.objects.filter(child=self.instance.child, vaccine=vaccine, dose_number=number)
+            if same.exclude(pk=self.instance.pk).exists():
+                self.add_error("dose_number", _("Mũi này đã được ghi."))
+
+
+class SchoolingForm(FactForm):
+    class Meta:
+        model = SchoolEnrolment
+        fields = ["school_year", "level", "grade", "school", "status", "status_date", "dropout_reason"]
+
+    def validate_unique(self):
+        super().validate_unique()
+        year = self.cleaned_data.get("school_year")
+        if (
+            year
+            and SchoolEnrolment.objects.filter(child=self.instance.child, school_year=year)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("school_year", _("Năm học này đã có; hãy sửa bản ghi đã có."))
+
+
+class InjuryForm(FactForm):
+    class Meta:
+        model = Injury
+        fields = ["occurred_on", "kind", "treated_at", "notes"]
+
+
+class LabourForm(FactForm):
+    class Meta:
+        model = ChildLabour
+        fields = [
+            "started_on",
+            "ended_on",
+            "kind",
+            "hours_per_day",
+            "hours_per_week",
+            "hazardous",
+            "harms_school_or_health",
+            "notes",
+        ]
+
+
+class MarriageForm(FactForm):
+    class Meta:
+        model = ChildMarriage
+        fields = ["married_on", "notes"]
+
+
+def support_units(commune_id: int):
+    return Unit.objects.filter(commune_id=commune_id)

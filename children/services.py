@@ -1,11 +1,31 @@
-"""Writes to the registry. Views and commands call these; nothing else writes registry rows."""
+"""Writes to the registry. Views, imports and commands call these; nothing else writes registry rows.
+
+Every function is keyword-only, validates with full_clean() before saving and records who made the change
+(`by`) on the history row.
+"""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from children.models import Child, Hamlet, Household
+from children.growth import assess_growth
+from children.models import (
+    BirthRegistration,
+    Caregiver,
+    Child,
+    ChildFact,
+    Death,
+    GrowthMeasurement,
+    Hamlet,
+    Household,
+    HouseholdPoverty,
+)
 from tanloi_portal.text import fold, name_sort_key
+
+CHILD_EDITABLE_FIELDS = ("full_name", "sex", "date_of_birth", "ethnicity", "personal_id", "moved_in_on", "notes")
+HOUSEHOLD_EDITABLE_FIELDS = ("head_name", "address", "phone")
 
 
 def child_name_fields(full_name: str) -> dict[str, str]:
@@ -19,18 +39,54 @@ def household_name_fields(head_name: str) -> dict[str, str]:
     return {"head_name": name, "head_name_search": fold(name)}
 
 
+def _save(obj, *, by, update_fields: list[str] | None = None) -> None:
+    obj.full_clean()
+    # django-simple-history reads the author of the change from here.
+    obj._history_user = by
+    obj.save(update_fields=update_fields)
+
+
 @transaction.atomic
-def household_create(*, hamlet: Hamlet, code: str, head_name: str, address: str = "", by=None) -> Household:
+def household_create(
+    *, hamlet: Hamlet, code: str, head_name: str, address: str = "", phone: str = "", by=None
+) -> Household:
     household = Household(
         commune_id=hamlet.commune_id,
         hamlet=hamlet,
         code=code.strip(),
-        address=address,
+        address=address.strip(),
+        phone=phone.strip(),
         **household_name_fields(head_name),
     )
-    household.full_clean()
-    household.save()
+    _save(household, by=by)
     return household
+
+
+@transaction.atomic
+def household_update(*, household: Household, by, **fields) -> Household:
+    unknown = set(fields) - set(HOUSEHOLD_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "head_name" in fields:
+        fields.update(household_name_fields(fields.pop("head_name")))
+    changed = [name for name, value in fields.items() if getattr(household, name) != value]
+    for name in changed:
+        setattr(household, name, fields[name])
+    if changed:
+        _save(household, by=by, update_fields=[*changed, "updated_at"])
+    return household
+
+
+@transaction.atomic
+def household_set_poverty(*, household: Household, year: int, status: str, by) -> HouseholdPoverty:
+    record = HouseholdPoverty.objects.filter(household=household, year=year).first()
+    if record is None:
+        record = HouseholdPoverty(household=household, year=year, status=status)
+        _save(record, by=by)
+    elif record.status != status:
+        record.status = status
+        _save(record, by=by, update_fields=["status"])
+    return record
 
 
 @transaction.atomic
@@ -41,11 +97,183 @@ def child_register(
     sex: str,
     date_of_birth: date,
     ethnicity: str = "Kinh",
+    personal_id: str | None = None,
+    moved_in_on: date | None = None,
+    notes: str = "",
     by=None,
 ) -> Child:
     child = Child(
-        household=household, sex=sex, date_of_birth=date_of_birth, ethnicity=ethnicity, **child_name_fields(full_name)
+        household=household,
+        sex=sex,
+        date_of_birth=date_of_birth,
+        ethnicity=ethnicity,
+        personal_id=personal_id or None,
+        moved_in_on=moved_in_on,
+        notes=notes,
+        **child_name_fields(full_name),
     )
-    child.full_clean()
-    child.save()
+    _save(child, by=by)
     return child
+
+
+@transaction.atomic
+def child_update(*, child: Child, by, **fields) -> Child:
+    unknown = set(fields) - set(CHILD_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "full_name" in fields:
+        fields.update(child_name_fields(fields.pop("full_name")))
+    if "personal_id" in fields:
+        fields["personal_id"] = fields["personal_id"] or None
+    changed = [name for name, value in fields.items() if getattr(child, name) != value]
+    for name in changed:
+        setattr(child, name, fields[name])
+    if changed:
+        _save(child, by=by, update_fields=[*changed, "updated_at"])
+    return child
+
+
+def _require_living(child: Child) -> None:
+    if child.status != Child.Status.LIVING:
+        raise ValidationError(
+            _("Trẻ đang ở tình trạng “%(s)s”: không thể thay đổi.") % {"s": child.get_status_display()}
+        )
+
+
+@transaction.atomic
+def child_move(*, child: Child, household: Household, by) -> Child:
+    """Move a child to another household of the same commune (adoption, living with relatives, ...)."""
+    _require_living(child)
+    if household.commune_id != child.household.commune_id:
+        raise ValidationError(
+            _("Chỉ chuyển được sang hộ trong cùng xã; trẻ chuyển đi xã khác thì đánh dấu “Đã chuyển đi”.")
+        )
+    if household.pk != child.household_id:
+        child.household = household
+        _save(child, by=by, update_fields=["household", "updated_at"])
+    return child
+
+
+@transaction.atomic
+def child_mark_moved_away(*, child: Child, on: date, by) -> Child:
+    _require_living(child)
+    child.status, child.status_date = Child.Status.MOVED_AWAY, on
+    _save(child, by=by, update_fields=["status", "status_date", "updated_at"])
+    return child
+
+
+@transaction.atomic
+def child_record_death(*, child: Child, died_on: date, cause: str, notes: str = "", by) -> Death:
+    """Record the death and mark the child deceased, together or not at all."""
+    _require_living(child)
+    death = Death(child=child, died_on=died_on, cause=cause, notes=notes, recorded_by=by)
+    _save(death, by=by)
+    child.status, child.status_date = Child.Status.DECEASED, died_on
+    _save(child, by=by, update_fields=["status", "status_date", "updated_at"])
+    return death
+
+
+def _assess(measurement: GrowthMeasurement) -> None:
+    child = measurement.child
+    result = assess_growth(
+        sex=child.sex,
+        date_of_birth=child.date_of_birth,
+        measured_on=measurement.measured_on,
+        weight_kg=measurement.weight_kg,
+        height_cm=measurement.height_cm,
+        lying=measurement.lying,
+    )
+    measurement.waz, measurement.haz, measurement.whz, measurement.baz = result.waz, result.haz, result.whz, result.baz
+    measurement.classes = ",".join(sorted(result.classes))
+    measurement.flags = ",".join(sorted(result.flags))
+
+
+@transaction.atomic
+def fact_save(*, fact: ChildFact, by, confirm_implausible: bool = False) -> ChildFact:
+    """Create or update any dated fact of a child. Growth measurements get their z-scores here."""
+    if fact.child.status == Child.Status.MERGED:
+        raise ValidationError(_("Hồ sơ này đã được gộp vào hồ sơ khác."))
+    if fact.pk is None:
+        fact.recorded_by = by
+    if isinstance(fact, GrowthMeasurement):
+        fact.full_clean()
+        _assess(fact)
+        if fact.flags and not confirm_implausible:
+            raise ImplausibleMeasurement(fact.flags.split(","))
+        fact.confirmed_implausible = bool(fact.flags)
+    _save(fact, by=by)
+    return fact
+
+
+class ImplausibleMeasurement(ValidationError):
+    """A z-score beyond WHO's plausibility limits: probably an entry error, to be confirmed by the user."""
+
+    def __init__(self, flags: list[str]):
+        self.flags = flags
+        super().__init__(
+            _("Số đo bất thường (%(f)s vượt giới hạn WHO): kiểm tra lại, hoặc xác nhận nếu đúng.")
+            % {"f": ", ".join(f.upper() for f in flags)}
+        )
+
+
+# Facts that follow a child when two records of the same child are merged.
+_MERGED_FACTS = (
+    "caregivers",
+    "circumstancemembership_set",
+    "supportrecord_set",
+    "disability_set",
+    "growthmeasurement_set",
+    "vaccinationdose_set",
+    "schoolenrolment_set",
+    "injury_set",
+    "childlabour_set",
+    "childmarriage_set",
+)
+
+
+@transaction.atomic
+def child_merge(*, keep: Child, duplicate: Child, by) -> Child:
+    """Merge a duplicate record into the one kept: its facts move over, it stays as an alias, never deleted."""
+    keep = Child.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Child.objects.select_for_update().get(pk=duplicate.pk)
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Không thể gộp một hồ sơ vào chính nó."))
+    if Child.Status.MERGED in (keep.status, duplicate.status):
+        raise ValidationError(_("Một trong hai hồ sơ đã được gộp trước đó."))
+    if keep.household.commune_id != duplicate.household.commune_id:
+        raise ValidationError(_("Chỉ gộp được hai hồ sơ trong cùng xã."))
+    # A vaccine dose both records hold stays once, on the record kept.
+    kept_doses = set(keep.vaccinationdose_set.values_list("vaccine_id", "dose_number"))
+    for dose in duplicate.vaccinationdose_set.all():
+        if (dose.vaccine_id, dose.dose_number) in kept_doses:
+            continue
+        dose.child = keep
+        _save(dose, by=by, update_fields=["child"])
+    kept_years = set(keep.schoolenrolment_set.values_list("school_year", flat=True))
+    for relation in _MERGED_FACTS:
+        if relation == "vaccinationdose_set":
+            continue
+        for fact in getattr(duplicate, relation).all():
+            if relation == "schoolenrolment_set" and fact.school_year in kept_years:
+                continue
+            fact.child = keep
+            _save(fact, by=by, update_fields=["child"])
+    for one in (BirthRegistration, Death):
+        theirs = one.objects.filter(child=duplicate).first()
+        if theirs and not one.objects.filter(child=keep).exists():
+            theirs.child = keep
+            _save(theirs, by=by, update_fields=["child"])
+    if not keep.personal_id and duplicate.personal_id:
+        keep.personal_id, duplicate.personal_id = duplicate.personal_id, None
+        _save(duplicate, by=by, update_fields=["personal_id"])
+        _save(keep, by=by, update_fields=["personal_id", "updated_at"])
+    duplicate.status, duplicate.merged_into = Child.Status.MERGED, keep
+    duplicate.status_date = None
+    _save(duplicate, by=by, update_fields=["status", "merged_into", "status_date", "updated_at"])
+    return keep
+
+
+@transaction.atomic
+def caregiver_save(*, caregiver: Caregiver, by) -> Caregiver:
+    _save(caregiver, by=by)
+    return caregiver

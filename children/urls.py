@@ -1,13 +1,24 @@
 from django.urls import path
 
-from children import views
+from children.views import child, facts, households, lists
 
 app_name = "children"
 
 urlpatterns = [
-    path("tre-em/", views.child_list_view, name="child-list"),
-    path("tre-em/<int:pk>/", views.child_detail_view, name="child-detail"),
-    path("ho-gia-dinh/", views.household_list_view, name="household-list"),
-    path("ho-gia-dinh/<int:pk>/", views.household_detail_view, name="household-detail"),
-    path("ap-soc/", views.hamlet_list_view, name="hamlet-list"),
+    path("tre-em/", lists.child_list_view, name="child-list"),
+    path("tre-em/<int:pk>/", child.child_detail_view, name="child-detail"),
+    path("tre-em/<int:pk>/sua/", child.child_edit_view, name="child-edit"),
+    path("tre-em/<int:pk>/chuyen-ho/", child.child_move_view, name="child-move"),
+    path("tre-em/<int:pk>/chuyen-di/", child.child_moved_away_view, name="child-moved-away"),
+    path("tre-em/<int:pk>/tu-vong/", child.child_death_view, name="child-death"),
+    path("tre-em/<int:pk>/gop-ho-so/", child.child_merge_view, name="child-merge"),
+    path("tre-em/<int:pk>/<slug:kind>/them/", facts.fact_create_view, name="fact-create"),
+    path("tre-em/<int:pk>/<slug:kind>/<int:fact_pk>/sua/", facts.fact_edit_view, name="fact-edit"),
+    path("ho-gia-dinh/", lists.household_list_view, name="household-list"),
+    path("ho-gia-dinh/them/", households.household_create_view, name="household-create"),
+    path("ho-gia-dinh/<int:pk>/", lists.household_detail_view, name="household-detail"),
+    path("ho-gia-dinh/<int:pk>/sua/", households.household_edit_view, name="household-edit"),
+    path("ho-gia-dinh/<int:pk>/ho-ngheo/", households.household_poverty_view, name="household-poverty"),
+    path("ho-gia-dinh/<int:household_pk>/them-tre/", child.child_create_view, name="child-create"),
+    path("ap-soc/", lists.hamlet_list_view, name="hamlet-list"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from tanloi_portal.models import Unit, User
+from tanloi_portal.models import AccessLog, Unit, User
 from tanloi_portal.services import apply_role_flags
 
 
@@ -34,3 +34,22 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "kind", "parent", "plan_section", "commune")
     list_filter = ("commune", "kind")
     search_fields = ("name", "code")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence, nobody edits or deletes it."""
+
+    list_display = ("at", "user", "action", "object_type", "object_id", "ip_address")
+    list_filter = ("action", "object_type")
+    search_fields = ("user__username", "object_id")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

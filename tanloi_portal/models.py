@@ -123,3 +123,24 @@ class User(AbstractUser):
             errors["unit"] = _("Chỉ cán bộ đơn vị mới gắn với đơn vị.")
         if errors:
             raise ValidationError(errors)
+
+
+class AccessLog(models.Model):
+    """One read of a sensitive record: who opened what, when, from where. Append-only."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("người xem"))
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    object_type = models.CharField(_("loại hồ sơ"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("mã hồ sơ"))
+    action = models.CharField(_("thao tác"), max_length=40, default="view")
+    path = models.CharField(_("đường dẫn"), max_length=255)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập")
+        verbose_name_plural = _("nhật ký truy cập")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"

@@ -14,7 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models, transaction
 
-from children.models import Commune, Hamlet, SpecialCircumstanceGroup
+from children.models import Commune, Hamlet, SpecialCircumstanceGroup, Vaccine
+from children.vaccination import Schedule, load_schedule
 from indicators.models import Indicator, Metric, Objective, Plan, Target
 from tanloi_portal.models import Unit
 
@@ -63,6 +64,22 @@ def _sync(report: LoadReport, model: type[models.Model], lookup: dict, values: d
 
 def read_plan_file(path: Path | str = DEFAULT_PLAN_FILE) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def vaccines_load(schedule: Schedule, report: LoadReport | None = None) -> LoadReport:
+    """The vaccines of the immunisation schedule (fixtures/vaccine_schedule.json), in schedule order."""
+    report = report or LoadReport()
+    for position, vaccine in enumerate(schedule.vaccines, start=1):
+        values = {"name": vaccine.name, "doses": len(vaccine.doses), "position": position}
+        _sync(report, Vaccine, {"code": vaccine.code}, values, overwrite=True)
+    return report
+
+
+def load_reference_data(plan_file: Path | str = DEFAULT_PLAN_FILE) -> LoadReport:
+    """Everything `load_plan` loads: the plan and the vaccination schedule."""
+    report = plan_load(read_plan_file(plan_file))
+    return vaccines_load(load_schedule(), report)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from django.test import Client
 
 from children.models import Commune, Hamlet
 from tanloi_portal.models import Role, Unit
-from tanloi_portal.reference_data import plan_load, read_plan_file
+from tanloi_portal.reference_data import load_reference_data
 from tests.factories import UserFactory
 
 
@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 def django_db_setup(django_db_setup, django_db_blocker):
     """The plan's reference data (commune, 13 hamlets, groups, units, indicators) is in every test's database."""
     with django_db_blocker.unblock():
-        plan_load(read_plan_file())
+        load_reference_data()
 
 
 @pytest.fixture

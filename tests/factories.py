@@ -1,10 +1,11 @@
 """factory_boy factories. Reference data (commune, hamlets, units) comes from load_plan, not from here."""
 
 from datetime import date
+from decimal import Decimal
 
 import factory
 
-from children.models import Child, Commune, Hamlet, Household
+from children.models import Child, Commune, GrowthMeasurement, Hamlet, Household
 from children.services import child_name_fields, household_name_fields
 from tanloi_portal.models import User
 from tanloi_portal.services import apply_role_flags
@@ -55,3 +56,15 @@ class ChildFactory(factory.django.DjangoModelFactory):
     name_sort_key = factory.LazyAttribute(lambda o: child_name_fields(o.full_name)["name_sort_key"])
     sex = Child.Sex.FEMALE
     date_of_birth = date(2020, 5, 17)
+
+
+class GrowthMeasurementFactory(factory.django.DjangoModelFactory):
+    """A plain measurement without z-scores; tests of the growth rules go through children.services."""
+
+    class Meta:
+        model = GrowthMeasurement
+
+    child = factory.SubFactory(ChildFactory)
+    measured_on = date(2023, 5, 17)
+    weight_kg = Decimal("12.5")
+    height_cm = Decimal("90.0")

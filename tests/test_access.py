@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tanloi_portal.access import ADMIN_SITE, rule_for
 from tanloi_portal.models import Role
-from tests.factories import ChildFactory, HouseholdFactory
+from tests.factories import ChildFactory, GrowthMeasurementFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,18 @@ EXPECTED = {
     "children:household-list": REGISTRY,
     "children:household-detail": REGISTRY,
     "children:hamlet-list": {Role.OFFICER, Role.UNIT_STAFF},
+    "children:child-edit": {Role.OFFICER},
+    "children:child-move": {Role.OFFICER},
+    "children:child-moved-away": {Role.OFFICER},
+    "children:child-death": {Role.OFFICER},
+    "children:child-merge": {Role.OFFICER},
+    "children:child-create": {Role.OFFICER},
+    "children:household-create": {Role.OFFICER},
+    "children:household-edit": {Role.OFFICER},
+    "children:household-poverty": {Role.OFFICER},
+    # Unit staff pass the role check; which kinds of fact their unit owns is checked next (test_registry_writes).
+    "children:fact-create": {Role.OFFICER, Role.UNIT_STAFF},
+    "children:fact-edit": {Role.OFFICER, Role.UNIT_STAFF},
     "indicators:plan": ALL,
 }
 # Requests that must be POSTs.
@@ -71,7 +83,33 @@ def _admin_patterns():
 def sample_kwargs(hamlet_a):
     household = HouseholdFactory(hamlet=hamlet_a)
     child = ChildFactory(household=household)
-    return {"children:child-detail": {"pk": child.pk}, "children:household-detail": {"pk": household.pk}}
+    # The health-station user is the unit staff of the walk: growth is a kind its unit owns.
+    measurement = GrowthMeasurementFactory(child=child)
+    on_child = {"pk": child.pk}
+    return {
+        **dict.fromkeys(
+            [
+                "children:child-detail",
+                "children:child-edit",
+                "children:child-move",
+                "children:child-moved-away",
+                "children:child-death",
+                "children:child-merge",
+            ],
+            on_child,
+        ),
+        **dict.fromkeys(  # noqa: RUF024
+            [
+                "children:household-detail",
+                "children:household-edit",
+                "children:household-poverty",
+            ],
+            {"pk": household.pk},
+        ),
+        "children:child-create": {"household_pk": household.pk},
+        "children:fact-create": {"pk": child.pk, "kind": "can-do"},
+        "children:fact-edit": {"pk": child.pk, "kind": "can-do", "fact_pk": measurement.pk},
+    }
 
 
 def _request(client: Client, name: str, kwargs: dict):

@@ -7,6 +7,7 @@ Writes go through children.services; these classes hold structure and constraint
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -171,6 +172,9 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("children:child-detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

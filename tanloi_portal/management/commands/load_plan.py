@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from tanloi_portal.reference_data import DEFAULT_PLAN_FILE, plan_load, read_plan_file
+from tanloi_portal.reference_data import DEFAULT_PLAN_FILE, load_reference_data
 
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu danh mục của kế hoạch (xã, ấp/sóc, 14 nhóm, đơn vị, mục tiêu, chỉ tiêu). "
+        "Nạp dữ liệu danh mục của kế hoạch (xã, ấp/sóc, 14 nhóm, đơn vị, mục tiêu, chỉ tiêu) và lịch tiêm chủng. "
         "Chạy lại không thay đổi gì."
     )
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--file", default=str(DEFAULT_PLAN_FILE), help="tệp JSON của kế hoạch")
 
     def handle(self, *args, **options):
-        report = plan_load(read_plan_file(options["file"]))
+        report = load_reference_data(options["file"])
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(

@@ -5,14 +5,38 @@ individual record (the chairman and the level above read aggregates). Views neve
 """
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from children.models import Child, Commune, Hamlet, Household
+from children.ages import birth_date_bounds_for_age
+from children.models import (
+    BirthRegistration,
+    Child,
+    CircumstanceMembership,
+    Commune,
+    Hamlet,
+    Household,
+    SchoolEnrolment,
+)
 from tanloi_portal.models import Role
 from tanloi_portal.text import fold
+
+# Age bands of the child list filter: (label, youngest, oldest) in completed years.
+AGE_BANDS = {
+    "0-2": (_("Dưới 3 tuổi"), 0, 2),
+    "3-5": (_("3-5 tuổi"), 3, 5),
+    "0-4": (_("Dưới 5 tuổi"), 0, 4),
+    "6-10": (_("6-10 tuổi"), 6, 10),
+    "11-14": (_("11-14 tuổi"), 11, 14),
+    "0-15": (_("Trẻ em (dưới 16 tuổi)"), 0, 15),
+    "16-17": (_("16-17 tuổi"), 16, 17),
+}
+NOT_IN_SCHOOL = "not_in_school"
 
 REGISTRY_COMMUNE_ROLES = frozenset({Role.OFFICER, Role.UNIT_STAFF})
 
@@ -42,11 +66,19 @@ def households_visible_to(*, user) -> QuerySet[Household]:
 
 
 def children_visible_to(*, user) -> QuerySet[Child]:
+    """Children the user may see; records merged into another are aliases and never listed."""
     if user.role in REGISTRY_COMMUNE_ROLES:
-        return Child.objects.filter(household__commune_id=user.commune_id)
-    if user.role == Role.COLLABORATOR:
-        return Child.objects.filter(household__hamlet_id=user.hamlet_id)
-    return Child.objects.none()
+        qs = Child.objects.filter(household__commune_id=user.commune_id)
+    elif user.role == Role.COLLABORATOR:
+        qs = Child.objects.filter(household__hamlet_id=user.hamlet_id)
+    else:
+        return Child.objects.none()
+    return qs.exclude(status=Child.Status.MERGED)
+
+
+def current_school_year(on: date) -> int:
+    """School years start in September: on 15/03/2026 the school year is 2025 (2025-2026)."""
+    return on.year if on.month >= 9 else on.year - 1
 
 
 @dataclass(frozen=True)
@@ -55,9 +87,15 @@ class ChildFilters:
     hamlet: int | None = None
     sex: str = ""
     status: str = ""
+    age_band: str = ""
+    group: int | None = None  # a group number 1-14, or 0 for "any of the 14"
+    school_status: str = ""  # a SchoolEnrolment status this school year, or "not_in_school"
+    no_birth_registration: bool = False
+    on: date | None = None  # reference date for ages, groups and the school year; today by default
 
 
 def child_list(*, user, filters: ChildFilters) -> QuerySet[Child]:
+    on = filters.on or timezone.localdate()
     qs = children_visible_to(user=user).select_related("household__hamlet")
     if filters.q:
         needle = fold(filters.q)
@@ -68,11 +106,46 @@ def child_list(*, user, filters: ChildFilters) -> QuerySet[Child]:
         qs = qs.filter(sex=filters.sex)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.age_band in AGE_BANDS:
+        _label, youngest, oldest = AGE_BANDS[filters.age_band]
+        earliest, latest = birth_date_bounds_for_age(youngest, oldest, on)
+        qs = qs.filter(date_of_birth__range=(earliest, latest))
+    if filters.group is not None:
+        active = CircumstanceMembership.objects.filter(child=OuterRef("pk"), started_on__lte=on).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+        )
+        if filters.group:
+            active = active.filter(group__number=filters.group)
+        qs = qs.filter(Exists(active))
+    if filters.school_status:
+        this_year = SchoolEnrolment.objects.filter(child=OuterRef("pk"), school_year=current_school_year(on))
+        if filters.school_status == NOT_IN_SCHOOL:
+            qs = qs.filter(~Exists(this_year))
+        else:
+            qs = qs.filter(Exists(this_year.filter(status=filters.school_status)))
+    if filters.no_birth_registration:
+        qs = qs.filter(~Exists(BirthRegistration.objects.filter(child=OuterRef("pk"))))
     return qs.order_by("name_sort_key", "date_of_birth", "pk")
 
 
+def possible_duplicates(
+    *, commune_id: int, full_name: str, date_of_birth: date | None, personal_id: str | None, exclude_pk=None
+) -> QuerySet[Child]:
+    """Records that may be the same child: same name (ignoring accents) and birth date, or same personal ID."""
+    match = Q(pk__in=[])
+    if full_name and date_of_birth:
+        match |= Q(name_search=fold(full_name), date_of_birth=date_of_birth)
+    if personal_id:
+        match |= Q(personal_id=personal_id)
+    qs = Child.objects.filter(match, household__commune_id=commune_id).exclude(status=Child.Status.MERGED)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("household__hamlet").order_by("pk")
+
+
 def household_list(*, user, q: str = "", hamlet: int | None = None) -> QuerySet[Household]:
-    qs = households_visible_to(user=user).select_related("hamlet").annotate(child_count=Count("children"))
+    qs = households_visible_to(user=user).select_related("hamlet")
+    qs = qs.annotate(child_count=Count("children", filter=~Q(children__status=Child.Status.MERGED)))
     if q:
         qs = qs.filter(Q(code__icontains=q.strip()) | Q(head_name_search__contains=fold(q)))
     if hamlet:
@@ -125,8 +198,14 @@ def totals_of(hamlets: list[Hamlet]) -> Totals:
 
 
 def get_child_for_user(*, user, pk: int) -> Child:
-    """The child if the user may see it, else 404 (never reveal that it exists elsewhere)."""
-    return get_object_or_404(children_visible_to(user=user).select_related("household__hamlet"), pk=pk)
+    """The child if the user may see it, else 404 (never reveal that it exists elsewhere).
+
+    A record merged into another resolves to the record kept, if the user may see that one.
+    """
+    merged_into = Child.objects.filter(pk=pk, status=Child.Status.MERGED).values_list("merged_into", flat=True).first()
+    return get_object_or_404(
+        children_visible_to(user=user).select_related("household__hamlet", "household__commune"), pk=merged_into or pk
+    )
 
 
 def get_household_for_user(*, user, pk: int) -> Household:
@@ -134,4 +213,4 @@ def get_household_for_user(*, user, pk: int) -> Household:
 
 
 def household_children(*, household: Household) -> QuerySet[Child]:
-    return household.children.order_by("date_of_birth", "pk")
+    return household.children.exclude(status=Child.Status.MERGED).order_by("date_of_birth", "pk")

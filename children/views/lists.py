@@ -1,13 +1,14 @@
-"""Registry pages. Officers and unit staff see the commune; a collaborator sees their hamlet only."""
+"""Registry lists. Officers and unit staff see the commune; a collaborator sees their hamlet only."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from children.forms import ChildFilterForm, HouseholdFilterForm
+from children.models import SpecialCircumstanceGroup
+from children.permissions import can_write_registry
 from children.selectors import (
     ChildFilters,
     child_list,
-    get_child_for_user,
     get_household_for_user,
     hamlet_summary,
     hamlets_visible_to,
@@ -34,20 +35,22 @@ def _query_without_page(request) -> str:
 @allow(*REGISTRY_READERS)
 def child_list_view(request):
     hamlets = list(hamlets_visible_to(user=request.user))
-    form = ChildFilterForm(request.GET or None, hamlets=hamlets)
+    groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
+    form = ChildFilterForm(request.GET or None, hamlets=hamlets, groups=groups)
     data = form.cleaned_data if form.is_valid() else {}
     filters = ChildFilters(
-        q=data.get("q") or "", hamlet=data.get("hamlet"), sex=data.get("sex") or "", status=data.get("status") or ""
+        q=data.get("q") or "",
+        hamlet=data.get("hamlet"),
+        sex=data.get("sex") or "",
+        status=data.get("status") or "",
+        age_band=data.get("age_band") or "",
+        group=data.get("group"),
+        school_status=data.get("school_status") or "",
+        no_birth_registration=bool(data.get("no_birth_registration")),
     )
     page = _page(request, child_list(user=request.user, filters=filters))
     context = {"form": form, "page": page, "query": _query_without_page(request), "show_hamlet": len(hamlets) > 1}
     return render(request, "children/child_list.html", context)
-
-
-@allow(*REGISTRY_READERS)
-def child_detail_view(request, pk: int):
-    child = get_child_for_user(user=request.user, pk=pk)
-    return render(request, "children/child_detail.html", {"child": child})
 
 
 @allow(*REGISTRY_READERS)
@@ -56,14 +59,25 @@ def household_list_view(request):
     form = HouseholdFilterForm(request.GET or None, hamlets=hamlets)
     data = form.cleaned_data if form.is_valid() else {}
     page = _page(request, household_list(user=request.user, q=data.get("q") or "", hamlet=data.get("hamlet")))
-    context = {"form": form, "page": page, "query": _query_without_page(request), "show_hamlet": len(hamlets) > 1}
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "show_hamlet": len(hamlets) > 1,
+        "can_write": can_write_registry(request.user),
+    }
     return render(request, "children/household_list.html", context)
 
 
 @allow(*REGISTRY_READERS)
 def household_detail_view(request, pk: int):
     household = get_household_for_user(user=request.user, pk=pk)
-    context = {"household": household, "children": household_children(household=household)}
+    context = {
+        "household": household,
+        "children": household_children(household=household),
+        "poverty": list(household.poverty.all()),
+        "can_write": can_write_registry(request.user),
+    }
     return render(request, "children/household_detail.html", context)
 
 

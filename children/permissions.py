@@ -1,0 +1,33 @@
+"""Who may write which part of the registry.
+
+The officer writes everything in the commune. Unit staff write only what their unit owns: the health
+station growth and vaccination, schools schooling, justice birth registration. Collaborators write nothing
+directly: they submit household updates that the officer reviews.
+"""
+
+from tanloi_portal.models import Role, Unit
+
+# Fact kind -> unit kinds whose staff may write it (besides the officer).
+UNIT_OWNED = {
+    "growth": {Unit.Kind.HEALTH},
+    "vaccination": {Unit.Kind.HEALTH},
+    "schooling": {Unit.Kind.SCHOOL},
+    "birth_registration": {Unit.Kind.JUSTICE},
+}
+
+
+def can_write_registry(user) -> bool:
+    """Households, children, caregivers and every fact: the officer only."""
+    return user.is_authenticated and user.role == Role.OFFICER
+
+
+def can_write_fact(user, kind: str) -> bool:
+    if can_write_registry(user):
+        return True
+    if user.role != Role.UNIT_STAFF or user.unit_id is None:
+        return False
+    return user.unit.kind in UNIT_OWNED.get(kind, set())
+
+
+def writable_fact_kinds(user, kinds) -> set[str]:
+    return {kind for kind in kinds if can_write_fact(user, kind)}

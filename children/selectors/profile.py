@@ -1,0 +1,217 @@
+"""A child's whole record for the child page, and the history of every change made to it.
+
+A fixed number of queries whatever the number of facts: one per kind of fact, one per history table.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import timezone
+
+from children.ages import age_on
+from children.models import (
+    BirthRegistration,
+    Caregiver,
+    Child,
+    ChildLabour,
+    ChildMarriage,
+    CircumstanceMembership,
+    Death,
+    Disability,
+    GrowthMeasurement,
+    Household,
+    Injury,
+    SchoolEnrolment,
+    SpecialCircumstanceGroup,
+    SupportRecord,
+    VaccinationDose,
+    Vaccine,
+)
+from children.vaccination import Dose, fully_vaccinated_for_age, missing_doses
+from tanloi_portal.models import Role, Unit
+
+
+@dataclass(frozen=True)
+class VaccinationStatus:
+    fully_vaccinated_for_age: bool
+    missing: list[str]
+
+
+@dataclass
+class ChildProfile:
+    child: Child
+    age: int
+    show_circumstance_details: bool
+    caregivers: list[Caregiver]
+    birth_registration: BirthRegistration | None
+    memberships: list[CircumstanceMembership]
+    supports: list[SupportRecord]
+    disabilities: list[Disability]
+    growth: list[GrowthMeasurement]
+    doses: list[VaccinationDose]
+    vaccination: VaccinationStatus
+    schooling: list[SchoolEnrolment]
+    injuries: list[Injury]
+    labour: list[ChildLabour]
+    marriages: list[ChildMarriage]
+    death: Death | None
+
+
+def _vaccination_status(child: Child, doses: list[VaccinationDose], on: date) -> VaccinationStatus:
+    given = [Dose(vaccine=d.vaccine.code, number=d.dose_number, given_on=d.given_on) for d in doses]
+    names = {v.code: v.name for v in Vaccine.objects.all()}
+    missing = [f"{names.get(code, code)} - mũi {n}" for code, n in missing_doses(given, child.date_of_birth, on)]
+    return VaccinationStatus(fully_vaccinated_for_age(given, child.date_of_birth, on), missing)
+
+
+def child_profile(*, child: Child, user, on: date | None = None) -> ChildProfile:
+    on = on or timezone.localdate()
+    # Collaborators see which groups a child is in, not the notes or the support given (DESIGN section 2).
+    details = user.role != Role.COLLABORATOR
+    doses = list(child.vaccinationdose_set.select_related("vaccine"))
+    memberships = child.circumstancemembership_set.select_related("group").order_by("-started_on")
+    return ChildProfile(
+        child=child,
+        age=age_on(child.date_of_birth, on),
+        show_circumstance_details=details,
+        caregivers=list(child.caregivers.all()),
+        birth_registration=BirthRegistration.objects.filter(child=child).first(),
+        memberships=list(memberships),
+        supports=list(child.supportrecord_set.select_related("unit", "membership__group")) if details else [],
+        disabilities=list(child.disability_set.all()),
+        growth=list(child.growthmeasurement_set.all()),
+        doses=doses,
+        vaccination=_vaccination_status(child, doses, on),
+        schooling=list(child.schoolenrolment_set.all()),
+        injuries=list(child.injury_set.all()),
+        labour=list(child.childlabour_set.all()),
+        marriages=list(child.childmarriage_set.all()),
+        death=Death.objects.filter(child=child).first(),
+    )
+
+
+# --- history -----------------------------------------------------------------------------------------
+
+TRACKED = (
+    Child,
+    Caregiver,
+    BirthRegistration,
+    CircumstanceMembership,
+    SupportRecord,
+    Disability,
+    GrowthMeasurement,
+    VaccinationDose,
+    SchoolEnrolment,
+    Death,
+    Injury,
+    ChildLabour,
+    ChildMarriage,
+)
+# Derived or bookkeeping columns: their changes follow from another field's and are not shown.
+IGNORED = {
+    "id",
+    "child",
+    "name_search",
+    "name_sort_key",
+    "created_at",
+    "updated_at",
+    "recorded_by",
+    "classes",
+    "flags",
+    "waz",
+    "haz",
+    "whz",
+    "baz",
+}
+# How a foreign key's value is shown: the model it points to and the label of an instance.
+LABELS = {
+    "household": (Household, lambda h: h.code),
+    "group": (SpecialCircumstanceGroup, str),
+    "vaccine": (Vaccine, str),
+    "unit": (Unit, str),
+    "membership": (CircumstanceMembership, lambda m: f"#{m.pk}"),
+    "merged_into": (Child, lambda c: f"#{c.pk} {c.full_name}"),
+}
+KIND = {"+": "thêm", "~": "sửa", "-": "xóa"}
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str
+    kind: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _shown_fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.name not in IGNORED]
+
+
+def _display(f: models.Field, value, labels: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if f.name in LABELS:
+        return labels.get((f.name, value), f"#{value}")
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def child_history(*, child: Child, limit: int = 300) -> list[HistoryEntry]:
+    """Every change to the child and its facts, newest first: who, when, and each field's old and new value."""
+    rows_by_model = []
+    for model in TRACKED:
+        lookup = {"id": child.pk} if model is Child else {"child_id": child.pk}
+        rows = list(
+            model.history.filter(**lookup).select_related("history_user").order_by("id", "history_date", "history_id")
+        )
+        rows_by_model.append((model, rows))
+
+    wanted: dict[str, set] = defaultdict(set)
+    for model, rows in rows_by_model:
+        for f in _shown_fields(model):
+            if f.name in LABELS:
+                wanted[f.name].update(getattr(r, f.attname) for r in rows if getattr(r, f.attname) is not None)
+    labels = {}
+    for name, ids in wanted.items():
+        target, label = LABELS[name]
+        for obj in target.objects.filter(pk__in=ids):
+            labels[(name, obj.pk)] = label(obj)
+
+    entries: list[HistoryEntry] = []
+    for model, rows in rows_by_model:
+        fields = _shown_fields(model)
+        previous: dict[int, object] = {}
+        for row in rows:
+            before = previous.get(row.id)
+            changes = []
+            for f in fields:
+                new = getattr(row, f.attname)
+                old = getattr(before, f.attname) if before is not None else None
+                if before is None and row.history_type == "+":
+                    if new not in (None, "", False):
+                        changes.append((str(f.verbose_name), "", _display(f, new, labels)))
+                elif new != old:
+                    changes.append((str(f.verbose_name), _display(f, old, labels), _display(f, new, labels)))
+            previous[row.id] = row
+            if row.history_type == "~" and not changes:
+                continue
+            user = row.history_user
+            entries.append(
+                HistoryEntry(
+                    when=row.history_date,
+                    who=(user.full_name or user.username) if user else "hệ thống",
+                    what=str(model._meta.verbose_name),
+                    kind=KIND.get(row.history_type, row.history_type),
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
