@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from children.models import Child, Commune, Household
 from children.services import child_name_fields, household_name_fields
@@ -102,7 +103,7 @@ def generate_registry(
             families.append((ethnicity, family))
         if not households:
             break
-        Household.objects.bulk_create(households, batch_size=batch_size)
+        bulk_create_with_history(households, Household, batch_size=batch_size)
         made_households += len(households)
 
         kids: list[Child] = []
@@ -131,6 +132,6 @@ def generate_registry(
                         **child_name_fields(_person_name(rng, ethnicity, sex, family)),
                     )
                 )
-        Child.objects.bulk_create(kids, batch_size=batch_size)
+        bulk_create_with_history(kids, Child, batch_size=batch_size)
         made_children += len(kids)
     return DemoRegistryReport(households=made_households, children=made_children)

@@ -1,12 +1,13 @@
 """Demo users and data for `seed_demo`: one user of each role, a collaborator per hamlet, staff per unit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from children.demo import generate_registry
+from children.demo_facts import generate_facts
 from children.models import Child, Commune
 from tanloi_portal.models import Role, Unit, User
 from tanloi_portal.services import user_create
@@ -40,6 +41,7 @@ class DemoReport:
     households: int
     children: int
     registry_skipped: bool
+    facts: dict[str, int] = field(default_factory=dict)
 
 
 def _ensure_user(*, username: str, password_hash: str, **fields) -> tuple[User, bool]:
@@ -81,5 +83,9 @@ def seed_demo(*, commune: Commune, children: int, password: str, seed: int = 202
 
     if Child.objects.filter(household__commune=commune).exists():
         return DemoReport(logins=logins, households=0, children=0, registry_skipped=True)
-    made = generate_registry(commune=commune, children=children, today=timezone.localdate(), seed=seed)
-    return DemoReport(logins=logins, households=made.households, children=made.children, registry_skipped=False)
+    today = timezone.localdate()
+    made = generate_registry(commune=commune, children=children, today=today, seed=seed)
+    facts = generate_facts(commune=commune, today=today, seed=seed)
+    return DemoReport(
+        logins=logins, households=made.households, children=made.children, registry_skipped=False, facts=facts.rows
+    )

@@ -125,14 +125,14 @@ IGNORED = {
     "whz",
     "baz",
 }
-# How a foreign key's value is shown: the model it points to and the label of an instance.
+# How a foreign key's value is shown: where to read the rows it points to, and the label of a row.
 LABELS = {
-    "household": (Household, lambda h: h.code),
-    "group": (SpecialCircumstanceGroup, str),
-    "vaccine": (Vaccine, str),
-    "unit": (Unit, str),
-    "membership": (CircumstanceMembership, lambda m: f"#{m.pk}"),
-    "merged_into": (Child, lambda c: f"#{c.pk} {c.full_name}"),
+    "household": (lambda: Household.objects.all(), lambda h: h.code),
+    "group": (lambda: SpecialCircumstanceGroup.objects.all(), str),
+    "vaccine": (lambda: Vaccine.objects.all(), str),
+    "unit": (lambda: Unit.objects.all(), str),
+    "membership": (lambda: CircumstanceMembership.objects.select_related("group"), lambda m: str(m.group)),
+    "merged_into": (lambda: Child.objects.all(), lambda c: f"#{c.pk} {c.full_name}"),
 }
 KIND = {"+": "thêm", "~": "sửa", "-": "xóa"}
 
@@ -181,8 +181,8 @@ def child_history(*, child: Child, limit: int = 300) -> list[HistoryEntry]:
                 wanted[f.name].update(getattr(r, f.attname) for r in rows if getattr(r, f.attname) is not None)
     labels = {}
     for name, ids in wanted.items():
-        target, label = LABELS[name]
-        for obj in target.objects.filter(pk__in=ids):
+        rows, label = LABELS[name]
+        for obj in rows().filter(pk__in=ids):
             labels[(name, obj.pk)] = label(obj)
 
     entries: list[HistoryEntry] = []

@@ -6,6 +6,7 @@
     if (button && window.bootstrap) { window.bootstrap.Tab.getOrCreateInstance(button).show(); }
   }
   if (location.hash) { show(location.hash.slice(1)); }
+  window.addEventListener("hashchange", function () { show(location.hash.slice(1)); });
   document.querySelectorAll('[data-bs-toggle="tab"]').forEach(function (button) {
     button.addEventListener("shown.bs.tab", function () {
       history.replaceState(null, "", "#" + button.getAttribute("aria-controls"));

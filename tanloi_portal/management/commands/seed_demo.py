@@ -34,7 +34,9 @@ class Command(BaseCommand):
         if report.registry_skipped:
             self.stdout.write("Sổ theo dõi đã có trẻ em: không tạo thêm dữ liệu mẫu.")
         else:
-            self.stdout.write(f"Đã tạo {report.households} hộ gia đình và {report.children} trẻ em.")
+            self.stdout.write(f"Đã tạo {report.households} hộ gia đình và {report.children} trẻ em, cùng:")
+            for name, count in report.facts.items():
+                self.stdout.write(f"  {count:>6} {name}")
         self.stdout.write("")
         self.stdout.write(f"{'Tên đăng nhập':<14} {'Vai trò':<38} Phạm vi")
         for login in report.logins:
