@@ -222,6 +222,11 @@ class FactForm(forms.ModelForm):
         for f in self.fields.values():
             if isinstance(f, forms.DateField):
                 f.widget = VnDateInput()
+            if isinstance(f, forms.DecimalField):
+                # Vietnamese write 12,5 kg; 12.5 is accepted too.
+                f.localize = f.widget.is_localized = True
+                f.widget.input_type = "text"
+                f.widget.attrs["inputmode"] = "decimal"
             if isinstance(f.widget, forms.Textarea):
                 f.widget.attrs["rows"] = 2
 

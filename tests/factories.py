@@ -68,3 +68,9 @@ class GrowthMeasurementFactory(factory.django.DjangoModelFactory):
     measured_on = date(2023, 5, 17)
     weight_kg = Decimal("12.5")
     height_cm = Decimal("90.0")
+
+
+def vaccine(code: str):
+    from children.models import Vaccine
+
+    return Vaccine.objects.get(code=code)

@@ -166,7 +166,10 @@ class Child(models.Model):
         indexes = [models.Index(fields=["date_of_birth"], name="child_dob_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["personal_id"], condition=models.Q(personal_id__isnull=False), name="personal_id_unique"
+                fields=["personal_id"],
+                condition=models.Q(personal_id__isnull=False),
+                name="personal_id_unique",
+                violation_error_message=_("Mã định danh cá nhân này đã thuộc về một trẻ khác trong sổ."),
             ),
         ]
 
