@@ -40,12 +40,21 @@ def main() -> None:
 
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from children import models as m
     from children.demo import generate_registry
+    from children.demo_facts import generate_facts
     from children.models import Child, Commune, Household
+
+    FACT_MODELS = [
+        m.SupportRecord, m.CircumstanceMembership, m.Disability, m.GrowthMeasurement, m.VaccinationDose,
+        m.SchoolEnrolment, m.Death, m.Injury, m.ChildLabour, m.ChildMarriage, m.BirthRegistration, m.Caregiver,
+        m.HouseholdPoverty,
+    ]  # fmt: skip
     from tanloi_portal.models import Role
     from tanloi_portal.reference_data import load_reference_data
     from tanloi_portal.services import user_create
@@ -66,11 +75,17 @@ def main() -> None:
     }
     print(f"database: {connection.vendor}; {REPEAT} requests per page, median and max in ms")
     for size in SIZES:
+        for model in FACT_MODELS:
+            model.objects.all().delete()
         Child.objects.all().delete()
         Household.objects.all().delete()
-        seconds = _timed(lambda n=size: generate_registry(commune=commune, children=n, today=timezone.localdate()))
+        today = timezone.localdate()
+        seconds = _timed(lambda n=size, t=today: generate_registry(commune=commune, children=n, today=t))
         print(f"\n{size:,} children: demo registry generated in {seconds:.2f} s ({size / seconds:,.0f} children/s)")
-        for label, path in pages.items():
+        seconds = _timed(lambda t=today: generate_facts(commune=commune, today=t))
+        print(f"  demo facts (growth, vaccination, schooling, ...) generated in {seconds:.2f} s")
+        busiest = Child.objects.annotate(n=Count("vaccinationdose")).order_by("-n", "pk").first()
+        for label, path in {**pages, "child page (all tabs and history)": f"/tre-em/{busiest.pk}/"}.items():
             if client.get(path).status_code != 200:  # also warms the caches
                 raise SystemExit(f"{path} did not answer 200")
             times = []

@@ -69,3 +69,29 @@ def test_seed_demo_refuses_when_debug_is_off_unless_forced(settings):
     assert not User.objects.exists() and not Child.objects.exists()
     _seed("--children", "10", "--force", debug=False, settings=settings)
     assert Child.objects.count() == 10
+
+
+def test_seed_demo_fills_every_kind_of_fact(settings):
+    from children import models as m
+
+    _seed("--children", "1500", settings=settings)
+    kinds = [
+        m.Caregiver,
+        m.HouseholdPoverty,
+        m.BirthRegistration,
+        m.CircumstanceMembership,
+        m.SupportRecord,
+        m.Disability,
+        m.GrowthMeasurement,
+        m.VaccinationDose,
+        m.SchoolEnrolment,
+        m.Death,
+        m.Injury,
+        m.ChildLabour,
+        m.ChildMarriage,
+    ]
+    empty = [model.__name__ for model in kinds if not model.objects.exists()]
+    assert empty == []
+    # Deaths match the children marked deceased; growth z-scores were computed.
+    assert m.Death.objects.count() == m.Child.objects.filter(status="deceased").count()
+    assert not m.GrowthMeasurement.objects.filter(waz__isnull=True, weight_kg__isnull=False).exists()

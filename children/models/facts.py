@@ -18,7 +18,13 @@ from children.models.registry import Child, SpecialCircumstanceGroup
 class ChildFact(models.Model):
     """Common to every fact: the child, who recorded it and when."""
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="%(class)s_set", verbose_name=_("trẻ"))
+    child = models.ForeignKey(
+        Child,
+        on_delete=models.PROTECT,
+        related_name="%(class)s_set",
+        related_query_name="%(class)s",
+        verbose_name=_("trẻ"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )

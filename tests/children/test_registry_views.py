@@ -253,3 +253,19 @@ def test_child_page_queries_do_not_grow_with_the_number_of_facts(users, client_f
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_officer_merges_a_duplicate_from_the_child_page(users, client_for, child):
+    twin = ChildFactory(household=child.household, full_name=child.full_name, date_of_birth=child.date_of_birth)
+    client = client_for(users["officer"])
+    page = client.get(reverse("children:child-detail", args=[child.pk])).content.decode()
+    assert "Có thể trùng với" in page and f"#{twin.pk}" in page
+    response = client.post(reverse("children:child-merge", args=[child.pk]), {"duplicate": twin.pk})
+    assert response.status_code == 302
+    twin.refresh_from_db()
+    assert twin.merged_into == child
+    # The merged record's address now leads to the record kept.
+    alias = client.get(reverse("children:child-detail", args=[twin.pk]))
+    assert alias.status_code == 302 and alias.url == reverse("children:child-detail", args=[child.pk])
+    refused = client_for(users["health"]).post(reverse("children:child-merge", args=[child.pk]), {"duplicate": twin.pk})
+    assert refused.status_code == 403
