@@ -62,18 +62,23 @@ def household_create(
     return household
 
 
-@transaction.atomic
-def household_update(*, household: Household, by, **fields) -> Household:
-    unknown = set(fields) - set(HOUSEHOLD_EDITABLE_FIELDS)
+def _update(obj, fields: dict, *, editable: tuple[str, ...], by) -> None:
+    """Set the fields that differ and save only those (no whole-row write), with the change's author."""
+    unknown = set(fields) - set(editable) - {"name_search", "name_sort_key", "head_name_search"}
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, fields[name])
+    if changed:
+        _save(obj, by=by, update_fields=[*changed, "updated_at"])
+
+
+@transaction.atomic
+def household_update(*, household: Household, by, **fields) -> Household:
     if "head_name" in fields:
         fields.update(household_name_fields(fields.pop("head_name")))
-    changed = [name for name, value in fields.items() if getattr(household, name) != value]
-    for name in changed:
-        setattr(household, name, fields[name])
-    if changed:
-        _save(household, by=by, update_fields=[*changed, "updated_at"])
+    _update(household, fields, editable=HOUSEHOLD_EDITABLE_FIELDS, by=by)
     return household
 
 
@@ -118,18 +123,11 @@ def child_register(
 
 @transaction.atomic
 def child_update(*, child: Child, by, **fields) -> Child:
-    unknown = set(fields) - set(CHILD_EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
     if "full_name" in fields:
         fields.update(child_name_fields(fields.pop("full_name")))
     if "personal_id" in fields:
         fields["personal_id"] = fields["personal_id"] or None
-    changed = [name for name, value in fields.items() if getattr(child, name) != value]
-    for name in changed:
-        setattr(child, name, fields[name])
-    if changed:
-        _save(child, by=by, update_fields=[*changed, "updated_at"])
+    _update(child, fields, editable=CHILD_EDITABLE_FIELDS, by=by)
     return child
 
 
