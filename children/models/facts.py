@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -234,7 +235,7 @@ class VaccinationDose(ChildFact):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vaccine} - {_('mũi')} {self.dose_number}"
+        return gettext("%(vaccine)s - mũi %(n)s") % {"vaccine": self.vaccine, "n": self.dose_number}
 
     def clean(self) -> None:
         super().clean()

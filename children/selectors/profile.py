@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from children.ages import age_on
 from children.models import (
@@ -62,7 +63,10 @@ class ChildProfile:
 def _vaccination_status(child: Child, doses: list[VaccinationDose], on: date) -> VaccinationStatus:
     given = [Dose(vaccine=d.vaccine.code, number=d.dose_number, given_on=d.given_on) for d in doses]
     names = {v.code: v.name for v in Vaccine.objects.all()}
-    missing = [f"{names.get(code, code)} - mũi {n}" for code, n in missing_doses(given, child.date_of_birth, on)]
+    missing = [
+        gettext("%(vaccine)s - mũi %(n)s") % {"vaccine": names.get(code, code), "n": n}
+        for code, n in missing_doses(given, child.date_of_birth, on)
+    ]
     return VaccinationStatus(fully_vaccinated_for_age(given, child.date_of_birth, on), missing)
 
 
