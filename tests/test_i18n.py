@@ -1,6 +1,14 @@
 """Vietnamese first; English from the language switch."""
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -34,3 +42,31 @@ def test_a_browser_set_to_english_still_gets_vietnamese(users, client_for):
     client = client_for(users["officer"])
     content = client.get(reverse("home-officer"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="vi">' in content and "Đăng xuất" in content
+
+
+def test_the_english_catalog_translates_every_string():
+    """A string added to the interface without its English translation fails here (run makemessages -l en)."""
+    catalog = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert [e.msgid for e in catalog.untranslated_entries()] == []
+    assert [e.msgid for e in catalog.fuzzy_entries()] == []
+
+
+def test_the_catalog_lists_every_string_of_the_code(tmp_path):
+    """makemessages on the current code finds no string the committed catalog lacks."""
+    base = Path(settings.BASE_DIR)
+    work = tmp_path / "project"
+    shutil.copytree(
+        base,
+        work,
+        ignore=shutil.ignore_patterns(".venv", ".git", "static", "tests", "benchmarks", "*.sqlite3", "test-artifacts"),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete", "-v0"],
+        cwd=work,
+        env={**os.environ, "TESTING": "true"},
+        check=True,
+        timeout=120,
+    )
+    fresh = {e.msgid for e in polib.pofile(str(work / "locale" / "en" / "LC_MESSAGES" / "django.po"))}
+    committed = {e.msgid for e in polib.pofile(str(base / "locale" / "en" / "LC_MESSAGES" / "django.po"))}
+    assert sorted(fresh - committed) == []
