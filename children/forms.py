@@ -31,6 +31,17 @@ from tanloi_portal.models import Unit
 ALL = [("", _("Tất cả"))]
 
 
+def vietnamese_inputs(form: forms.BaseForm) -> None:
+    """Dates typed dd/mm/yyyy and numbers with a decimal comma (12,5 kg; 12.5 is accepted too)."""
+    for f in form.fields.values():
+        if isinstance(f, forms.DateField):
+            f.widget = VnDateInput()
+        if isinstance(f, forms.DecimalField):
+            f.localize = f.widget.is_localized = True
+            f.widget.input_type = "text"
+            f.widget.attrs["inputmode"] = "decimal"
+
+
 class VnDateInput(forms.DateInput):
     """A text box that shows and takes dd/mm/yyyy (browsers' date pickers follow the device's locale)."""
 
@@ -219,14 +230,8 @@ class FactForm(forms.ModelForm):
     def __init__(self, *args, child: Child, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.child = child
+        vietnamese_inputs(self)
         for f in self.fields.values():
-            if isinstance(f, forms.DateField):
-                f.widget = VnDateInput()
-            if isinstance(f, forms.DecimalField):
-                # Vietnamese write 12,5 kg; 12.5 is accepted too.
-                f.localize = f.widget.is_localized = True
-                f.widget.input_type = "text"
-                f.widget.attrs["inputmode"] = "decimal"
             if isinstance(f.widget, forms.Textarea):
                 f.widget.attrs["rows"] = 2
 

@@ -4,6 +4,8 @@ Every function is keyword-only, validates with full_clean() before saving and re
 (`by`) on the history row.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -39,10 +41,24 @@ def household_name_fields(head_name: str) -> dict[str, str]:
     return {"head_name": name, "head_name_search": fold(name)}
 
 
+_change_reason: ContextVar[str | None] = ContextVar("change_reason", default=None)
+
+
+@contextmanager
+def change_reason(reason: str):
+    """Every registry change saved inside the block records this reason in its history row."""
+    token = _change_reason.set(reason)
+    try:
+        yield
+    finally:
+        _change_reason.reset(token)
+
+
 def _save(obj, *, by, update_fields: list[str] | None = None) -> None:
     obj.full_clean()
-    # django-simple-history reads the author of the change from here.
+    # django-simple-history reads the author and the reason of the change from here.
     obj._history_user = by
+    obj._change_reason = _change_reason.get()
     obj.save(update_fields=update_fields)
 
 

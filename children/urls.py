@@ -1,6 +1,6 @@
 from django.urls import path
 
-from children.views import child, facts, households, lists
+from children.views import child, facts, households, lists, updates
 
 app_name = "children"
 
@@ -21,4 +21,9 @@ urlpatterns = [
     path("ho-gia-dinh/<int:pk>/ho-ngheo/", households.household_poverty_view, name="household-poverty"),
     path("ho-gia-dinh/<int:household_pk>/them-tre/", child.child_create_view, name="child-create"),
     path("ap-soc/", lists.hamlet_list_view, name="hamlet-list"),
+    path("ctv/ho/<int:pk>/bao-cao/", updates.report_choose_view, name="report-choose"),
+    path("ctv/ho/<int:pk>/bao-cao/<slug:kind>/", updates.report_form_view, name="report-form"),
+    path("ctv/da-gui/", updates.my_updates_view, name="my-updates"),
+    path("duyet-cap-nhat/", updates.review_queue_view, name="review-queue"),
+    path("duyet-cap-nhat/<int:pk>/", updates.review_detail_view, name="review-detail"),
 ]

@@ -35,11 +35,17 @@ _REGISTRY = [
 _PLAN = NavItem(_("Kế hoạch"), "indicators:plan")
 
 NAVIGATION = {
-    Role.OFFICER: [NavItem(_("Trang chủ"), "home-officer"), *_REGISTRY, _PLAN],
+    Role.OFFICER: [
+        NavItem(_("Trang chủ"), "home-officer"),
+        *_REGISTRY,
+        NavItem(_("Duyệt cập nhật"), "children:review-queue"),
+        _PLAN,
+    ],
     Role.COLLABORATOR: [
         NavItem(_("Trang chủ"), "home-collaborator"),
-        NavItem(_("Trẻ em"), "children:child-list"),
         NavItem(_("Hộ gia đình"), "children:household-list"),
+        NavItem(_("Trẻ em"), "children:child-list"),
+        NavItem(_("Đã gửi"), "children:my-updates"),
     ],
     Role.UNIT_STAFF: [NavItem(_("Trang chủ"), "home-unit"), NavItem(_("Trẻ em"), "children:child-list"), _PLAN],
     Role.CHAIRMAN: [NavItem(_("Trang chủ"), "home-chairman"), _PLAN],

@@ -11,6 +11,7 @@ from children.selectors import (
     communes_visible_to,
     hamlet_summary,
     hamlets_visible_to,
+    queue_counts,
     totals_of,
 )
 from indicators.selectors import current_plan, indicators_led_by, plan_objectives, plan_visible_to
@@ -28,7 +29,8 @@ def home(request):
 @allow(Role.OFFICER)
 def home_officer(request):
     hamlets = list(hamlet_summary(hamlets=hamlets_visible_to(user=request.user)))
-    return render(request, "home/officer.html", {"hamlets": hamlets, "totals": totals_of(hamlets)})
+    context = {"hamlets": hamlets, "totals": totals_of(hamlets), "queue": queue_counts(user=request.user)}
+    return render(request, "home/officer.html", context)
 
 
 @allow(Role.COLLABORATOR)

@@ -64,3 +64,9 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def committed_reference_data(transactional_db):
+    """For tests on a committed database (threads, browsers): it is flushed after each, so load the plan again."""
+    load_reference_data()

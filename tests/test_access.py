@@ -1,9 +1,12 @@
 """Deny by default: every URL of the portal, tried with every role and anonymously."""
 
+import uuid
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from children.models import HouseholdUpdate
 from tanloi_portal.access import ADMIN_SITE, rule_for
 from tanloi_portal.models import Role
 from tests.factories import ChildFactory, GrowthMeasurementFactory, HouseholdFactory
@@ -46,6 +49,11 @@ EXPECTED = {
     # Unit staff pass the role check; which kinds of fact their unit owns is checked next (test_registry_writes).
     "children:fact-create": {Role.OFFICER, Role.UNIT_STAFF},
     "children:fact-edit": {Role.OFFICER, Role.UNIT_STAFF},
+    "children:report-choose": {Role.COLLABORATOR},
+    "children:report-form": {Role.COLLABORATOR},
+    "children:my-updates": {Role.COLLABORATOR},
+    "children:review-queue": {Role.OFFICER},
+    "children:review-detail": {Role.OFFICER},
     "indicators:plan": ALL,
 }
 # Requests that must be POSTs.
@@ -80,8 +88,11 @@ def _admin_patterns():
 
 
 @pytest.fixture
-def sample_kwargs(hamlet_a):
+def sample_kwargs(hamlet_a, users):
     household = HouseholdFactory(hamlet=hamlet_a)
+    update = HouseholdUpdate.objects.create(
+        client_id=uuid.uuid4(), household=household, kind="note", payload={"text": "x"}, submitted_by=users["ctv_a"]
+    )
     child = ChildFactory(household=household)
     # The health-station user is the unit staff of the walk: growth is a kind its unit owns.
     measurement = GrowthMeasurementFactory(child=child)
@@ -107,6 +118,9 @@ def sample_kwargs(hamlet_a):
             {"pk": household.pk},
         ),
         "children:child-create": {"household_pk": household.pk},
+        "children:report-choose": {"pk": household.pk},
+        "children:report-form": {"pk": household.pk, "kind": "note"},
+        "children:review-detail": {"pk": update.pk},
         "children:fact-create": {"pk": child.pk, "kind": "can-do"},
         "children:fact-edit": {"pk": child.pk, "kind": "can-do", "fact_pk": measurement.pk},
     }

@@ -1,4 +1,5 @@
 import random
+from datetime import UTC
 
 import pytest
 
@@ -70,3 +71,14 @@ def test_metric_values_are_shown_with_a_decimal_comma(value, unit, shown):
 def test_large_numbers_group_thousands_with_a_dot():
     assert format_number(3500) == "3.500"
     assert format_number(1234.5) == "1.234,5"
+
+
+def test_elapsed_time_reads_in_vietnamese():
+    from datetime import datetime, timedelta
+
+    from tanloi_portal.numbers import format_elapsed
+
+    now = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    assert format_elapsed(now - timedelta(days=2, hours=3, minutes=5), now) == "2 ngày 3 giờ"
+    assert format_elapsed(now - timedelta(minutes=45), now) == "45 phút"
+    assert format_elapsed(now - timedelta(seconds=20), now) == "vừa xong"

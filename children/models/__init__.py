@@ -25,6 +25,7 @@ from children.models.registry import (
     HouseholdPoverty,
     SpecialCircumstanceGroup,
 )
+from children.models.updates import HouseholdUpdate
 
 __all__ = [
     "BirthRegistration",
@@ -41,6 +42,7 @@ __all__ = [
     "Hamlet",
     "Household",
     "HouseholdPoverty",
+    "HouseholdUpdate",
     "Injury",
     "SchoolEnrolment",
     "SpecialCircumstanceGroup",

@@ -22,10 +22,18 @@ from children.selectors.registry import (
     possible_duplicates,
     totals_of,
 )
+from children.selectors.updates import (
+    QueueCounts,
+    get_update_for_user,
+    queue_counts,
+    review_queue,
+    updates_visible_to,
+)
 
 __all__ = [
     "AGE_BANDS",
     "ChildFilters",
+    "QueueCounts",
     "Totals",
     "child_history",
     "child_list",
@@ -37,11 +45,15 @@ __all__ = [
     "current_school_year",
     "get_child_for_user",
     "get_household_for_user",
+    "get_update_for_user",
     "hamlet_summary",
     "hamlets_visible_to",
     "household_children",
     "household_list",
     "households_visible_to",
     "possible_duplicates",
+    "queue_counts",
+    "review_queue",
     "totals_of",
+    "updates_visible_to",
 ]

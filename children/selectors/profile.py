@@ -139,6 +139,7 @@ LABELS = {
     "merged_into": (lambda: Child.objects.all(), lambda c: f"#{c.pk} {c.full_name}"),
 }
 KIND = {"+": "thêm", "~": "sửa", "-": "xóa"}
+UPDATE_REASON = "household-update:"
 
 
 @dataclass
@@ -148,6 +149,8 @@ class HistoryEntry:
     what: str
     kind: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # The collaborator's household update whose approval made this change, if any.
+    update_pk: int | None = None
 
 
 def _shown_fields(model: type[models.Model]) -> list[models.Field]:
@@ -208,6 +211,7 @@ def child_history(*, child: Child, limit: int = 300) -> list[HistoryEntry]:
             if row.history_type == "~" and not changes:
                 continue
             user = row.history_user
+            reason = row.history_change_reason or ""
             entries.append(
                 HistoryEntry(
                     when=row.history_date,
@@ -215,6 +219,7 @@ def child_history(*, child: Child, limit: int = 300) -> list[HistoryEntry]:
                     what=str(model._meta.verbose_name),
                     kind=KIND.get(row.history_type, row.history_type),
                     changes=changes,
+                    update_pk=int(reason.split(":")[1]) if reason.startswith(UPDATE_REASON) else None,
                 )
             )
     entries.sort(key=lambda e: e.when, reverse=True)

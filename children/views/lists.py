@@ -77,6 +77,7 @@ def household_detail_view(request, pk: int):
         "children": household_children(household=household),
         "poverty": list(household.poverty.all()),
         "can_write": can_write_registry(request.user),
+        "can_report": request.user.role == Role.COLLABORATOR,
     }
     return render(request, "children/household_detail.html", context)
 

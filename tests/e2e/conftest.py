@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from tanloi_portal.reference_data import load_reference_data
-
 # Django's live_server with Playwright's sync API trips the async-safety check at set-up and tear-down.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -34,9 +32,8 @@ def browser_type_launch_args(browser_type_launch_args, browser_name):
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Browser tests run on a committed database that is flushed after each: load the plan again."""
-    load_reference_data()
+def _reference_data(committed_reference_data):
+    """Browser tests run on a committed database: the plan is loaded again for each."""
 
 
 @pytest.fixture

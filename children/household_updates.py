@@ -1,0 +1,325 @@
+"""Collaborators' household updates: submit (idempotent), then the officer approves or rejects.
+
+Approving applies the change through the registry services in the same transaction as the state change,
+with the update recorded as the reason of every history row it writes. The state change is a conditional
+UPDATE (waiting -> approved), so two officers approving at once apply the change once.
+"""
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from children import services, update_forms
+from children.models import (
+    BirthRegistration,
+    Child,
+    CircumstanceMembership,
+    Disability,
+    GrowthMeasurement,
+    Household,
+    HouseholdUpdate,
+    SchoolEnrolment,
+    SpecialCircumstanceGroup,
+)
+from children.selectors.profile import UPDATE_REASON
+from children.selectors.registry import current_school_year
+from tanloi_portal.models import Role
+
+Kind = HouseholdUpdate.Kind
+
+
+class AlreadyReviewed(ValidationError):
+    pass
+
+
+def _new_child(household, data, by, **extra) -> Child:
+    return services.child_register(
+        household=household,
+        full_name=data["full_name"],
+        sex=data["sex"],
+        date_of_birth=data["date_of_birth"],
+        by=by,
+        **extra,
+    )
+
+
+def _apply_new_birth(household, child, data, by) -> Child:
+    born = _new_child(household, data, by)
+    if data["birth_registered"]:
+        # The collaborator knows it was registered, not when: the officer completes the date later.
+        services.fact_save(fact=BirthRegistration(child=born, registered_on=data["date_of_birth"]), by=by)
+    return born
+
+
+def _apply_moved_in(household, child, data, by) -> Child:
+    return _new_child(household, data, by, moved_in_on=data["moved_in_on"])
+
+
+def _apply_moved_away(household, child, data, by) -> Child:
+    return services.child_mark_moved_away(child=child, on=data["moved_on"], by=by)
+
+
+def _apply_death(household, child, data, by) -> Child:
+    services.child_record_death(child=child, died_on=data["died_on"], cause=data["cause"], by=by)
+    return child
+
+
+def _enrolment(child: Child, on) -> SchoolEnrolment | None:
+    return SchoolEnrolment.objects.filter(child=child, school_year=current_school_year(on)).first()
+
+
+def _apply_dropout(household, child, data, by) -> Child:
+    enrolment = _enrolment(child, data["dropped_on"])
+    if enrolment is None:
+        raise ValidationError(
+            _("Chưa ghi việc học của trẻ trong năm học này: ghi việc học trên trang của trẻ trước, rồi duyệt lại.")
+        )
+    enrolment.status = SchoolEnrolment.Status.DROPPED_OUT
+    enrolment.status_date, enrolment.dropout_reason = data["dropped_on"], data["reason"]
+    services.fact_save(fact=enrolment, by=by)
+    return child
+
+
+def _apply_school_return(household, child, data, by) -> Child:
+    year = current_school_year(data["returned_on"])
+    enrolment = _enrolment(child, data["returned_on"]) or SchoolEnrolment(child=child, school_year=year)
+    enrolment.level, enrolment.school = data["level"], data["school"]
+    enrolment.status, enrolment.status_date, enrolment.dropout_reason = SchoolEnrolment.Status.ENROLLED, None, ""
+    services.fact_save(fact=enrolment, by=by)
+    return child
+
+
+def _apply_growth(household, child, data, by) -> Child:
+    measurement = GrowthMeasurement(
+        child=child, measured_on=data["measured_on"], weight_kg=data["weight_kg"], height_cm=data["height_cm"]
+    )
+    services.fact_save(fact=measurement, by=by)
+    return child
+
+
+def _apply_circumstance(household, child, data, by) -> Child:
+    group = SpecialCircumstanceGroup.objects.get(number=data["group"])
+    membership = CircumstanceMembership(child=child, group=group, started_on=data["started_on"], notes=data["notes"])
+    services.fact_save(fact=membership, by=by)
+    return child
+
+
+def _apply_disability(household, child, data, by) -> Child:
+    if not data["severity"]:
+        raise ValidationError(_("Chọn mức độ khuyết tật (sửa rồi duyệt)."))
+    disability = Disability(
+        child=child,
+        kind=data["kind"],
+        severity=data["severity"],
+        identified_on=data["noticed_on"],
+        notes=data["notes"],
+    )
+    services.fact_save(fact=disability, by=by)
+    return child
+
+
+def _acknowledge(household, child, data, by) -> Child | None:
+    # A safety concern becomes a case intake in the cases app; a note is read. Neither changes the registry.
+    return child
+
+
+@dataclass(frozen=True)
+class UpdateKind:
+    form: type[update_forms.UpdateForm]
+    apply: Callable
+    # Fields of the child's current record shown beside the proposal (attribute, label).
+    current: tuple[tuple[str, str], ...] = ()
+
+
+_STATUS = (("get_status_display", gettext_lazy("tình trạng")),)
+_SCHOOL = (("school_now", gettext_lazy("học tập năm nay")),)
+_GROWTH = (("last_growth", gettext_lazy("lần cân đo trước")),)
+_GROUPS = (("groups_now", gettext_lazy("nhóm hiện tại")),)
+_DISABILITIES = (("disabilities_now", gettext_lazy("khuyết tật đã ghi")),)
+
+KINDS: dict[str, UpdateKind] = {
+    Kind.NEW_BIRTH: UpdateKind(update_forms.NewBirthForm, _apply_new_birth),
+    Kind.MOVED_IN: UpdateKind(update_forms.MovedInForm, _apply_moved_in),
+    Kind.MOVED_AWAY: UpdateKind(update_forms.MovedAwayForm, _apply_moved_away, _STATUS),
+    Kind.DEATH: UpdateKind(update_forms.DeathUpdateForm, _apply_death, _STATUS),
+    Kind.SCHOOL_DROPOUT: UpdateKind(update_forms.DropoutForm, _apply_dropout, _SCHOOL),
+    Kind.SCHOOL_RETURN: UpdateKind(update_forms.SchoolReturnForm, _apply_school_return, _SCHOOL),
+    Kind.GROWTH: UpdateKind(update_forms.GrowthUpdateForm, _apply_growth, _GROWTH),
+    Kind.SPECIAL_CIRCUMSTANCE: UpdateKind(update_forms.CircumstanceUpdateForm, _apply_circumstance, _GROUPS),
+    Kind.DISABILITY: UpdateKind(update_forms.DisabilityUpdateForm, _apply_disability, _DISABILITIES),
+    Kind.SAFETY_CONCERN: UpdateKind(update_forms.SafetyConcernForm, _acknowledge),
+    Kind.NOTE: UpdateKind(update_forms.NoteForm, _acknowledge),
+}
+
+# Kinds whose approval changes nothing in the registry (they are read, or handled as a case).
+ACKNOWLEDGED_ONLY = {Kind.SAFETY_CONCERN, Kind.NOTE}
+
+
+def form_for(kind: str, household: Household, data=None):
+    return KINDS[kind].form(data, household=household)
+
+
+def _payload(cleaned: dict) -> dict:
+    """What is stored: the form's cleaned values as JSON (dates ISO, decimals as text), without objects."""
+    plain = {k: v for k, v in cleaned.items() if k != "child_obj"}
+    return json.loads(json.dumps(plain, cls=DjangoJSONEncoder))
+
+
+def _as_form_data(payload: dict) -> dict:
+    return {k: ("" if v is None else v) for k, v in payload.items()}
+
+
+@transaction.atomic
+def update_submit(*, user, household: Household, kind: str, data, client_id: uuid.UUID) -> HouseholdUpdate:
+    """Validate and store a collaborator's proposed change. The same client_id twice gives the first one back.
+
+    Raises PermissionDenied for a household outside the collaborator's hamlet, ValidationError (with the
+    form) for invalid fields.
+    """
+    if user.role != Role.COLLABORATOR or household.hamlet_id != user.hamlet_id:
+        raise PermissionDenied
+    existing = HouseholdUpdate.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if existing.submitted_by_id != user.pk:
+            raise PermissionDenied
+        return existing
+    form = form_for(kind, household, data)
+    if not form.is_valid():
+        raise InvalidUpdate(form)
+    update = HouseholdUpdate(
+        client_id=client_id,
+        household=household,
+        child=form.cleaned_data.get("child_obj"),
+        kind=kind,
+        payload=_payload(form.cleaned_data),
+        submitted_by=user,
+    )
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:
+        # The same form arrived twice at the same moment: the other request stored it.
+        return HouseholdUpdate.objects.get(client_id=client_id)
+    return update
+
+
+class InvalidUpdate(ValidationError):
+    def __init__(self, form):
+        self.form = form
+        super().__init__(_("Thông tin chưa hợp lệ: xem các ô được đánh dấu."))
+
+
+@transaction.atomic
+def update_approve(*, update: HouseholdUpdate, by, edited: dict | None = None) -> HouseholdUpdate:
+    """Apply the proposed (or the officer's edited) change to the registry and mark the update approved.
+
+    All or nothing: if the change no longer fits the registry (the child was already marked deceased, say),
+    a ValidationError explains why and neither the registry nor the update changes.
+    """
+    claimed = HouseholdUpdate.objects.filter(pk=update.pk, state=HouseholdUpdate.State.WAITING).update(
+        state=HouseholdUpdate.State.APPROVED, reviewed_by=by, reviewed_at=timezone.now()
+    )
+    if not claimed:
+        raise AlreadyReviewed(reviewed_message(HouseholdUpdate.objects.select_related("reviewed_by").get(pk=update.pk)))
+    update = HouseholdUpdate.objects.select_related("household", "child").get(pk=update.pk)
+    payload = edited if edited is not None else update.payload
+    form = form_for(update.kind, update.household, _as_form_data(payload))
+    if update.child_id and update.child.status != Child.Status.LIVING:
+        raise ValidationError(
+            _("Không thể duyệt: trẻ %(name)s hiện ở tình trạng “%(status)s”.")
+            % {"name": update.child.full_name, "status": update.child.get_status_display()}
+        )
+    if not form.is_valid():
+        raise InvalidUpdate(form)
+    data = form.cleaned_data
+    with services.change_reason(f"{UPDATE_REASON}{update.pk}"):
+        result = KINDS[update.kind].apply(update.household, data.get("child_obj"), data, by)
+    update.state = HouseholdUpdate.State.APPROVED
+    update.result_child = result
+    update.edited_by_officer = edited is not None and _payload(data) != update.payload
+    if update.edited_by_officer:
+        update.payload = _payload(data)
+    update.save(update_fields=["result_child", "edited_by_officer", "payload"])
+    return update
+
+
+def reviewed_message(update: HouseholdUpdate) -> str:
+    """ "Already handled by X at T": what a second reviewer is told instead of applying the change twice."""
+    who = update.reviewed_by
+    return _("Cập nhật này đã được %(who)s xử lý lúc %(when)s (%(state)s).") % {
+        "who": (who.full_name or who.username) if who else "?",
+        "when": timezone.localtime(update.reviewed_at).strftime("%H:%M %d/%m/%Y") if update.reviewed_at else "?",
+        "state": update.get_state_display(),
+    }
+
+
+@transaction.atomic
+def update_reject(*, update: HouseholdUpdate, by, reason: str) -> HouseholdUpdate:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Ghi lý do để cộng tác viên biết cần sửa gì.")})
+    rejected = HouseholdUpdate.objects.filter(pk=update.pk, state=HouseholdUpdate.State.WAITING).update(
+        state=HouseholdUpdate.State.REJECTED, reviewed_by=by, reviewed_at=timezone.now(), review_reason=reason.strip()
+    )
+    if not rejected:
+        raise AlreadyReviewed(reviewed_message(HouseholdUpdate.objects.select_related("reviewed_by").get(pk=update.pk)))
+    update.refresh_from_db()
+    return update
+
+
+def describe_current(update: HouseholdUpdate) -> list[tuple[str, str]]:
+    """The child's current record beside the proposal, for the officer's review page."""
+    child = update.child
+    if child is None:
+        return []
+    rows = [(str(gettext_lazy("trẻ")), f"{child.full_name}, {child.date_of_birth:%d/%m/%Y}")]
+    for attribute, label in KINDS[update.kind].current:
+        rows.append((str(label), _current_value(child, attribute)))
+    return rows
+
+
+def _current_value(child: Child, attribute: str) -> str:
+    if attribute == "get_status_display":
+        return child.get_status_display()
+    if attribute == "school_now":
+        enrolment = _enrolment(child, timezone.localdate())
+        return f"{enrolment} · {enrolment.get_status_display()}" if enrolment else "—"
+    if attribute == "last_growth":
+        last = child.growthmeasurement_set.order_by("-measured_on").first()
+        if last is None:
+            return "—"
+        return f"{last.measured_on:%d/%m/%Y}: {last.weight_kg or '—'} kg, {last.height_cm or '—'} cm"
+    if attribute == "groups_now":
+        return ", ".join(str(m.group) for m in child.circumstancemembership_set.filter(ended_on=None)) or "—"
+    if attribute == "disabilities_now":
+        return ", ".join(str(d) for d in child.disability_set.all()) or "—"
+    raise KeyError(attribute)
+
+
+def describe_proposal(update: HouseholdUpdate) -> list[tuple[str, str]]:
+    """The proposal's fields with their labels and values as a person reads them."""
+    form = form_for(update.kind, update.household)
+    rows = []
+    for name, value in update.payload.items():
+        if name == "child" or name not in form.fields:
+            continue
+        field = form.fields[name]
+        shown = value
+        if hasattr(field, "choices"):
+            shown = dict((str(k), v) for k, v in field.choices).get(str(value), value)
+        elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            shown = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+        elif value is None or value == "":
+            shown = "—"
+        elif isinstance(value, str) and name.endswith(("_kg", "_cm")):
+            shown = str(Decimal(value)).replace(".", ",")
+        rows.append((str(field.label), str(shown)))
+    return rows

@@ -1,0 +1,156 @@
+"""The collaborator's "report a change" forms, one per kind. Few fields, big targets, dd/mm/yyyy dates.
+
+The same form validates the collaborator's submission and, at approval, the payload again (possibly edited
+by the officer), so what is applied is always what a form accepted.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from children.ages import age_on
+from children.forms import vietnamese_inputs
+from children.growth import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
+from children.models import Child, Death, Disability, SchoolEnrolment, SpecialCircumstanceGroup
+
+YES_NO = [(True, _("Có")), (False, _("Chưa"))]
+
+
+class UpdateForm(forms.Form):
+    """Base: dates typed dd/mm/yyyy, never in the future; the household's children to choose from."""
+
+    needs_child = True
+
+    child = forms.TypedChoiceField(label=_("Trẻ"), coerce=int)
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        if self.needs_child:
+            children = household.children.filter(status=Child.Status.LIVING).order_by("date_of_birth")
+            self.children = {c.pk: c for c in children}
+            self.fields["child"].choices = [("", "---")] + [
+                (c.pk, f"{c.full_name} ({c.date_of_birth:%d/%m/%Y})") for c in self.children.values()
+            ]
+        else:
+            del self.fields["child"]
+        vietnamese_inputs(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        child = self.children.get(cleaned.get("child")) if self.needs_child else None
+        if self.needs_child and cleaned.get("child") is not None and child is None:
+            self.add_error("child", _("Trẻ này không thuộc hộ hoặc không còn sống tại hộ."))
+        for name, f in self.fields.items():
+            value = cleaned.get(name)
+            if isinstance(f, forms.DateField) and value:
+                if value > today:
+                    self.add_error(name, _("Ngày không được ở tương lai."))
+                elif child and value < child.date_of_birth:
+                    self.add_error(name, _("Ngày không được trước ngày sinh của trẻ."))
+        cleaned["child_obj"] = child
+        return cleaned
+
+
+class NewBirthForm(UpdateForm):
+    needs_child = False
+    full_name = forms.CharField(label=_("Họ và tên trẻ"), max_length=120)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Child.Sex.choices, widget=forms.RadioSelect)
+    date_of_birth = forms.DateField(label=_("Ngày sinh"))
+    birth_registered = forms.TypedChoiceField(
+        label=_("Đã đăng ký khai sinh?"), choices=YES_NO, coerce=lambda v: v in (True, "True"), widget=forms.RadioSelect
+    )
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name.split()) < 2:
+            raise forms.ValidationError(_("Nhập đủ họ và tên (ít nhất hai chữ)."))
+        return name
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if age_on(born, timezone.localdate()) >= 18:
+            raise forms.ValidationError(_("Sổ theo dõi chỉ ghi người dưới 18 tuổi."))
+        return born
+
+
+class MovedInForm(NewBirthForm):
+    birth_registered = None
+    moved_in_on = forms.DateField(label=_("Ngày chuyển đến"))
+
+
+class MovedAwayForm(UpdateForm):
+    moved_on = forms.DateField(label=_("Ngày chuyển đi"))
+
+
+class DeathUpdateForm(UpdateForm):
+    died_on = forms.DateField(label=_("Ngày mất"))
+    cause = forms.ChoiceField(label=_("Nguyên nhân"), choices=Death.Cause.choices, widget=forms.RadioSelect)
+
+
+class DropoutForm(UpdateForm):
+    dropped_on = forms.DateField(label=_("Ngày bỏ học"))
+    reason = forms.CharField(label=_("Lý do bỏ học"), max_length=255)
+
+
+class SchoolReturnForm(UpdateForm):
+    returned_on = forms.DateField(label=_("Ngày đi học lại"))
+    level = forms.ChoiceField(label=_("Cấp học"), choices=SchoolEnrolment.Level.choices)
+    school = forms.CharField(label=_("Trường"), max_length=200)
+
+
+class GrowthUpdateForm(UpdateForm):
+    measured_on = forms.DateField(label=_("Ngày cân đo"))
+    weight_kg = forms.DecimalField(
+        label=_("Cân nặng (kg)"), max_digits=5, decimal_places=2, required=False,
+        min_value=WEIGHT_KG_RANGE[0], max_value=WEIGHT_KG_RANGE[1],
+    )  # fmt: skip
+    height_cm = forms.DecimalField(
+        label=_("Chiều cao (cm)"), max_digits=5, decimal_places=1, required=False,
+        min_value=HEIGHT_CM_RANGE[0], max_value=HEIGHT_CM_RANGE[1],
+    )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("weight_kg") is None and cleaned.get("height_cm") is None and not self.has_error("weight_kg"):
+            raise forms.ValidationError(_("Nhập ít nhất cân nặng hoặc chiều cao."))
+        return cleaned
+
+
+class CircumstanceUpdateForm(UpdateForm):
+    group = forms.TypedChoiceField(label=_("Nhóm hoàn cảnh đặc biệt"), coerce=int)
+    started_on = forms.DateField(label=_("Từ ngày"))
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "---")] + [
+            (g.number, str(g)) for g in SpecialCircumstanceGroup.objects.order_by("number")
+        ]
+
+
+class DisabilityUpdateForm(UpdateForm):
+    kind = forms.ChoiceField(label=_("Dạng tật"), choices=Disability.Kind.choices)
+    # The collaborator may not know the degree: the officer sets it before approving.
+    severity = forms.ChoiceField(
+        label=_("Mức độ (nếu biết)"), choices=[("", _("Chưa rõ")), *Disability.Severity.choices], required=False
+    )
+    noticed_on = forms.DateField(label=_("Ngày phát hiện"))
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SafetyConcernForm(UpdateForm):
+    child = forms.TypedChoiceField(label=_("Trẻ (nếu biết)"), coerce=int, required=False, empty_value=None)
+    urgent = forms.TypedChoiceField(
+        label=_("Trẻ đang gặp nguy hiểm ngay?"),
+        choices=[(False, _("Không")), (True, _("Có, cần xử lý ngay"))],
+        coerce=lambda v: v in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(label=_("Mô tả điều đã thấy hoặc nghe"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class NoteForm(UpdateForm):
+    needs_child = False
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,168 @@
+"""Household updates: the collaborator reports a change from a phone; the officer reviews it.
+
+Collaborator pages are small (no tables, one column, big buttons) for cheap phones on weak connections.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from children.forms import ALL
+from children.household_updates import (
+    ACKNOWLEDGED_ONLY,
+    KINDS,
+    AlreadyReviewed,
+    InvalidUpdate,
+    _as_form_data,
+    describe_current,
+    describe_proposal,
+    form_for,
+    reviewed_message,
+    update_approve,
+    update_reject,
+    update_submit,
+)
+from children.models import HouseholdUpdate
+from children.selectors import (
+    get_household_for_user,
+    get_update_for_user,
+    hamlets_visible_to,
+    queue_counts,
+    review_queue,
+    updates_visible_to,
+)
+from tanloi_portal.access import allow
+from tanloi_portal.models import Role
+
+Kind = HouseholdUpdate.Kind
+
+
+@allow(Role.COLLABORATOR)
+def report_choose_view(request, pk: int):
+    household = get_household_for_user(user=request.user, pk=pk)
+    return render(request, "children/updates/choose.html", {"household": household, "kinds": Kind.choices})
+
+
+def _client_id(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@allow(Role.COLLABORATOR)
+def report_form_view(request, pk: int, kind: str):
+    household = get_household_for_user(user=request.user, pk=pk)
+    if kind not in KINDS:
+        raise Http404
+    client_id = _client_id(request.POST.get("client_id")) if request.method == "POST" else uuid.uuid4()
+    form = form_for(kind, household, request.POST or None)
+    if request.method == "POST":
+        if client_id is None:
+            form.is_valid()
+            form.add_error(None, _("Biểu mẫu đã cũ: tải lại trang rồi gửi lại."))
+            client_id = uuid.uuid4()
+        else:
+            try:
+                update_submit(user=request.user, household=household, kind=kind, data=request.POST, client_id=client_id)
+            except InvalidUpdate as error:
+                form = error.form
+            else:
+                messages.success(request, _("Đã gửi. Cán bộ xã sẽ xem và duyệt."))
+                return redirect("children:my-updates")
+    context = {
+        "household": household,
+        "form": form,
+        "kind": kind,
+        "kind_label": Kind(kind).label,
+        "client_id": client_id,
+    }
+    return render(request, "children/updates/form.html", context)
+
+
+@allow(Role.COLLABORATOR)
+def my_updates_view(request):
+    updates = updates_visible_to(user=request.user).order_by("-submitted_at")
+    page = Paginator(updates, 30).get_page(request.GET.get("page"))
+    return render(request, "children/updates/mine.html", {"page": page})
+
+
+@allow(Role.OFFICER)
+def review_queue_view(request):
+    hamlets = list(hamlets_visible_to(user=request.user))
+    state = request.GET.get("state", HouseholdUpdate.State.WAITING)
+    state = state if state in HouseholdUpdate.State.values else ""
+    kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else ""
+    try:
+        hamlet = int(request.GET.get("hamlet") or 0) or None
+    except ValueError:
+        hamlet = None
+    updates = review_queue(user=request.user, state=state, hamlet=hamlet, kind=kind)
+    page = Paginator(updates, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "counts": queue_counts(user=request.user),
+        "hamlets": hamlets,
+        "states": ALL + list(HouseholdUpdate.State.choices),
+        "kinds": ALL + list(Kind.choices),
+        "selected": {"state": state, "kind": kind, "hamlet": hamlet},
+    }
+    return render(request, "children/updates/queue.html", context)
+
+
+@allow(Role.OFFICER)
+def review_detail_view(request, pk: int):
+    update = get_update_for_user(user=request.user, pk=pk)
+    edit_form = form_for(update.kind, update.household, _as_form_data(update.payload))
+    reject_error = ""
+    if request.method == "POST" and update.state != HouseholdUpdate.State.WAITING:
+        messages.warning(request, reviewed_message(update))
+        return redirect("children:review-detail", pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                update_approve(update=update, by=request.user)
+            elif action == "edit_approve":
+                edit_form = form_for(update.kind, update.household, request.POST)
+                if not edit_form.is_valid():
+                    raise InvalidUpdate(edit_form)
+                update_approve(update=update, by=request.user, edited=request.POST.dict())
+            elif action == "reject":
+                update_reject(update=update, by=request.user, reason=request.POST.get("reason", ""))
+            else:
+                raise Http404
+        except InvalidUpdate as error:
+            edit_form = error.form
+            messages.error(request, str(error.message))
+        except AlreadyReviewed as error:
+            messages.warning(request, error.message)
+            return redirect("children:review-detail", pk=pk)
+        except ValidationError as error:
+            if action == "reject":
+                reject_error = " ".join(error.messages)
+            else:
+                messages.error(request, " ".join(error.messages))
+        else:
+            done = _("Đã duyệt và cập nhật sổ.") if action != "reject" else _("Đã trả lại cho cộng tác viên.")
+            if action != "reject" and update.kind in ACKNOWLEDGED_ONLY:
+                done = _("Đã tiếp nhận.")
+            messages.success(request, done)
+            return redirect("children:review-queue")
+    context = {
+        "update": update,
+        "current": describe_current(update),
+        "proposal": describe_proposal(update),
+        "edit_form": edit_form,
+        "reject_error": reject_error,
+        "reject_reason": request.POST.get("reason", "") if request.method == "POST" else "",
+        "waiting_for": timezone.now() - update.submitted_at,
+        "acknowledged_only": update.kind in ACKNOWLEDGED_ONLY,
+    }
+    return render(request, "children/updates/review.html", context)

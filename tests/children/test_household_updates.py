@@ -1,0 +1,309 @@
+"""Collaborators' household updates, end to end: submit -> approve -> registry changed (history linked);
+reject -> registry unchanged; resubmission is idempotent; scoping; changes that no longer fit."""
+
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from children import services
+from children.household_updates import AlreadyReviewed, InvalidUpdate, update_approve, update_reject, update_submit
+from children.models import (
+    BirthRegistration,
+    Child,
+    CircumstanceMembership,
+    Death,
+    Disability,
+    GrowthMeasurement,
+    HouseholdUpdate,
+    SchoolEnrolment,
+)
+from children.selectors import child_history, current_school_year, queue_counts
+from tests.factories import ChildFactory, HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+YESTERDAY = TODAY - timedelta(days=1)
+
+
+def dmy(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+@pytest.fixture
+def household(hamlet_a):
+    return HouseholdFactory(hamlet=hamlet_a, code="01-050", head="Lê Văn Hải")
+
+
+@pytest.fixture
+def child(household):
+    return ChildFactory(household=household, full_name="Lê Thị Thu", date_of_birth=TODAY - timedelta(days=3 * 365))
+
+
+@pytest.fixture
+def enrolled(child):
+    return SchoolEnrolment.objects.create(
+        child=child, school_year=current_school_year(TODAY), level="kindergarten", school="MN Tân Lợi"
+    )
+
+
+def submit(users, household, kind, data, client_id=None):
+    return update_submit(
+        user=users["ctv_a"], household=household, kind=kind, data=data, client_id=client_id or uuid.uuid4()
+    )
+
+
+def test_new_birth_approved_creates_the_child_and_its_registration(users, household):
+    data = {"full_name": "Lê Văn Bé", "sex": "M", "date_of_birth": dmy(YESTERDAY), "birth_registered": "True"}
+    update = submit(users, household, "new_birth", data)
+    assert update.state == "waiting" and not Child.objects.filter(full_name="Lê Văn Bé").exists()
+    update_approve(update=update, by=users["officer"])
+    born = Child.objects.get(full_name="Lê Văn Bé")
+    assert born.household == household and born.date_of_birth == YESTERDAY
+    assert BirthRegistration.objects.filter(child=born).exists()
+    update.refresh_from_db()
+    assert update.state == "approved" and update.result_child == born and update.reviewed_by == users["officer"]
+    # The child's history names the submission that made the change.
+    assert born.history.get().history_change_reason == f"household-update:{update.pk}"
+    assert child_history(child=born)[-1].update_pk == update.pk
+
+
+def test_moved_in_creates_the_child_with_its_arrival_date(users, household):
+    data = {"full_name": "Trần Thị Na", "sex": "F", "date_of_birth": "01/02/2015", "moved_in_on": dmy(YESTERDAY)}
+    update_approve(update=submit(users, household, "moved_in", data), by=users["officer"])
+    assert Child.objects.get(full_name="Trần Thị Na").moved_in_on == YESTERDAY
+
+
+def test_moved_away(users, household, child):
+    update = submit(users, household, "moved_away", {"child": child.pk, "moved_on": dmy(YESTERDAY)})
+    update_approve(update=update, by=users["officer"])
+    child.refresh_from_db()
+    assert (child.status, child.status_date) == ("moved_away", YESTERDAY)
+
+
+def test_death(users, household, child):
+    update = submit(users, household, "death", {"child": child.pk, "died_on": dmy(YESTERDAY), "cause": "injury"})
+    update_approve(update=update, by=users["officer"])
+    child.refresh_from_db()
+    assert child.status == "deceased" and Death.objects.get(child=child).cause == "injury"
+
+
+def test_school_dropout_and_return(users, household, child, enrolled):
+    data = {"child": child.pk, "dropped_on": dmy(YESTERDAY), "reason": "Theo mẹ đi làm xa"}
+    update_approve(update=submit(users, household, "school_dropout", data), by=users["officer"])
+    enrolled.refresh_from_db()
+    assert (enrolled.status, enrolled.dropout_reason) == ("dropped_out", "Theo mẹ đi làm xa")
+    back = {"child": child.pk, "returned_on": dmy(TODAY), "level": "kindergarten", "school": "MN Tân Lợi"}
+    update_approve(update=submit(users, household, "school_return", back), by=users["officer"])
+    enrolled.refresh_from_db()
+    assert (enrolled.status, enrolled.status_date, enrolled.dropout_reason) == ("enrolled", None, "")
+
+
+def test_a_dropout_without_any_enrolment_this_year_is_explained_and_changes_nothing(users, household, child):
+    update = submit(users, household, "school_dropout", {"child": child.pk, "dropped_on": dmy(TODAY), "reason": "x"})
+    with pytest.raises(ValidationError, match="Chưa ghi việc học"):
+        update_approve(update=update, by=users["officer"])
+    update.refresh_from_db()
+    assert update.state == "waiting" and not SchoolEnrolment.objects.exists()
+
+
+def test_growth_measurement(users, household, child):
+    data = {"child": child.pk, "measured_on": dmy(YESTERDAY), "weight_kg": "13,2", "height_cm": "94"}
+    update_approve(update=submit(users, household, "growth", data), by=users["officer"])
+    measurement = GrowthMeasurement.objects.get(child=child)
+    assert measurement.weight_kg == Decimal("13.2") and measurement.waz is not None
+
+
+def test_special_circumstance(users, household, child):
+    data = {"child": child.pk, "group": "4", "started_on": dmy(YESTERDAY), "notes": "Khó nghe"}
+    update_approve(update=submit(users, household, "special_circumstance", data), by=users["officer"])
+    assert CircumstanceMembership.objects.get(child=child).group.number == 4
+
+
+def test_disability_needs_the_officer_to_set_the_degree(users, household, child):
+    data = {"child": child.pk, "kind": "hearing_speech", "severity": "", "noticed_on": dmy(YESTERDAY), "notes": ""}
+    update = submit(users, household, "disability", data)
+    with pytest.raises(ValidationError, match="mức độ"):
+        update_approve(update=update, by=users["officer"])
+    assert not Disability.objects.exists()
+    update_approve(update=update, by=users["officer"], edited={**data, "severity": "mild"})
+    update.refresh_from_db()
+    assert Disability.objects.get(child=child).severity == "mild"
+    assert update.edited_by_officer and update.payload["severity"] == "mild"
+
+
+@pytest.mark.parametrize("kind, data", [("safety_concern", {"urgent": "True", "description": "Thấy vết bầm"}),
+                                        ("note", {"text": "Gia đình đi làm rẫy cả tuần"})])  # fmt: skip
+def test_concerns_and_notes_are_acknowledged_without_touching_the_registry(users, household, kind, data):
+    before = (Child.objects.count(), Child.history.count())
+    update = submit(users, household, kind, data)
+    update_approve(update=update, by=users["officer"])
+    update.refresh_from_db()
+    assert update.state == "approved" and (Child.objects.count(), Child.history.count()) == before
+
+
+def test_reject_needs_a_reason_and_leaves_the_registry_unchanged(users, household):
+    data = {"full_name": "Đỗ Văn Mới", "sex": "M", "date_of_birth": dmy(YESTERDAY), "birth_registered": "False"}
+    update = submit(users, household, "new_birth", data)
+    with pytest.raises(ValidationError):
+        update_reject(update=update, by=users["officer"], reason="  ")
+    update_reject(update=update, by=users["officer"], reason="Trẻ này đã được ghi ở hộ 01-051")
+    update.refresh_from_db()
+    assert update.state == "rejected" and "01-051" in update.review_reason
+    assert not Child.objects.filter(full_name="Đỗ Văn Mới").exists()
+    with pytest.raises(AlreadyReviewed):
+        update_approve(update=update, by=users["officer"])
+
+
+def test_the_same_form_sent_twice_makes_one_submission(users, household):
+    client_id = uuid.uuid4()
+    data = {"text": "Mất điện cả ấp"}
+    first = submit(users, household, "note", data, client_id)
+    again = submit(users, household, "note", data, client_id)
+    assert first.pk == again.pk and HouseholdUpdate.objects.count() == 1
+
+
+def test_approving_twice_applies_once(users, household):
+    data = {"full_name": "Hồ Văn Một", "sex": "M", "date_of_birth": dmy(YESTERDAY), "birth_registered": "False"}
+    update = submit(users, household, "new_birth", data)
+    update_approve(update=update, by=users["officer"])
+    with pytest.raises(AlreadyReviewed, match="đã được"):
+        update_approve(update=update, by=users["officer"])
+    assert Child.objects.filter(full_name="Hồ Văn Một").count() == 1
+
+
+def test_a_change_that_no_longer_fits_is_explained_and_changes_nothing(users, household, child):
+    update = submit(users, household, "moved_away", {"child": child.pk, "moved_on": dmy(YESTERDAY)})
+    services.child_record_death(child=child, died_on=YESTERDAY, cause="illness", by=users["officer"])
+    with pytest.raises(ValidationError, match="Đã mất"):
+        update_approve(update=update, by=users["officer"])
+    update.refresh_from_db()
+    child.refresh_from_db()
+    assert update.state == "waiting" and child.status == "deceased"
+
+
+def test_invalid_fields_are_refused_with_vietnamese_messages(users, household, child):
+    future = dmy(TODAY + timedelta(days=5))
+    with pytest.raises(InvalidUpdate) as error:
+        submit(users, household, "growth", {"child": child.pk, "measured_on": future, "weight_kg": "", "height_cm": ""})
+    errors = error.value.form.errors
+    assert "Ngày không được ở tương lai." in errors["measured_on"]
+    assert not HouseholdUpdate.objects.exists()
+
+
+def test_a_household_of_another_hamlet_is_refused(users, hamlet_b):
+    elsewhere = HouseholdFactory(hamlet=hamlet_b)
+    with pytest.raises(PermissionDenied):
+        submit(users, elsewhere, "note", {"text": "x"})
+
+
+def test_a_child_of_another_household_cannot_be_named(users, household, hamlet_b):
+    stranger = ChildFactory(household=HouseholdFactory(hamlet=hamlet_b))
+    with pytest.raises(InvalidUpdate):
+        submit(users, household, "moved_away", {"child": stranger.pk, "moved_on": dmy(YESTERDAY)})
+
+
+def test_queue_counts_waiting_and_the_oldest(users, household):
+    submit(users, household, "note", {"text": "một"})
+    submit(users, household, "note", {"text": "hai"})
+    HouseholdUpdate.objects.filter(payload__text="một").update(submitted_at=timezone.now() - timedelta(days=3))
+    counts = queue_counts(user=users["officer"])
+    assert counts.waiting == 2 and counts.by_kind == {"note": 2}
+    assert timezone.now() - counts.oldest_waiting_at >= timedelta(days=3)
+
+
+# --- through the pages ----------------------------------------------------------------------------------
+
+
+def test_collaborator_submits_through_the_page_and_a_crafted_post_for_another_hamlet_is_refused(
+    users, client_for, household, hamlet_b
+):
+    client = client_for(users["ctv_a"])
+    form_url = reverse("children:report-form", args=[household.pk, "note"])
+    page = client.get(form_url).content.decode()
+    assert 'name="client_id"' in page
+    client_id = str(uuid.uuid4())
+    response = client.post(form_url, {"client_id": client_id, "text": "Nhà có người ốm"})
+    assert response.status_code == 302 and response.url == reverse("children:my-updates")
+    assert client.post(form_url, {"client_id": client_id, "text": "Nhà có người ốm"}).status_code == 302
+    assert HouseholdUpdate.objects.count() == 1
+    elsewhere = HouseholdFactory(hamlet=hamlet_b)
+    crafted = client.post(
+        reverse("children:report-form", args=[elsewhere.pk, "note"]), {"client_id": str(uuid.uuid4()), "text": "x"}
+    )
+    assert crafted.status_code == 404 and HouseholdUpdate.objects.count() == 1
+    mine = client.get(reverse("children:my-updates")).content.decode()
+    assert "Ghi chú khác" in mine and "Chờ duyệt" in mine
+
+
+def test_invalid_page_submission_keeps_what_was_typed(users, client_for, household):
+    url = reverse("children:report-form", args=[household.pk, "new_birth"])
+    data = {"client_id": str(uuid.uuid4()), "full_name": "Nguyễn Bé", "sex": "F", "date_of_birth": "31/02/2026"}
+    content = client_for(users["ctv_a"]).post(url, data).content.decode()
+    assert 'value="Nguyễn Bé"' in content and 'value="31/02/2026"' in content and "Nhập một ngày hợp lệ" in content
+    assert not HouseholdUpdate.objects.exists()
+
+
+def test_officer_reviews_with_the_current_record_beside_the_proposal(users, client_for, household, child):
+    update = submit(users, household, "moved_away", {"child": child.pk, "moved_on": dmy(YESTERDAY)})
+    client = client_for(users["officer"])
+    page = client.get(reverse("children:review-detail", args=[update.pk])).content.decode()
+    assert "Lê Thị Thu" in page and "Đang sống tại xã" in page and dmy(YESTERDAY) in page
+    queue = client.get(reverse("children:review-queue")).content.decode()
+    assert "Trẻ chuyển đi" in queue
+    assert client.post(reverse("children:review-detail", args=[update.pk]), {"action": "approve"}).status_code == 302
+    child.refresh_from_db()
+    assert child.status == "moved_away"
+    again = client.post(reverse("children:review-detail", args=[update.pk]), {"action": "approve"}, follow=True)
+    assert "đã được" in again.content.decode()
+
+
+def test_officer_rejects_from_the_page_and_the_collaborator_reads_the_reason(users, client_for, household):
+    update = submit(users, household, "note", {"text": "x"})
+    officer = client_for(users["officer"])
+    empty = officer.post(reverse("children:review-detail", args=[update.pk]), {"action": "reject", "reason": ""})
+    assert "Ghi lý do" in empty.content.decode()
+    officer.post(reverse("children:review-detail", args=[update.pk]), {"action": "reject", "reason": "Ghi rõ hơn"})
+    mine = client_for(users["ctv_a"]).get(reverse("children:my-updates")).content.decode()
+    assert "Không được duyệt" in mine and "Ghi rõ hơn" in mine
+
+
+def test_collaborators_cannot_review_and_officers_of_another_commune_cannot_see(
+    users, client_for, household, other_commune
+):
+    from tests.factories import UserFactory
+
+    update = submit(users, household, "note", {"text": "x"})
+    url = reverse("children:review-detail", args=[update.pk])
+    assert client_for(users["ctv_a"]).post(url, {"action": "approve"}).status_code == 403
+    outsider = UserFactory(username="officer-2", role="officer", commune=other_commune)
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(users["ctv_b"]).get(reverse("children:my-updates")).context["page"].paginator.count == 0
+
+
+def test_officer_home_shows_the_waiting_count(users, client_for, household):
+    submit(users, household, "note", {"text": "x"})
+    page = client_for(users["officer"]).get(reverse("home-officer"))
+    assert page.context["queue"].waiting == 1 and "1 cập nhật của cộng tác viên chờ duyệt" in page.content.decode()
+
+
+def test_review_queue_queries_do_not_grow_with_the_number_of_updates(
+    users, client_for, household, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users["officer"])
+    for i in range(3):
+        submit(users, household, "note", {"text": f"{i}"})
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("children:review-queue"))
+    for i in range(30):
+        submit(users, household, "note", {"text": f"thêm {i}"})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("children:review-queue"))
