@@ -1,11 +1,11 @@
 """Registry forms. They validate and keep what was typed; services do the writing."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from children.ages import age_on
-from children.growth import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
 from children.models import (
     BirthRegistration,
     Caregiver,
@@ -178,12 +178,6 @@ class ChildForm(forms.ModelForm):
         pass
 
 
-class CaregiverForm(forms.ModelForm):
-    class Meta:
-        model = Caregiver
-        fields = ["full_name", "relation", "phone", "is_primary"]
-
-
 class MoveChildForm(forms.Form):
     household_code = forms.CharField(label=_("Mã hộ chuyển đến"), max_length=30)
 
@@ -236,6 +230,12 @@ class FactForm(forms.ModelForm):
                 f.widget.attrs["rows"] = 2
 
 
+class CaregiverForm(FactForm):
+    class Meta:
+        model = Caregiver
+        fields = ["full_name", "relation", "phone", "is_primary"]
+
+
 class BirthRegistrationForm(FactForm):
     class Meta:
         model = BirthRegistration
@@ -286,16 +286,14 @@ class GrowthForm(FactForm):
             )
         }
 
-    def clean(self):
-        cleaned = super().clean()
-        for name, (low, high), unit in (("weight_kg", WEIGHT_KG_RANGE, "kg"), ("height_cm", HEIGHT_CM_RANGE, "cm")):
-            value = cleaned.get(name)
-            if value is not None and not low <= value <= high:
-                self.add_error(
-                    name,
-                    _("Ngoài giới hạn sinh lý (%(low)s-%(high)s %(unit)s).") % {"low": low, "high": high, "unit": unit},
-                )
-        return cleaned
+    def _post_clean(self):
+        super()._post_clean()
+        # A weight or height that could not be read is already explained on its field; the model's
+        # "enter a weight or a height" would then be wrong.
+        if self.has_error("weight_kg") or self.has_error("height_cm"):
+            errors = self._errors.get(NON_FIELD_ERRORS)
+            if errors:
+                errors[:] = [e for e in errors if e != str(GrowthMeasurement.MISSING_BOTH)]
 
     def show_confirmation(self) -> None:
         self.fields["confirm_implausible"].widget = forms.CheckboxInput()

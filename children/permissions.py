@@ -31,3 +31,26 @@ def can_write_fact(user, kind: str) -> bool:
 
 def writable_fact_kinds(user, kinds) -> set[str]:
     return {kind for kind in kinds if can_write_fact(user, kind)}
+
+
+# The child page's tabs, and what each role may read on it. Need to know: the officer reads everything;
+# a collaborator what a hamlet worker needs on a visit (which groups, never their details, notes or events);
+# unit staff the child's identity and the facts their unit keeps.
+ALL_SECTIONS = frozenset({"general", "civil", "protection", "health", "school", "events", "history", "notes"})
+COLLABORATOR_SECTIONS = frozenset({"general", "civil", "protection", "health", "school"})
+UNIT_SECTIONS = {
+    Unit.Kind.HEALTH: frozenset({"general", "civil", "health"}),
+    Unit.Kind.SCHOOL: frozenset({"general", "civil", "school"}),
+    Unit.Kind.JUSTICE: frozenset({"general", "civil"}),
+}
+
+
+def child_page_sections(user) -> frozenset[str]:
+    """The parts of a child's record this user may read ("notes": free text and special-circumstance details)."""
+    if user.role == Role.OFFICER:
+        return ALL_SECTIONS
+    if user.role == Role.COLLABORATOR:
+        return COLLABORATOR_SECTIONS
+    if user.role == Role.UNIT_STAFF and user.unit_id:
+        return UNIT_SECTIONS.get(user.unit.kind, frozenset({"general", "civil"}))
+    return frozenset()

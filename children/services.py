@@ -139,11 +139,49 @@ def child_register(
 
 @transaction.atomic
 def child_update(*, child: Child, by, **fields) -> Child:
+    """Correct a child's identity. A new birth date must still precede every dated fact; growth z-scores
+    depend on the birth date and sex, so they are computed again when either changes."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
     if "full_name" in fields:
         fields.update(child_name_fields(fields.pop("full_name")))
     if "personal_id" in fields:
         fields["personal_id"] = fields["personal_id"] or None
+    born = fields.get("date_of_birth", child.date_of_birth)
+    if born != child.date_of_birth:
+        earliest = _earliest_fact_date(child)
+        if earliest and earliest < born:
+            raise ValidationError(
+                {
+                    "date_of_birth": _("Trẻ đã có thông tin ghi ngày %(d)s, trước ngày sinh mới.")
+                    % {"d": earliest.strftime("%d/%m/%Y")}
+                }
+            )
+    redo_growth = born != child.date_of_birth or fields.get("sex", child.sex) != child.sex
     _update(child, fields, editable=CHILD_EDITABLE_FIELDS, by=by)
+    if redo_growth:
+        for measurement in child.growthmeasurement_set.all():
+            try:
+                _assess(measurement)
+            except ValueError as error:
+                raise ValidationError({"date_of_birth": str(error)}) from error
+            _save(measurement, by=by, update_fields=["waz", "haz", "whz", "baz", "classes", "flags", "updated_at"])
+    return child
+
+
+def _earliest_fact_date(child: Child) -> date | None:
+    dates = []
+    for model in ChildFact.__subclasses__():
+        for name in model.dated_fields:
+            first = model.objects.filter(child=child, **{f"{name}__isnull": False}).order_by(name).first()
+            if first:
+                dates.append(getattr(first, name))
+    return min(dates, default=None)
+
+
+def _locked_living(child: Child) -> Child:
+    """The child's row, locked for this transaction and read afresh: its status may have just changed."""
+    child = Child.objects.select_for_update().select_related("household").get(pk=child.pk)
+    _require_living(child)
     return child
 
 
@@ -157,7 +195,7 @@ def _require_living(child: Child) -> None:
 @transaction.atomic
 def child_move(*, child: Child, household: Household, by) -> Child:
     """Move a child to another household of the same commune (adoption, living with relatives, ...)."""
-    _require_living(child)
+    child = _locked_living(child)
     if household.commune_id != child.household.commune_id:
         raise ValidationError(
             _("Chỉ chuyển được sang hộ trong cùng xã; trẻ chuyển đi xã khác thì đánh dấu “Đã chuyển đi”.")
@@ -170,7 +208,7 @@ def child_move(*, child: Child, household: Household, by) -> Child:
 
 @transaction.atomic
 def child_mark_moved_away(*, child: Child, on: date, by) -> Child:
-    _require_living(child)
+    child = _locked_living(child)
     child.status, child.status_date = Child.Status.MOVED_AWAY, on
     _save(child, by=by, update_fields=["status", "status_date", "updated_at"])
     return child
@@ -179,7 +217,7 @@ def child_mark_moved_away(*, child: Child, on: date, by) -> Child:
 @transaction.atomic
 def child_record_death(*, child: Child, died_on: date, cause: str, notes: str = "", by) -> Death:
     """Record the death and mark the child deceased, together or not at all."""
-    _require_living(child)
+    child = _locked_living(child)
     death = Death(child=child, died_on=died_on, cause=cause, notes=notes, recorded_by=by)
     _save(death, by=by)
     child.status, child.status_date = Child.Status.DECEASED, died_on
@@ -245,29 +283,65 @@ _MERGED_FACTS = (
 )
 
 
+def merge_conflicts(keep: Child, duplicate: Child) -> list[str]:
+    """What the two records say differently: the officer settles these before merging, nothing is dropped."""
+    conflicts = []
+    if keep.status != duplicate.status:
+        conflicts.append(
+            _("Tình trạng khác nhau (%(a)s / %(b)s).")
+            % {"a": keep.get_status_display(), "b": duplicate.get_status_display()}
+        )
+    for model, label in ((BirthRegistration, _("đăng ký khai sinh")), (Death, _("tử vong"))):
+        ours, theirs = model.objects.filter(child=keep).first(), model.objects.filter(child=duplicate).first()
+        if ours and theirs and str(ours) != str(theirs):
+            conflicts.append(
+                _("Hai hồ sơ ghi %(what)s khác nhau: %(a)s / %(b)s.") % {"what": label, "a": ours, "b": theirs}
+            )
+    kept_doses = {(d.vaccine_id, d.dose_number): d for d in keep.vaccinationdose_set.select_related("vaccine")}
+    for dose in duplicate.vaccinationdose_set.all():
+        ours = kept_doses.get((dose.vaccine_id, dose.dose_number))
+        if ours and ours.given_on != dose.given_on:
+            conflicts.append(
+                _("%(dose)s: ngày tiêm khác nhau (%(a)s / %(b)s).")
+                % {"dose": ours, "a": f"{ours.given_on:%d/%m/%Y}", "b": f"{dose.given_on:%d/%m/%Y}"}
+            )
+    kept_years = {e.school_year: e for e in keep.schoolenrolment_set.all()}
+    for enrolment in duplicate.schoolenrolment_set.all():
+        ours = kept_years.get(enrolment.school_year)
+        if ours and (ours.level, ours.status, ours.status_date) != (
+            enrolment.level,
+            enrolment.status,
+            enrolment.status_date,
+        ):
+            conflicts.append(_("Năm học %(y)s: hai hồ sơ ghi khác nhau.") % {"y": str(ours).split(":")[0]})
+    return conflicts
+
+
 @transaction.atomic
 def child_merge(*, keep: Child, duplicate: Child, by) -> Child:
-    """Merge a duplicate record into the one kept: its facts move over, it stays as an alias, never deleted."""
-    keep = Child.objects.select_for_update().get(pk=keep.pk)
-    duplicate = Child.objects.select_for_update().get(pk=duplicate.pk)
+    """Merge a duplicate record into the one kept: its facts move over, it stays as an alias, never deleted.
+
+    Refused, with the list of differences, when the two records disagree on anything (status, birth
+    registration, death, a vaccine dose's date, a school year): the officer corrects one of them first.
+    """
+    keep = Child.objects.select_for_update().select_related("household").get(pk=keep.pk)
+    duplicate = Child.objects.select_for_update().select_related("household").get(pk=duplicate.pk)
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Không thể gộp một hồ sơ vào chính nó."))
     if Child.Status.MERGED in (keep.status, duplicate.status):
         raise ValidationError(_("Một trong hai hồ sơ đã được gộp trước đó."))
     if keep.household.commune_id != duplicate.household.commune_id:
         raise ValidationError(_("Chỉ gộp được hai hồ sơ trong cùng xã."))
-    # A vaccine dose both records hold stays once, on the record kept.
+    conflicts = merge_conflicts(keep, duplicate)
+    if conflicts:
+        raise ValidationError([_("Chưa gộp được: sửa một trong hai hồ sơ cho khớp trước."), *conflicts])
+    # What both records hold identically stays once, on the record kept; everything else moves over.
     kept_doses = set(keep.vaccinationdose_set.values_list("vaccine_id", "dose_number"))
-    for dose in duplicate.vaccinationdose_set.all():
-        if (dose.vaccine_id, dose.dose_number) in kept_doses:
-            continue
-        dose.child = keep
-        _save(dose, by=by, update_fields=["child"])
     kept_years = set(keep.schoolenrolment_set.values_list("school_year", flat=True))
     for relation in _MERGED_FACTS:
-        if relation == "vaccinationdose_set":
-            continue
         for fact in getattr(duplicate, relation).all():
+            if relation == "vaccinationdose_set" and (fact.vaccine_id, fact.dose_number) in kept_doses:
+                continue
             if relation == "schoolenrolment_set" and fact.school_year in kept_years:
                 continue
             fact.child = keep
@@ -282,8 +356,7 @@ def child_merge(*, keep: Child, duplicate: Child, by) -> Child:
         _save(duplicate, by=by, update_fields=["personal_id"])
         _save(keep, by=by, update_fields=["personal_id", "updated_at"])
     duplicate.status, duplicate.merged_into = Child.Status.MERGED, keep
-    duplicate.status_date = None
-    _save(duplicate, by=by, update_fields=["status", "merged_into", "status_date", "updated_at"])
+    _save(duplicate, by=by, update_fields=["status", "merged_into", "updated_at"])
     return keep
 
 

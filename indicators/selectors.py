@@ -83,7 +83,11 @@ def indicators_led_by(*, plan: Plan, unit) -> QuerySet[Indicator]:
     )
 
 
-def plan_visible_to(*, user) -> Plan | None:
-    """The plan of the user's commune; a district viewer of a one-commune installation sees that commune's."""
-    communes = list(communes_visible_to(user=user)[:2])
-    return current_plan(commune=communes[0]) if len(communes) == 1 else None
+def plan_visible_to(*, user, commune_code: str = "") -> Plan | None:
+    """The plan of the user's commune. Those who see several communes (the level above, the admin) pick one
+    by its code; with a single commune in the installation, it is that one."""
+    communes = communes_visible_to(user=user)
+    if commune_code:
+        communes = communes.filter(code=commune_code)
+    found = list(communes[:2])
+    return current_plan(commune=found[0]) if len(found) == 1 else None

@@ -1,5 +1,6 @@
 """The access log: every read of a sensitive record (a child's page, later a case) is written down."""
 
+from tanloi_portal.client_ip import client_ip
 from tanloi_portal.models import AccessLog
 
 
@@ -10,5 +11,5 @@ def log_access(request, *, obj, action: str = "view") -> AccessLog:
         object_id=obj.pk,
         action=action,
         path=request.get_full_path()[:255],
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
     )

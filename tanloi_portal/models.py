@@ -7,6 +7,7 @@ because the registry, the indicators and the cases all refer to them.
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -143,4 +144,5 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"
+        at = timezone.localtime(self.at)
+        return f"{at:%d/%m/%Y %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from children.growth import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
 from children.models.registry import Child, SpecialCircumstanceGroup
 
 
@@ -128,6 +129,16 @@ class SupportRecord(ChildFact):
     def __str__(self) -> str:
         return self.description
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.membership_id and self.child_id and self.membership.child_id != self.child_id:
+            errors["membership"] = _("Hoàn cảnh này là của trẻ khác.")
+        if self.unit_id and self.child_id and self.unit.commune_id != self.child.household.commune_id:
+            errors["unit"] = _("Đơn vị không thuộc xã của trẻ.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Disability(ChildFact):
     """Kinds and degrees as in Luật Người khuyết tật 2010 (Điều 3)."""
@@ -183,6 +194,7 @@ class GrowthMeasurement(ChildFact):
     confirmed_implausible = models.BooleanField(default=False, editable=False)
 
     dated_fields = ("measured_on",)
+    MISSING_BOTH = _("Nhập ít nhất cân nặng hoặc chiều cao.")
 
     class Meta:
         verbose_name = _("cân đo")
@@ -194,9 +206,22 @@ class GrowthMeasurement(ChildFact):
         return f"{self.measured_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        super().clean()
+        # Bounds live with the model so that imports and approvals are held to them as forms are; they are
+        # reported together with any date error, so the user sees every problem at once.
+        errors: dict = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        for name, (low, high), unit in (("weight_kg", WEIGHT_KG_RANGE, "kg"), ("height_cm", HEIGHT_CM_RANGE, "cm")):
+            value = getattr(self, name)
+            if value is not None and not low <= value <= high:
+                bounds = {"low": low, "high": high, "unit": unit}
+                errors[name] = _("Ngoài giới hạn sinh lý (%(low)s-%(high)s %(unit)s).") % bounds
+        if errors:
+            raise ValidationError(errors)
         if self.weight_kg is None and self.height_cm is None:
-            raise ValidationError(_("Nhập ít nhất cân nặng hoặc chiều cao."))
+            raise ValidationError(self.MISSING_BOTH)
 
 
 class Vaccine(models.Model):
@@ -243,6 +268,11 @@ class VaccinationDose(ChildFact):
             raise ValidationError(
                 {"dose_number": _("Vắc xin này chỉ có %(n)s mũi theo lịch.") % {"n": self.vaccine.doses}}
             )
+
+
+def school_year_of(day) -> int:
+    """School years start in September: 15/03/2026 is in school year 2025 (2025-2026)."""
+    return day.year if day.month >= 9 else day.year - 1
 
 
 class SchoolEnrolment(ChildFact):
@@ -298,12 +328,14 @@ class SchoolEnrolment(ChildFact):
         grades = self.GRADES.get(self.level)
         if self.grade is not None and (grades is None or self.grade not in grades):
             errors["grade"] = _("Lớp không khớp với cấp học.")
-        if (
-            self.status_date
-            and self.school_year
-            and not (self.school_year <= self.status_date.year <= self.school_year + 1)
-        ):
-            errors.setdefault("status_date", _("Ngày phải nằm trong năm học đã chọn."))
+        if self.status_date and self.school_year and school_year_of(self.status_date) != self.school_year:
+            actual = school_year_of(self.status_date)
+            errors.setdefault(
+                "status_date",
+                _("Ngày này thuộc năm học %(y)s-%(n)s, không phải năm học đã chọn.") % {"y": actual, "n": actual + 1},
+            )
+        if self.school_year and self.child_id and self.school_year < self.child.date_of_birth.year:
+            errors["school_year"] = _("Năm học trước năm sinh của trẻ.")
         if errors:
             raise ValidationError(errors)
 

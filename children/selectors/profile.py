@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from children.ages import age_on
 from children.models import (
@@ -30,8 +30,9 @@ from children.models import (
     VaccinationDose,
     Vaccine,
 )
+from children.permissions import child_page_sections
 from children.vaccination import Dose, fully_vaccinated_for_age, missing_doses
-from tanloi_portal.models import Role, Unit
+from tanloi_portal.models import Unit
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class VaccinationStatus:
 class ChildProfile:
     child: Child
     age: int
+    sections: frozenset[str]
     show_circumstance_details: bool
     caregivers: list[Caregiver]
     birth_registration: BirthRegistration | None
@@ -52,7 +54,7 @@ class ChildProfile:
     disabilities: list[Disability]
     growth: list[GrowthMeasurement]
     doses: list[VaccinationDose]
-    vaccination: VaccinationStatus
+    vaccination: VaccinationStatus | None
     schooling: list[SchoolEnrolment]
     injuries: list[Injury]
     labour: list[ChildLabour]
@@ -71,27 +73,32 @@ def _vaccination_status(child: Child, doses: list[VaccinationDose], on: date) ->
 
 
 def child_profile(*, child: Child, user, on: date | None = None) -> ChildProfile:
+    """What the child page shows this user: only the sections they may read are even loaded."""
     on = on or timezone.localdate()
-    # Collaborators see which groups a child is in, not the notes or the support given (DESIGN section 2).
-    details = user.role != Role.COLLABORATOR
-    doses = list(child.vaccinationdose_set.select_related("vaccine"))
-    memberships = child.circumstancemembership_set.select_related("group").order_by("-started_on")
+    sections = child_page_sections(user)
+    details = "notes" in sections
+
+    def load(section: str, read):
+        return list(read()) if section in sections else []
+
+    doses = load("health", lambda: child.vaccinationdose_set.select_related("vaccine"))
     return ChildProfile(
         child=child,
         age=age_on(child.date_of_birth, on),
+        sections=sections,
         show_circumstance_details=details,
         caregivers=list(child.caregivers.all()),
         birth_registration=BirthRegistration.objects.filter(child=child).first(),
-        memberships=list(memberships),
-        supports=list(child.supportrecord_set.select_related("unit", "membership__group")) if details else [],
-        disabilities=list(child.disability_set.all()),
-        growth=list(child.growthmeasurement_set.all()),
+        memberships=load("protection", lambda: child.circumstancemembership_set.select_related("group")),
+        supports=load("notes", lambda: child.supportrecord_set.select_related("unit", "membership__group")),
+        disabilities=load("notes", lambda: child.disability_set.all()),
+        growth=load("health", lambda: child.growthmeasurement_set.all()),
         doses=doses,
-        vaccination=_vaccination_status(child, doses, on),
-        schooling=list(child.schoolenrolment_set.all()),
-        injuries=list(child.injury_set.all()),
-        labour=list(child.childlabour_set.all()),
-        marriages=list(child.childmarriage_set.all()),
+        vaccination=_vaccination_status(child, doses, on) if "health" in sections else None,
+        schooling=load("school", lambda: child.schoolenrolment_set.all()),
+        injuries=load("events", lambda: child.injury_set.all()),
+        labour=load("events", lambda: child.childlabour_set.all()),
+        marriages=load("events", lambda: child.childmarriage_set.all()),
         death=Death.objects.filter(child=child).first(),
     )
 
@@ -138,7 +145,7 @@ LABELS = {
     "membership": (lambda: CircumstanceMembership.objects.select_related("group"), lambda m: str(m.group)),
     "merged_into": (lambda: Child.objects.all(), lambda c: f"#{c.pk} {c.full_name}"),
 }
-KIND = {"+": "thêm", "~": "sửa", "-": "xóa"}
+KIND = {"+": gettext_lazy("thêm"), "~": gettext_lazy("sửa"), "-": gettext_lazy("xóa")}
 UPDATE_REASON = "household-update:"
 
 
@@ -165,7 +172,7 @@ def _display(f: models.Field, value, labels: dict) -> str:
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return gettext("có") if value else gettext("không")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -215,9 +222,9 @@ def child_history(*, child: Child, limit: int = 300) -> list[HistoryEntry]:
             entries.append(
                 HistoryEntry(
                     when=row.history_date,
-                    who=(user.full_name or user.username) if user else "hệ thống",
+                    who=(user.full_name or user.username) if user else gettext("hệ thống"),
                     what=str(model._meta.verbose_name),
-                    kind=KIND.get(row.history_type, row.history_type),
+                    kind=str(KIND.get(row.history_type, row.history_type)),
                     changes=changes,
                     update_pk=int(reason.split(":")[1]) if reason.startswith(UPDATE_REASON) else None,
                 )

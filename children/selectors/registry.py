@@ -23,6 +23,7 @@ from children.models import (
     Household,
     SchoolEnrolment,
 )
+from children.models.facts import school_year_of
 from tanloi_portal.models import Role
 from tanloi_portal.text import fold
 
@@ -42,7 +43,8 @@ REGISTRY_COMMUNE_ROLES = frozenset({Role.OFFICER, Role.UNIT_STAFF})
 
 
 def communes_visible_to(*, user) -> QuerySet[Commune]:
-    if user.role == Role.DISTRICT and user.commune_id is None:
+    """Communes whose aggregates (never individual records) the user may read."""
+    if user.role in (Role.DISTRICT, Role.ADMIN) and user.commune_id is None:
         return Commune.objects.all()
     if user.commune_id is None:
         return Commune.objects.none()
@@ -78,7 +80,7 @@ def children_visible_to(*, user) -> QuerySet[Child]:
 
 def current_school_year(on: date) -> int:
     """School years start in September: on 15/03/2026 the school year is 2025 (2025-2026)."""
-    return on.year if on.month >= 9 else on.year - 1
+    return school_year_of(on)
 
 
 @dataclass(frozen=True)

@@ -41,17 +41,17 @@ def child_detail_view(request, pk: int):
     log_access(request, obj=child)
     profile = child_profile(child=child, user=request.user)
     writable = writable_fact_kinds(request.user, {k.key for k in KINDS.values()})
-    tabs = [
-        ("general", _("Thông tin chung")),
-        ("civil", _("Khai sinh, tử vong")),
-        ("protection", _("Bảo vệ")),
-        ("health", _("Sức khỏe")),
-        ("school", _("Học tập")),
-        ("events", _("Sự kiện khác")),
-    ]
-    history = child_history(child=child) if request.user.role != Role.COLLABORATOR else []
-    if history:
-        tabs.append(("history", _("Lịch sử")))
+    labels = {
+        "general": _("Thông tin chung"),
+        "civil": _("Khai sinh, tử vong"),
+        "protection": _("Bảo vệ"),
+        "health": _("Sức khỏe"),
+        "school": _("Học tập"),
+        "events": _("Sự kiện khác"),
+        "history": _("Lịch sử"),
+    }
+    tabs = [(name, label) for name, label in labels.items() if name in profile.sections]
+    history = child_history(child=child) if "history" in profile.sections else []
     context = {
         "tabs": tabs,
         "profile": profile,

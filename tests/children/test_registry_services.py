@@ -95,7 +95,7 @@ def test_merge_moves_the_facts_and_keeps_the_duplicate_as_an_alias(household, us
         fact=VaccinationDose(child=keep, vaccine=vaccine("bcg"), dose_number=1, given_on=date(2022, 3, 4)), by=by
     )
     services.fact_save(
-        fact=VaccinationDose(child=twin, vaccine=vaccine("bcg"), dose_number=1, given_on=date(2022, 3, 5)), by=by
+        fact=VaccinationDose(child=twin, vaccine=vaccine("bcg"), dose_number=1, given_on=date(2022, 3, 4)), by=by
     )
     services.fact_save(
         fact=VaccinationDose(child=twin, vaccine=vaccine("opv"), dose_number=1, given_on=date(2022, 5, 5)), by=by
@@ -107,7 +107,7 @@ def test_merge_moves_the_facts_and_keeps_the_duplicate_as_an_alias(household, us
     twin.refresh_from_db()
     assert (twin.status, twin.merged_into) == (Child.Status.MERGED, keep)
     doses = sorted(keep.vaccinationdose_set.values_list("vaccine__code", "given_on"))
-    # The BCG dose both held stays once (the kept record's date); OPV moved over.
+    # The BCG dose both held stays once; OPV moved over.
     assert doses == [("bcg", date(2022, 3, 4)), ("opv", date(2022, 5, 5))]
     assert keep.schoolenrolment_set.count() == 1
     listed = child_list(user=users["officer"], filters=ChildFilters(q="tran van nam"))
@@ -127,3 +127,38 @@ def test_history_shows_who_changed_what_from_what(household, users):
     assert ("họ và tên", "Lê Văn Tài", "Lê Văn Tài Em") in latest.changes
     assert ("dân tộc", "Kinh", "Khmer") in latest.changes
     assert entries[-1].kind == "thêm"
+
+
+def test_merge_refuses_records_that_disagree_and_moves_nothing(household, users):
+    by = users["officer"]
+    keep = ChildFactory(household=household, full_name="Đinh Thị Hoa", date_of_birth=date(2021, 3, 3))
+    twin = ChildFactory(household=household, full_name="Dinh Thi Hoa", date_of_birth=date(2021, 3, 3))
+    services.fact_save(
+        fact=VaccinationDose(child=keep, vaccine=vaccine("bcg"), dose_number=1, given_on=date(2021, 3, 4)), by=by
+    )
+    services.fact_save(
+        fact=VaccinationDose(child=twin, vaccine=vaccine("bcg"), dose_number=1, given_on=date(2021, 3, 20)), by=by
+    )
+    services.child_record_death(child=twin, died_on=date(2023, 1, 1), cause="illness", by=by)
+    with pytest.raises(ValidationError) as error:
+        services.child_merge(keep=keep, duplicate=twin, by=by)
+    text = " ".join(error.value.messages)
+    assert "Tình trạng khác nhau" in text and "ngày tiêm khác nhau" in text
+    twin.refresh_from_db()
+    assert twin.status == Child.Status.DECEASED and twin.vaccinationdose_set.count() == 1
+
+
+def test_correcting_the_birth_date_recomputes_growth_and_refuses_facts_before_it(household, users):
+    by = users["officer"]
+    child = ChildFactory(household=household, sex="M", date_of_birth=date(2022, 1, 1))
+    measurement = services.fact_save(
+        fact=GrowthMeasurement(child=child, measured_on=date(2024, 1, 2), weight_kg=Decimal("10.0")), by=by
+    )
+    assert measurement.waz == Decimal("-1.71")
+    with pytest.raises(ValidationError) as error:
+        services.child_update(child=child, by=by, date_of_birth=date(2024, 2, 1))
+    assert "02/01/2024" in error.value.message_dict["date_of_birth"][0]
+    services.child_update(child=child, by=by, date_of_birth=date(2021, 1, 1))
+    measurement.refresh_from_db()
+    # Three years old now, and 10 kg is well under his -2 SD: the stored z-score followed the correction.
+    assert measurement.waz < Decimal("-2") and "underweight" in measurement.classes

@@ -50,3 +50,32 @@ def test_collaborator_on_a_phone(live_server, browser, collaborator, screenshot)
     expect(page.get_by_role("link", name="Nguyễn Văn Phúc")).to_have_count(0)
     screenshot(page, "phone-04-search")
     context.close()
+
+
+@pytest.mark.parametrize(
+    "username, role, unit, path",
+    [
+        ("officer", Role.OFFICER, None, "/trang-chu/can-bo/"),
+        ("chairman", Role.CHAIRMAN, None, "/trang-chu/chu-tich/"),
+        ("tramyte", Role.UNIT_STAFF, "tram-y-te", "/trang-chu/don-vi/"),
+        ("officer", Role.OFFICER, None, "/tre-em/"),
+    ],
+)
+def test_home_pages_fit_a_phone(live_server, browser, screenshot, username, role, unit, path):
+    from tanloi_portal.models import Unit
+
+    HouseholdFactory(code="01-04321")
+    UserFactory(
+        username=username,
+        role=role,
+        unit=Unit.objects.get(code=unit) if unit else None,
+        password="mat-khau-1234",
+    )
+    page = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
+    page.goto(f"{live_server.url}/dang-nhap/?next={path}")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("mat-khau-1234")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(f"{live_server.url}{path}")
+    screenshot(page, f"phone-{username}-{path.strip('/').replace('/', '-')}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
