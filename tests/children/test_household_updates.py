@@ -84,6 +84,7 @@ def test_moved_away(users, household, child):
     update_approve(update=update, by=users["officer"])
     child.refresh_from_db()
     assert (child.status, child.status_date) == ("moved_away", YESTERDAY)
+    assert child_history(child=child)[0].update_pk == update.pk
 
 
 def test_death(users, household, child):
@@ -117,6 +118,8 @@ def test_growth_measurement(users, household, child):
     update_approve(update=submit(users, household, "growth", data), by=users["officer"])
     measurement = GrowthMeasurement.objects.get(child=child)
     assert measurement.weight_kg == Decimal("13.2") and measurement.waz is not None
+    latest = child_history(child=child)[0]
+    assert latest.what == "cân đo" and latest.update_pk == HouseholdUpdate.objects.get().pk
 
 
 def test_special_circumstance(users, household, child):
