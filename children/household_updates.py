@@ -56,7 +56,7 @@ def _apply_new_birth(household, child, data, by) -> Child:
     born = _new_child(household, data, by)
     if data["birth_registered"]:
         # The collaborator knows it was registered, not when: the officer completes the date later.
-        services.fact_save(fact=BirthRegistration(child=born, registered_on=data["date_of_birth"]), by=by)
+        services.fact_save(fact=BirthRegistration(child=born, registered_on=None), by=by)
     return born
 
 

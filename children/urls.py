@@ -1,6 +1,6 @@
 from django.urls import path
 
-from children.views import child, facts, households, lists, updates
+from children.views import child, excel, facts, households, lists, updates
 
 app_name = "children"
 
@@ -21,6 +21,12 @@ urlpatterns = [
     path("ho-gia-dinh/<int:pk>/ho-ngheo/", households.household_poverty_view, name="household-poverty"),
     path("ho-gia-dinh/<int:household_pk>/them-tre/", child.child_create_view, name="child-create"),
     path("ap-soc/", lists.hamlet_list_view, name="hamlet-list"),
+    path("nhap-excel/", excel.import_view, name="import"),
+    path("nhap-excel/mau.xlsx", excel.template_view, name="import-template"),
+    path("nhap-excel/<uuid:pk>/", excel.import_job_view, name="import-job"),
+    path("nhap-excel/<uuid:pk>/tien-do/", excel.import_progress_view, name="import-progress"),
+    path("xuat-excel/tre-em.xlsx", excel.export_children_view, name="export-children"),
+    path("xuat-excel/ho-gia-dinh.xlsx", excel.export_households_view, name="export-households"),
     path("ctv/ho/<int:pk>/bao-cao/", updates.report_choose_view, name="report-choose"),
     path("ctv/ho/<int:pk>/bao-cao/<slug:kind>/", updates.report_form_view, name="report-form"),
     path("ctv/da-gui/", updates.my_updates_view, name="my-updates"),

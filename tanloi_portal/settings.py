@@ -152,6 +152,14 @@ USE_TZ = True
 # Dates as dd/mm/yyyy and a decimal comma in both languages: the portal's figures follow Vietnamese use.
 FORMAT_MODULE_PATH = ["tanloi_portal.formats"]
 
+# Uploads waiting to be imported (and, later, case attachments): never under the web root, served only
+# through views that check permissions.
+PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "private")
+# Excel imports run in a background thread of the web process and report their progress through the cache
+# (a file cache by default, shared by the processes of one machine; point CACHE_URL at Redis for several).
+IMPORT_INLINE = env.bool("IMPORT_INLINE", default=False)
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'private' / 'cache'}")}
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

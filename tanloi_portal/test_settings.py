@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, plus a development secret and a fast password hasher."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("TESTING", "true")
 
@@ -14,3 +16,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # where a real SQLite file makes them wait (tests/children/test_concurrent_review.py).
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
+
+# Imports run in the request in tests, so that their results are there when the response is.
+IMPORT_INLINE = True
+PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="tanloi-private-"))
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

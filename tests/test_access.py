@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from children.models import HouseholdUpdate
+from children.models import HouseholdUpdate, ImportJob
 from tanloi_portal.access import ADMIN_SITE, rule_for
 from tanloi_portal.models import Role
 from tests.factories import ChildFactory, GrowthMeasurementFactory, HouseholdFactory
@@ -54,6 +54,12 @@ EXPECTED = {
     "children:my-updates": {Role.COLLABORATOR},
     "children:review-queue": {Role.OFFICER},
     "children:review-detail": {Role.OFFICER},
+    "children:import": {Role.OFFICER},
+    "children:import-template": {Role.OFFICER},
+    "children:import-job": {Role.OFFICER},
+    "children:import-progress": {Role.OFFICER},
+    "children:export-children": REGISTRY,
+    "children:export-households": REGISTRY,
     "indicators:plan": ALL,
 }
 # Requests that must be POSTs.
@@ -90,6 +96,9 @@ def _admin_patterns():
 @pytest.fixture
 def sample_kwargs(hamlet_a, users):
     household = HouseholdFactory(hamlet=hamlet_a)
+    job = ImportJob.objects.create(
+        commune=hamlet_a.commune, uploaded_by=users["officer"], file_name="a.xlsx", stored_path="/nonexistent"
+    )
     update = HouseholdUpdate.objects.create(
         client_id=uuid.uuid4(), household=household, kind="note", payload={"text": "x"}, submitted_by=users["ctv_a"]
     )
@@ -121,6 +130,8 @@ def sample_kwargs(hamlet_a, users):
         "children:report-choose": {"pk": household.pk},
         "children:report-form": {"pk": household.pk, "kind": "note"},
         "children:review-detail": {"pk": update.pk},
+        "children:import-job": {"pk": job.pk},
+        "children:import-progress": {"pk": job.pk},
         "children:fact-create": {"pk": child.pk, "kind": "can-do"},
         "children:fact-edit": {"pk": child.pk, "kind": "can-do", "fact_pk": measurement.pk},
     }

@@ -16,6 +16,7 @@ from children.models.facts import (
     VaccinationDose,
     Vaccine,
 )
+from children.models.imports import ImportJob
 from children.models.registry import (
     Caregiver,
     Child,
@@ -43,6 +44,7 @@ __all__ = [
     "Household",
     "HouseholdPoverty",
     "HouseholdUpdate",
+    "ImportJob",
     "Injury",
     "SchoolEnrolment",
     "SpecialCircumstanceGroup",

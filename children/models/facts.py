@@ -67,7 +67,8 @@ class ChildFact(models.Model):
 
 class BirthRegistration(ChildFact):
     child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="birth_registration")
-    registered_on = models.DateField(_("ngày đăng ký khai sinh"))
+    # Unknown when a collaborator or an old spreadsheet only says "registered": the fact still counts.
+    registered_on = models.DateField(_("ngày đăng ký khai sinh"), null=True, blank=True)
     place = models.CharField(_("nơi đăng ký"), max_length=200, default="UBND xã Tân Lợi")
     certificate_number = models.CharField(_("số giấy khai sinh"), max_length=40, blank=True)
 
@@ -78,7 +79,8 @@ class BirthRegistration(ChildFact):
         verbose_name_plural = _("đăng ký khai sinh")
 
     def __str__(self) -> str:
-        return f"{self.registered_on:%d/%m/%Y} - {self.place}"
+        when = f"{self.registered_on:%d/%m/%Y}" if self.registered_on else gettext("chưa rõ ngày")
+        return f"{when} - {self.place}"
 
 
 class CircumstanceMembership(ChildFact):

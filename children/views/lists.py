@@ -32,8 +32,9 @@ def _query_without_page(request) -> str:
     return params.urlencode()
 
 
-@allow(*REGISTRY_READERS)
-def child_list_view(request):
+def child_filters_from(request) -> tuple[ChildFilters, ChildFilterForm, list]:
+    """The child list's filters from the query string (the list page and its Excel export share them),
+    with the filter form and the hamlets the user may choose from."""
     hamlets = list(hamlets_visible_to(user=request.user))
     groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
     form = ChildFilterForm(request.GET or None, hamlets=hamlets, groups=groups)
@@ -48,8 +49,20 @@ def child_list_view(request):
         school_status=data.get("school_status") or "",
         no_birth_registration=bool(data.get("no_birth_registration")),
     )
+    return filters, form, hamlets
+
+
+@allow(*REGISTRY_READERS)
+def child_list_view(request):
+    filters, form, hamlets = child_filters_from(request)
     page = _page(request, child_list(user=request.user, filters=filters))
-    context = {"form": form, "page": page, "query": _query_without_page(request), "show_hamlet": len(hamlets) > 1}
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "show_hamlet": len(hamlets) > 1,
+        "can_import": can_write_registry(request.user),
+    }
     return render(request, "children/child_list.html", context)
 
 

@@ -1,0 +1,134 @@
+"""Writing the registry to .xlsx: the template, the child list (with its filters) and households.
+
+openpyxl's write-only mode streams rows to disk from a chunked queryset, so 50,000 children never sit in
+memory at once. The child export has the template's columns, so it can be edited and imported back.
+A cell that begins with = + - @ is written as text: a name cannot become a formula (formula injection).
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from children.excel.columns import COLUMNS
+from children.models import BirthRegistration, Child, CircumstanceMembership, Household
+
+CHUNK = 2000
+# The file's values are Vietnamese whatever the interface language, so that any export imports back.
+SEX = {"M": "Nam", "F": "Nữ"}
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _cell(sheet, value, *, bold: bool = False, date_format: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # openpyxl would store "=..." as a formula; force a plain string.
+        cell.value, cell.data_type = value, "s"
+    if bold:
+        cell.font = Font(bold=True)
+    if date_format:
+        cell.number_format = "DD/MM/YYYY"
+    return cell
+
+
+def _title(sheet, commune, title: str, widths: Iterable[int]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[chr(64 + index)].width = width
+    sheet.append([_cell(sheet, commune.authority_name, bold=True)])
+    sheet.append([_cell(sheet, f"{title} - {_('xuất ngày')} {timezone.localdate():%d/%m/%Y}")])
+    sheet.append([])
+
+
+def _row(sheet, values: list) -> list:
+    return [_cell(sheet, v, date_format=isinstance(v, date)) for v in values]
+
+
+def write_template(stream) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Trẻ em"))
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[chr(64 + index)].width = column.width
+    sheet.append([_cell(sheet, c.header, bold=True) for c in COLUMNS])
+    sheet.append(
+        _row(sheet, ["01-0001", "Nguyễn Văn Hùng", "Ấp 1", "Nguyễn Thị Lan", date(2020, 5, 17), "Nữ", "Kinh", None,
+                     "Có", date(2020, 6, 2), None, None])
+    )  # fmt: skip
+    guide = workbook.create_sheet(_("Hướng dẫn"))
+    guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 28, 90
+    guide.append([_cell(guide, _("Cột"), bold=True), _cell(guide, _("Cách ghi"), bold=True)])
+    for column in COLUMNS:
+        required = _("bắt buộc") if column.required else _("không bắt buộc")
+        guide.append([column.header, f"{column.help} ({required})"])
+    guide.append([])
+    for line in (
+        _(
+            "Mỗi dòng là một trẻ cùng hộ gia đình của trẻ. Thứ tự cột không quan trọng; "
+            "tên cột không phân biệt hoa thường, có dấu hay không."
+        ),
+        _("Trẻ đã có trong sổ (cùng mã định danh, hoặc cùng hộ, họ tên và ngày sinh) được cập nhật, không tạo thêm."),
+        _("Nếu có dòng sai, không dòng nào được nhập: sửa các dòng được liệt kê rồi tải lên lại."),
+        _("Tối đa 100.000 dòng và 10 MB mỗi tệp."),
+    ):
+        guide.append([None, line])
+    workbook.save(stream)
+
+
+def _children_rows(children: QuerySet[Child]):
+    registered = BirthRegistration.objects.filter(child=OuterRef("pk"))
+    today = timezone.localdate()
+    active = CircumstanceMembership.objects.filter(started_on__lte=today, ended_on__isnull=True).select_related("group")
+    qs = (
+        children.select_related("household__hamlet")
+        .annotate(registered=Exists(registered))
+        .prefetch_related(Prefetch("birth_registration"), Prefetch("circumstancemembership_set", queryset=active))
+        .order_by("pk")
+    )
+    for child in qs.iterator(chunk_size=CHUNK):
+        registration = child.birth_registration if child.registered else None
+        groups = sorted({m.group.number for m in child.circumstancemembership_set.all()})
+        yield [
+            child.household.code,
+            child.household.head_name,
+            child.household.hamlet.name,
+            child.full_name,
+            child.date_of_birth,
+            SEX[child.sex],
+            child.ethnicity,
+            child.personal_id,
+            "Có" if child.registered else "Không",
+            registration.registered_on if registration else None,
+            ", ".join(str(n) for n in groups) or None,
+            child.notes or None,
+        ]
+
+
+def write_children(stream, children: QuerySet[Child], *, commune) -> int:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Trẻ em"))
+    _title(sheet, commune, _("Danh sách trẻ em"), (c.width for c in COLUMNS))
+    sheet.append([_cell(sheet, c.header, bold=True) for c in COLUMNS])
+    count = 0
+    for values in _children_rows(children):
+        sheet.append(_row(sheet, values))
+        count += 1
+    workbook.save(stream)
+    return count
+
+
+def write_households(stream, households: QuerySet[Household], *, commune) -> int:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Hộ gia đình"))
+    headers = ["Mã hộ", "Chủ hộ", "Ấp/Sóc", "Địa chỉ", "Số điện thoại", "Số trẻ"]
+    _title(sheet, commune, _("Danh sách hộ gia đình"), (12, 24, 12, 30, 14, 8))
+    sheet.append([_cell(sheet, h, bold=True) for h in headers])
+    count = 0
+    for h in households.select_related("hamlet").order_by("pk").iterator(chunk_size=CHUNK):
+        sheet.append(_row(sheet, [h.code, h.head_name, h.hamlet.name, h.address, h.phone, h.child_count]))
+        count += 1
+    workbook.save(stream)
+    return count

@@ -1,0 +1,420 @@
+"""Importing a registry spreadsheet: every row checked first, then all of it in one transaction, or nothing.
+
+A row is a child and its household. A row that matches a child already in the registry (same personal ID,
+or same household, name and birth date) updates that child; two rows for the same child in one file are
+reported, not imported twice. Lookups are loaded once per file and rows are written in bulk, so the cost
+is a few queries per thousand rows, not per row.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from children.ages import age_on
+from children.ethnicities import ETHNICITIES, OTHER
+from children.excel.columns import header_key
+from children.excel.reader import SpreadsheetError, column_header, open_sheet
+from children.identity import personal_id_problems
+from children.models import (
+    BirthRegistration,
+    Child,
+    CircumstanceMembership,
+    Commune,
+    Household,
+    SpecialCircumstanceGroup,
+)
+from children.services import child_name_fields, household_name_fields
+from tanloi_portal.history import record_creations
+from tanloi_portal.text import fold
+
+BATCH = 2000
+CHILD_FIELDS = ("household_id", "full_name", "name_search", "name_sort_key", "sex", "date_of_birth", "ethnicity")
+_ETHNICITY = {fold(e): e for e in (*ETHNICITIES, OTHER)}
+_YES = {"co", "x", "yes", "1", "true", "đa dang ky", "da dang ky", "roi"}
+_NO = {"khong", "no", "0", "false", "chua"}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    household_code: str
+    head_name: str
+    hamlet_id: int
+    full_name: str
+    date_of_birth: date
+    sex: str
+    ethnicity: str
+    personal_id: str | None
+    birth_registered: bool | None
+    registered_on: date | None
+    groups: tuple[int, ...]
+    notes: str | None
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    households_new: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", str(value).strip())
+    if not match:
+        raise ValueError(_("không phải ngày dạng dd/mm/yyyy"))
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as error:
+        raise ValueError(_("ngày không tồn tại")) from error
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+class _Parser:
+    """Checks one row's cells and turns them into a Row, collecting every problem with its column."""
+
+    def __init__(self, hamlets: dict[str, int], today: date):
+        self.hamlets, self.today = hamlets, today
+
+    def parse(self, number: int, cells: dict) -> tuple[Row | None, list[RowError]]:
+        errors: list[RowError] = []
+
+        def fail(key: str, message: str) -> None:
+            errors.append(RowError(number, column_header(key), message))
+
+        for key in ("household_code", "head_name", "hamlet", "full_name", "date_of_birth", "sex"):
+            if cells.get(key) is None:
+                fail(key, _("bắt buộc, đang để trống"))
+        hamlet_id = self.hamlets.get(header_key(cells["hamlet"])) if cells.get("hamlet") is not None else None
+        if cells.get("hamlet") is not None and hamlet_id is None:
+            fail("hamlet", _("không có ấp/sóc “%(v)s” trong xã") % {"v": cells["hamlet"]})
+        name = _text(cells["full_name"]) if cells.get("full_name") is not None else ""
+        if name and len(name.split()) < 2:
+            fail("full_name", _("cần đủ họ và tên"))
+        born = None
+        if cells.get("date_of_birth") is not None:
+            try:
+                born = _date(cells["date_of_birth"])
+            except ValueError as error:
+                fail("date_of_birth", str(error))
+            else:
+                if born > self.today:
+                    fail("date_of_birth", _("ngày sinh ở tương lai"))
+                elif age_on(born, self.today) >= 18:
+                    fail("date_of_birth", _("từ 18 tuổi trở lên, không phải trẻ em"))
+        sex = {"nam": "M", "nu": "F"}.get(fold(_text(cells["sex"]))) if cells.get("sex") is not None else None
+        if cells.get("sex") is not None and sex is None:
+            fail("sex", _("ghi Nam hoặc Nữ"))
+        ethnicity = "Kinh"
+        if cells.get("ethnicity") is not None:
+            ethnicity = _ETHNICITY.get(fold(_text(cells["ethnicity"])))
+            if ethnicity is None:
+                fail("ethnicity", _("không có dân tộc “%(v)s” trong danh mục 54 dân tộc") % {"v": cells["ethnicity"]})
+        personal_id = None
+        if cells.get("personal_id") is not None:
+            raw = cells["personal_id"]
+            # A number cell loses its leading zeros (079... becomes 79...): put them back.
+            personal_id = str(int(raw)).zfill(12) if isinstance(raw, int | float) else _text(raw).replace(" ", "")
+            for problem in personal_id_problems(personal_id, sex=sex, date_of_birth=born):
+                fail("personal_id", problem)
+        registered = None
+        if cells.get("birth_registered") is not None:
+            answer = fold(_text(cells["birth_registered"]))
+            registered = True if answer in _YES else False if answer in _NO else None
+            if registered is None:
+                fail("birth_registered", _("ghi Có hoặc Không"))
+        registered_on = None
+        if cells.get("registered_on") is not None:
+            try:
+                registered_on = _date(cells["registered_on"])
+            except ValueError as error:
+                fail("registered_on", str(error))
+            else:
+                if registered is False:
+                    fail("registered_on", _("có ngày đăng ký nhưng cột đăng ký khai sinh ghi Không"))
+                elif registered_on > self.today or (born and registered_on < born):
+                    fail("registered_on", _("phải sau ngày sinh và không ở tương lai"))
+                registered = True
+        groups: tuple[int, ...] = ()
+        if cells.get("groups") is not None:
+            parts = [p for p in re.split(r"[,;\s]+", _text(cells["groups"])) if p]
+            if not all(p.isdigit() and 1 <= int(p) <= 14 for p in parts):
+                fail("groups", _("ghi số nhóm từ 1 đến 14, cách nhau bằng dấu phẩy"))
+            else:
+                groups = tuple(sorted({int(p) for p in parts}))
+        if errors:
+            return None, errors
+        return (
+            Row(
+                number=number,
+                household_code=_text(cells["household_code"]),
+                head_name=_text(cells["head_name"]),
+                hamlet_id=hamlet_id,
+                full_name=name,
+                date_of_birth=born,
+                sex=sex,
+                ethnicity=ethnicity,
+                personal_id=personal_id,
+                birth_registered=registered,
+                registered_on=registered_on,
+                groups=groups,
+                notes=_text(cells["notes"]) if cells.get("notes") is not None else None,
+            ),
+            [],
+        )
+
+
+def _chunks(items: list, size: int = 900):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def import_registry(
+    path,
+    *,
+    commune: Commune,
+    by,
+    commit: bool,
+    progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Check every row of the file; with commit=True and no invalid row, write them all in one transaction.
+
+    Raises SpreadsheetError when the file itself cannot be read.
+    """
+    today = today or timezone.localdate()
+    result = ImportResult()
+    hamlets = {}
+    for pk, code, name in commune.hamlets.values_list("pk", "code", "name"):
+        hamlets[header_key(code)] = hamlets[header_key(name)] = pk
+    sheet = open_sheet(path)
+    parser = _Parser(hamlets, today)
+    rows: list[Row] = []
+    try:
+        for number, cells in sheet.rows:
+            row, errors = parser.parse(number, cells)
+            result.errors.extend(errors)
+            if row:
+                rows.append(row)
+    finally:
+        sheet.close()
+    result.rows = len(rows) + result.invalid_rows
+    plan = _match(rows, commune, result)
+    if progress:
+        progress(0, result.rows)
+    if commit and result.ok:
+        _write(plan, commune=commune, by=by, today=today, progress=progress, total=result.rows)
+        result.committed = True
+    return result
+
+
+@dataclass
+class _Plan:
+    new_households: dict[str, Household] = field(default_factory=dict)
+    changed_households: list[Household] = field(default_factory=list)
+    new_children: list[tuple[Row, Child]] = field(default_factory=list)
+    changed_children: list[Child] = field(default_factory=list)
+    registrations: list[tuple[Row, Child]] = field(default_factory=list)
+    memberships: list[tuple[int, Child]] = field(default_factory=list)
+
+
+def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
+    plan = _Plan()
+    codes = sorted({r.household_code for r in rows})
+    households: dict[str, Household] = {}
+    for chunk in _chunks(codes):
+        for h in Household.objects.filter(commune=commune, code__in=chunk):
+            households[h.code] = h
+    ids = sorted({r.personal_id for r in rows if r.personal_id})
+    by_id: dict[str, Child] = {}
+    for chunk in _chunks(ids):
+        for c in Child.objects.filter(personal_id__in=chunk).select_related("household"):
+            by_id[c.personal_id] = c
+    known: dict[tuple[int, str, date], Child] = {}
+    household_ids = [h.pk for h in households.values()]
+    for chunk in _chunks(household_ids):
+        for c in Child.objects.filter(household_id__in=chunk).exclude(status=Child.Status.MERGED):
+            known[(c.household_id, c.name_search, c.date_of_birth)] = c
+    registered = set()
+    active: set[tuple[int, int]] = set()
+    matched_ids = {c.pk for c in (*by_id.values(), *known.values())}
+    for chunk in _chunks(sorted(matched_ids)):
+        registered.update(BirthRegistration.objects.filter(child_id__in=chunk).values_list("child_id", flat=True))
+        active.update(
+            CircumstanceMembership.objects.filter(child_id__in=chunk, ended_on__isnull=True).values_list(
+                "child_id", "group__number"
+            )
+        )
+
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        name_fields = child_name_fields(row.full_name)
+        keys = [("id", row.personal_id)] if row.personal_id else []
+        keys.append(("who", row.household_code, name_fields["name_search"], row.date_of_birth))
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is not None:
+            result.errors.append(
+                RowError(row.number, column_header("full_name"), _("trùng với dòng %(n)s của tệp") % {"n": first})
+            )
+            continue
+        for k in keys:
+            seen[k] = row.number
+
+        household = households.get(row.household_code) or plan.new_households.get(row.household_code)
+        if household is None:
+            household = Household(
+                commune=commune,
+                hamlet_id=row.hamlet_id,
+                code=row.household_code,
+                **household_name_fields(row.head_name),
+            )
+            plan.new_households[row.household_code] = household
+        elif household.hamlet_id != row.hamlet_id:
+            result.errors.append(
+                RowError(
+                    row.number,
+                    column_header("hamlet"),
+                    _("hộ %(code)s đã có ở ấp/sóc khác") % {"code": row.household_code},
+                )
+            )
+            continue
+        elif household.pk and household.head_name != " ".join(row.head_name.split()):
+            household.head_name, household.head_name_search = household_name_fields(row.head_name).values()
+            if household not in plan.changed_households:
+                plan.changed_households.append(household)
+
+        child = by_id.get(row.personal_id) if row.personal_id else None
+        if child is not None and child.household.commune_id != commune.pk:
+            result.errors.append(
+                RowError(row.number, column_header("personal_id"), _("mã định danh đã thuộc về một trẻ ở xã khác"))
+            )
+            continue
+        if child is None and household.pk:
+            child = known.get((household.pk, name_fields["name_search"], row.date_of_birth))
+        values = {
+            "sex": row.sex,
+            "date_of_birth": row.date_of_birth,
+            "ethnicity": row.ethnicity,
+            **name_fields,
+        }
+        if row.personal_id:
+            values["personal_id"] = row.personal_id
+        if row.notes is not None:
+            values["notes"] = row.notes
+        if child is None:
+            child = Child(**values)
+            plan.new_children.append((row, child))
+            result.new += 1
+            changed_facts = True
+        else:
+            changed = [k for k, v in values.items() if getattr(child, k) != v]
+            if household.pk != child.household_id:
+                changed.append("household")
+            for k in changed:
+                if k != "household":
+                    setattr(child, k, values[k])
+            if changed:
+                child._import_household = household
+                plan.changed_children.append(child)
+            changed_facts = bool(changed)
+        if row.birth_registered and (child.pk is None or child.pk not in registered):
+            plan.registrations.append((row, child))
+            changed_facts = True
+        for number in row.groups:
+            if child.pk is None or (child.pk, number) not in active:
+                plan.memberships.append((number, child))
+                changed_facts = True
+        if child.pk is not None:
+            if changed_facts:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        else:
+            child._import_household = household
+    result.households_new = len(plan.new_households)
+    return plan
+
+
+@transaction.atomic
+def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> None:
+    reason = "excel-import"
+    created = list(plan.new_households.values())
+    Household.objects.bulk_create(created, batch_size=BATCH)
+    record_creations(Household, [h.pk for h in created], by=by, reason=reason)
+    if plan.changed_households:
+        bulk_update_with_history(
+            plan.changed_households, Household, ["head_name", "head_name_search"], batch_size=BATCH,
+            default_user=by, default_change_reason=reason,
+        )  # fmt: skip
+    done = 0
+    new = [child for _row, child in plan.new_children]
+    for start in range(0, len(new), BATCH):
+        batch = new[start : start + BATCH]
+        for child in batch:
+            child.household = child._import_household
+        Child.objects.bulk_create(batch, batch_size=BATCH)
+        record_creations(Child, [c.pk for c in batch], by=by, reason=reason)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    for child in plan.changed_children:
+        child.household = child._import_household
+    if plan.changed_children:
+        bulk_update_with_history(
+            plan.changed_children, Child, [*CHILD_FIELDS, "personal_id", "notes"], batch_size=BATCH,
+            default_user=by, default_change_reason=reason,
+        )  # fmt: skip
+    registrations = [
+        BirthRegistration(child=child, registered_on=row.registered_on, recorded_by=by)
+        for row, child in plan.registrations
+    ]
+    BirthRegistration.objects.bulk_create(registrations, batch_size=BATCH)
+    record_creations(BirthRegistration, [r.pk for r in registrations], by=by, reason=reason)
+    groups = dict(SpecialCircumstanceGroup.objects.values_list("number", "pk"))
+    memberships = [
+        CircumstanceMembership(
+            child=child, group_id=groups[number], started_on=today, notes=_("Nhập từ tệp Excel"), recorded_by=by
+        )
+        for number, child in plan.memberships
+    ]
+    CircumstanceMembership.objects.bulk_create(memberships, batch_size=BATCH)
+    record_creations(CircumstanceMembership, [m.pk for m in memberships], by=by, reason=reason)
+    if progress:
+        progress(total, total)
+
+
+__all__ = ["ImportResult", "RowError", "SpreadsheetError", "import_registry"]

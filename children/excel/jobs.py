@@ -1,0 +1,111 @@
+"""Running an import as a job: stage the upload, check it, then import it, reporting progress.
+
+Both steps run in a background thread of the web process (IMPORT_INLINE runs them in the request, for
+tests and scripts). Progress goes to the cache, not the database: the import holds its transaction open
+until the end, and the page polling for progress must not wait for it.
+"""
+
+import threading
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from children.excel.importer import import_registry
+from children.excel.reader import SpreadsheetError, check_upload
+from children.models import ImportJob
+
+PROGRESS_TTL = 3600
+
+
+def _progress_key(job_id) -> str:
+    return f"import-progress:{job_id}"
+
+
+def progress_of(job: ImportJob) -> dict:
+    return cache.get(_progress_key(job.pk)) or {"done": 0, "total": 0}
+
+
+def _report(result) -> dict:
+    return {
+        "rows": result.rows,
+        "new": result.new,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "invalid": result.invalid_rows,
+        "households_new": result.households_new,
+        "errors": [{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.errors],
+    }
+
+
+def _run(target, job_id) -> None:
+    if settings.IMPORT_INLINE:
+        target(job_id)
+        return
+
+    def work():
+        try:
+            target(job_id)
+        finally:
+            connection.close()
+
+    threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start()
+
+
+def job_start(*, upload, commune, by) -> ImportJob:
+    """Stage an uploaded file and start checking it. Raises SpreadsheetError for a wrong type or size."""
+    check_upload(upload.name, upload.size)
+    folder = Path(settings.PRIVATE_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4()}.xlsx"
+    with path.open("wb") as staged:
+        for chunk in upload.chunks():
+            staged.write(chunk)
+    job = ImportJob.objects.create(commune=commune, uploaded_by=by, file_name=upload.name[:255], stored_path=str(path))
+    _run(_check, job.pk)
+    return job
+
+
+def _step(job_id, *, commit: bool) -> None:
+    job = ImportJob.objects.select_related("commune", "uploaded_by").get(pk=job_id)
+
+    def progress(done, total):
+        cache.set(_progress_key(job_id), {"done": done, "total": total}, PROGRESS_TTL)
+
+    try:
+        result = import_registry(
+            job.stored_path, commune=job.commune, by=job.uploaded_by, commit=commit, progress=progress
+        )
+    except SpreadsheetError as error:
+        job.state, job.report = ImportJob.State.UNREADABLE, {"message": str(error)}
+    except Exception as error:  # the job must end in a state the page can show, whatever happened
+        job.state, job.report = ImportJob.State.FAILED, {**job.report, "message": repr(error)}
+    else:
+        if commit:
+            job.state = ImportJob.State.DONE if result.committed else ImportJob.State.INVALID
+        else:
+            job.state = ImportJob.State.CHECKED if result.ok else ImportJob.State.INVALID
+        job.report = _report(result)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "report", "finished_at"])
+    if job.state in (ImportJob.State.DONE, ImportJob.State.UNREADABLE, ImportJob.State.INVALID):
+        Path(job.stored_path).unlink(missing_ok=True)
+
+
+def _check(job_id) -> None:
+    _step(job_id, commit=False)
+
+
+def _import(job_id) -> None:
+    _step(job_id, commit=True)
+
+
+def job_confirm(*, job: ImportJob) -> bool:
+    """Start importing a checked file; False if it is not (or no longer) waiting for confirmation."""
+    started = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED).update(state=ImportJob.State.IMPORTING)
+    if started:
+        _run(_import, job.pk)
+    return bool(started)

@@ -1,0 +1,91 @@
+"""Reading a registry spreadsheet with openpyxl in read-only mode.
+
+Read-only mode streams rows (memory stays flat for 100,000 rows) and copes with files written by other
+tools: no sheet-dimension record, rows whose trailing empty cells are missing. The header row may be
+below a title block (as in the portal's own exports): it is the first row holding every required header.
+"""
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from children.excel.columns import BY_KEY, COLUMNS, match_headers
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 100_000
+HEADER_SEARCH_ROWS = 20
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read as a registry spreadsheet; the message says why, in Vietnamese."""
+
+
+@dataclass
+class Sheet:
+    positions: dict[str, int]
+    header_row: int
+    rows: Iterator[tuple[int, dict]]  # (row number in Excel, {column key: cell value})
+    close: callable
+
+
+def check_upload(name: str, size: int) -> None:
+    """Refuse before parsing: only .xlsx, at most 10 MB."""
+    if not name.lower().endswith(".xlsx"):
+        raise SpreadsheetError(
+            _("Chỉ nhận tệp Excel .xlsx (tệp .xls, .csv hoặc .ods: mở bằng Excel rồi lưu lại dạng .xlsx).")
+        )
+    if size > MAX_BYTES:
+        raise SpreadsheetError(_("Tệp lớn hơn 10 MB: hãy chia thành nhiều tệp nhỏ hơn."))
+
+
+def open_sheet(path: Path | str) -> Sheet:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        # A password-protected .xlsx is an encrypted OLE container, not a zip: it lands here too.
+        raise SpreadsheetError(
+            _(
+                "Không đọc được tệp: tệp bị hỏng, có mật khẩu, hoặc không phải tệp Excel .xlsx. "
+                "Hãy mở bằng Excel, bỏ mật khẩu và lưu lại."
+            )
+        ) from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    positions, header_row = None, 0
+    for number, cells in enumerate(rows, start=1):
+        positions = match_headers(cells)
+        if positions or number >= HEADER_SEARCH_ROWS:
+            header_row = number
+            break
+    if not positions:
+        workbook.close()
+        required = ", ".join(c.header for c in COLUMNS if c.required)
+        raise SpreadsheetError(_("Không tìm thấy dòng tiêu đề. Các cột bắt buộc: %(cols)s.") % {"cols": required})
+
+    def records() -> Iterator[tuple[int, dict]]:
+        count = 0
+        for number, cells in enumerate(rows, start=header_row + 1):
+            values = {}
+            for key, position in positions.items():
+                # Rows written by other tools may stop before their trailing empty cells.
+                value = cells[position] if position < len(cells) else None
+                if isinstance(value, str):
+                    value = value.strip()
+                values[key] = value if value not in ("", None) else None
+            if all(v is None for v in values.values()):
+                continue  # blank rows are skipped
+            count += 1
+            if count > MAX_ROWS:
+                raise SpreadsheetError(_("Tệp có hơn 100.000 dòng: hãy chia thành nhiều tệp."))
+            yield number, values
+
+    return Sheet(positions=positions, header_row=header_row, rows=records(), close=workbook.close)
+
+
+def column_header(key: str) -> str:
+    return BY_KEY[key].header

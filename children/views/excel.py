@@ -1,0 +1,87 @@
+"""Excel: the template, importing into the registry (officer), exporting lists (within the user's scope)."""
+
+import tempfile
+
+from django.contrib import messages
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from children.excel.exporter import write_children, write_households, write_template
+from children.excel.jobs import job_confirm, job_start, progress_of
+from children.excel.reader import SpreadsheetError
+from children.models import ImportJob
+from children.selectors import child_list, household_list
+from children.views.lists import REGISTRY_READERS, child_filters_from
+from tanloi_portal.access import allow
+from tanloi_portal.models import Role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(write, filename: str) -> FileResponse:
+    # Written to a temporary file, not memory: a 50,000-row export stays small in the process.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    write(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@allow(Role.OFFICER)
+def template_view(request):
+    return _xlsx_response(write_template, "mau-nhap-tre-em.xlsx")
+
+
+@allow(Role.OFFICER)
+def import_view(request):
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Chọn một tệp .xlsx để tải lên."))
+        else:
+            try:
+                job = job_start(upload=upload, commune=request.user.commune, by=request.user)
+            except SpreadsheetError as error:
+                messages.error(request, str(error))
+            else:
+                return redirect("children:import-job", pk=job.pk)
+    jobs = ImportJob.objects.filter(commune=request.user.commune).select_related("uploaded_by")[:10]
+    return render(request, "children/excel/import.html", {"jobs": jobs})
+
+
+def _job_for(request, pk) -> ImportJob:
+    return get_object_or_404(ImportJob.objects.select_related("uploaded_by"), pk=pk, commune=request.user.commune)
+
+
+@allow(Role.OFFICER)
+def import_job_view(request, pk):
+    job = _job_for(request, pk)
+    if request.method == "POST":
+        if job_confirm(job=job):
+            return redirect("children:import-job", pk=job.pk)
+        messages.warning(request, _("Tệp này không còn chờ xác nhận."))
+    return render(request, "children/excel/job.html", {"job": job, "progress": progress_of(job)})
+
+
+@allow(Role.OFFICER)
+def import_progress_view(request, pk):
+    job = _job_for(request, pk)
+    return JsonResponse({"state": job.state, "final": job.state in ImportJob.FINAL, **progress_of(job)})
+
+
+@allow(*REGISTRY_READERS)
+def export_children_view(request):
+    filters, _form, _hamlets = child_filters_from(request)
+    children = child_list(user=request.user, filters=filters)
+    commune = request.user.commune
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _xlsx_response(lambda h: write_children(h, children, commune=commune), f"tre-em-{stamp}.xlsx")
+
+
+@allow(*REGISTRY_READERS)
+def export_households_view(request):
+    households = household_list(user=request.user)
+    commune = request.user.commune
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _xlsx_response(lambda h: write_households(h, households, commune=commune), f"ho-gia-dinh-{stamp}.xlsx")

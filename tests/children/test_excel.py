@@ -1,0 +1,333 @@
+"""Excel import and export of the registry: all or nothing, every bad row explained, round trips."""
+
+import io
+import re
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from children.excel import reader
+from children.excel.exporter import write_children, write_template
+from children.excel.importer import import_registry
+from children.excel.reader import SpreadsheetError
+from children.models import BirthRegistration, Child, CircumstanceMembership, Household, ImportJob
+from tests.factories import ChildFactory, HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "Mã hộ", "Chủ hộ", "Ấp/Sóc", "Họ và tên trẻ", "Ngày sinh", "Giới tính", "Dân tộc", "Mã định danh",
+    "Đăng ký khai sinh", "Ngày đăng ký khai sinh", "Nhóm hoàn cảnh đặc biệt", "Ghi chú",
+]  # fmt: skip
+GOOD = ["01-900", "Lê Văn Tám", "Ấp 1", "Lê Thị Mơ", date(2019, 3, 4), "Nữ", "Kinh", "079319001234", "Có",
+        date(2019, 4, 1), "4, 13", "Em khó nghe"]  # fmt: skip
+
+
+def xlsx(tmp_path, rows, headers=HEADERS, name="tre-em.xlsx", above=()):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for line in above:
+        sheet.append(line)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+def run(path, commune, users, commit=False):
+    return import_registry(path, commune=commune, by=users["officer"], commit=commit)
+
+
+def test_a_good_file_imports_children_households_registrations_and_groups(tmp_path, commune, users):
+    second = ["01-900", "Lê Văn Tám", "ap 1", "Lê Văn Tí", "7/9/2021", "nam", None, None, "không", None, None, None]
+    result = run(xlsx(tmp_path, [GOOD, second]), commune, users, commit=True)
+    assert (result.rows, result.new, result.updated, result.unchanged, result.ok) == (2, 2, 0, 0, True)
+    household = Household.objects.get(code="01-900")
+    assert household.head_name == "Lê Văn Tám" and household.hamlet.code == "ap-1"
+    mo = Child.objects.get(full_name="Lê Thị Mơ")
+    assert (mo.date_of_birth, mo.sex, mo.personal_id, mo.notes) == (
+        date(2019, 3, 4),
+        "F",
+        "079319001234",
+        "Em khó nghe",
+    )
+    assert BirthRegistration.objects.get(child=mo).registered_on == date(2019, 4, 1)
+    assert sorted(CircumstanceMembership.objects.filter(child=mo).values_list("group__number", flat=True)) == [4, 13]
+    ti = Child.objects.get(full_name="Lê Văn Tí")
+    assert (ti.date_of_birth, ti.sex, ti.ethnicity) == (date(2021, 9, 7), "M", "Kinh")
+    assert not BirthRegistration.objects.filter(child=ti).exists()
+    # Written with its author and reason in the history.
+    assert mo.history.get().history_user == users["officer"]
+
+
+BAD_CELLS = [
+    ("Mã hộ", None, "bắt buộc"),
+    ("Ấp/Sóc", "Ấp 99", "không có ấp/sóc"),
+    ("Họ và tên trẻ", "Mơ", "đủ họ và tên"),
+    ("Ngày sinh", "31/02/2020", "ngày không tồn tại"),
+    ("Ngày sinh", "2020-03-04x", "dd/mm/yyyy"),
+    ("Ngày sinh", date(2003, 1, 1), "18 tuổi"),
+    ("Ngày sinh", date(2099, 1, 1), "tương lai"),
+    ("Giới tính", "Trai", "Nam hoặc Nữ"),
+    ("Dân tộc", "Việt", "54 dân tộc"),
+    ("Mã định danh", "07931900123", "12 chữ số"),
+    ("Mã định danh", "079219001234", "Chữ số thứ 4"),
+    ("Đăng ký khai sinh", "Có lẽ", "Có hoặc Không"),
+    ("Ngày đăng ký khai sinh", date(2019, 1, 1), "sau ngày sinh"),
+    ("Nhóm hoàn cảnh đặc biệt", "4, 15", "từ 1 đến 14"),
+]
+
+
+@pytest.mark.parametrize("column, value, reason", BAD_CELLS)
+def test_each_bad_cell_is_reported_with_row_column_and_reason_and_nothing_is_imported(
+    tmp_path, commune, users, column, value, reason
+):
+    bad = list(GOOD)
+    bad[HEADERS.index(column)] = value
+    good_too = [
+        "01-901",
+        "Trần Văn Ba",
+        "Ấp 2",
+        "Trần Thị Bốn",
+        date(2020, 1, 1),
+        "Nữ",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    result = run(xlsx(tmp_path, [good_too, bad]), commune, users, commit=True)
+    assert not result.committed and result.invalid_rows == 1
+    assert any(e.row == 3 and e.column == column and reason in e.message for e in result.errors), result.errors
+    assert not Child.objects.exists() and not Household.objects.exists()
+
+
+def test_header_variants_order_and_a_title_block_are_accepted(tmp_path, commune, users):
+    headers = ["  HỌ VÀ TÊN TRẺ ", "ma ho", "chu ho", "ap / soc", "ngay sinh", "GIOI TINH"]
+    rows = [["Phan Văn Hậu", "02-001", "Phan Văn Lực", "Ấp 2", "05/06/2018", "Nam"]]
+    above = [["UBND XÃ TÂN LỢI"], ["Danh sách trẻ em"], []]
+    result = run(xlsx(tmp_path, rows, headers=headers, above=above), commune, users, commit=True)
+    assert result.ok and Child.objects.get().full_name == "Phan Văn Hậu"
+
+
+def test_a_file_without_the_headers_is_refused_clearly(tmp_path, commune, users):
+    with pytest.raises(SpreadsheetError, match="Không tìm thấy dòng tiêu đề"):
+        run(xlsx(tmp_path, [GOOD], headers=["A", "B"]), commune, users)
+
+
+def test_excel_dates_and_text_dates(tmp_path, commune, users):
+    rows = [
+        ["03-001", "Hồ Văn A", "Ấp 3", "Hồ Thị Một", datetime(2017, 12, 1, 0, 0), "Nữ"],
+        ["03-001", "Hồ Văn A", "Ấp 3", "Hồ Thị Hai", "1/2/2016", "Nữ"],
+        ["03-001", "Hồ Văn A", "Ấp 3", "Hồ Thị Ba", "01/02/2015", "Nữ"],
+    ]
+    run(xlsx(tmp_path, rows, headers=HEADERS[:6]), commune, users, commit=True)
+    born = dict(Child.objects.values_list("full_name", "date_of_birth"))
+    assert born == {"Hồ Thị Một": date(2017, 12, 1), "Hồ Thị Hai": date(2016, 2, 1), "Hồ Thị Ba": date(2015, 2, 1)}
+
+
+def test_blank_rows_are_skipped(tmp_path, commune, users):
+    rows = [GOOD, [None] * 12, [], ["01-901", "Trần Văn Ba", "Ấp 2", "Trần Thị Bốn", "01/01/2020", "Nữ"]]
+    result = run(xlsx(tmp_path, rows), commune, users)
+    assert result.ok and result.rows == 2
+
+
+def test_two_rows_for_one_child_are_reported_not_imported_twice(tmp_path, commune, users):
+    same = list(GOOD)
+    same[HEADERS.index("Họ và tên trẻ")] = "LE THI MO"  # same child, typed without accents
+    same[HEADERS.index("Mã định danh")] = None
+    result = run(xlsx(tmp_path, [GOOD, same]), commune, users, commit=True)
+    assert [(e.row, e.message) for e in result.errors] == [(3, "trùng với dòng 2 của tệp")]
+    assert not Child.objects.exists()
+
+
+def test_a_row_matching_a_registered_child_updates_it(tmp_path, commune, users, hamlet_a):
+    household = HouseholdFactory(hamlet=hamlet_a, code="01-900", head="Lê Văn Tám")
+    known = ChildFactory(household=household, full_name="Lê Thị Mơ", date_of_birth=date(2019, 3, 4), sex="F")
+    result = run(xlsx(tmp_path, [GOOD]), commune, users, commit=True)
+    assert (result.new, result.updated) == (0, 1)
+    known.refresh_from_db()
+    assert known.personal_id == "079319001234" and Child.objects.count() == 1
+    again = run(xlsx(tmp_path, [GOOD], name="lan-2.xlsx"), commune, users, commit=True)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_a_personal_id_matches_a_child_whatever_the_row_says_of_the_name(tmp_path, commune, users, hamlet_a):
+    household = HouseholdFactory(hamlet=hamlet_a, code="01-900", head="Lê Văn Tám")
+    known = ChildFactory(household=household, full_name="Lê Thị Mo", date_of_birth=date(2019, 3, 4), sex="F")
+    known.personal_id = "079319001234"
+    known.save()
+    run(xlsx(tmp_path, [GOOD]), commune, users, commit=True)
+    known.refresh_from_db()
+    assert known.full_name == "Lê Thị Mơ" and Child.objects.count() == 1
+
+
+def test_round_trip_export_then_import_changes_nothing(tmp_path, commune, users, hamlet_a, hamlet_b):
+    run(xlsx(tmp_path, [GOOD, ["02-100", "Võ Văn Hai", "Ấp 2", "Võ Thị Ba", "03/03/2020", "Nữ"] + [None] * 6]),
+        commune, users, commit=True)  # fmt: skip
+    before = sorted(Child.objects.values_list("full_name", "date_of_birth", "personal_id", "notes", "household_id"))
+    history = Child.history.count()
+    exported = tmp_path / "xuat.xlsx"
+    with exported.open("wb") as handle:
+        assert write_children(handle, Child.objects.all(), commune=commune) == 2
+    result = run(exported, commune, users, commit=True)
+    assert (result.new, result.updated, result.unchanged, result.ok) == (0, 0, 2, True)
+    after = sorted(Child.objects.values_list("full_name", "date_of_birth", "personal_id", "notes", "household_id"))
+    assert after == before and Child.history.count() == history
+
+
+def test_the_template_has_the_headers_and_an_instructions_sheet(tmp_path):
+    path = tmp_path / "mau.xlsx"
+    with path.open("wb") as handle:
+        write_template(handle)
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Trẻ em", "Hướng dẫn"]
+    assert [c.value for c in workbook["Trẻ em"][1]] == HEADERS
+    assert "Có hoặc Không" in " ".join(str(c.value) for row in workbook["Hướng dẫn"].iter_rows() for c in row)
+
+
+def test_formulas_are_written_as_text(tmp_path, commune, hamlet_a):
+    household = HouseholdFactory(hamlet=hamlet_a, code="=HYPERLINK(1)", head="+Nguyễn Văn A")
+    ChildFactory(household=household, full_name="@Lê Thị B")
+    path = tmp_path / "x.xlsx"
+    with path.open("wb") as handle:
+        write_children(handle, Child.objects.all(), commune=commune)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    values = [c.value for row in openpyxl.load_workbook(path).active.iter_rows(min_row=5) for c in row]
+    assert "=HYPERLINK(1)" in values and "+Nguyễn Văn A" in values and "@Lê Thị B" in values
+
+
+def _strip_dimension_and_trailing_cells(path):
+    """Rewrite the sheet as some tools write it: no <dimension>, rows that stop at their last value."""
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    sheet = files["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r"<dimension[^>]*/>", "", sheet)
+    sheet = re.sub(r'<c r="[A-Z]+\d+"[^>]*/>', "", sheet)  # empty cells
+    files["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+
+
+def test_files_without_a_dimension_record_and_short_rows_import(tmp_path, commune, users):
+    short = ["01-901", "Trần Văn Ba", "Ấp 2", "Trần Thị Bốn", "01/01/2020", "Nữ"]
+    path = xlsx(tmp_path, [GOOD, short])
+    _strip_dimension_and_trailing_cells(path)
+    assert "<dimension" not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    result = run(path, commune, users, commit=True)
+    assert result.ok and Child.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"not a spreadsheet at all", "Không đọc được tệp"),
+        (bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600, "có mật khẩu"),  # an encrypted (OLE) workbook
+    ],
+)
+def test_corrupt_or_password_protected_files_get_a_clear_message(tmp_path, commune, users, content, message):
+    path = tmp_path / "hong.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(SpreadsheetError, match=message):
+        run(path, commune, users)
+
+
+def test_too_many_rows_are_refused(tmp_path, commune, users, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_ROWS", 3)
+    rows = [[f"01-{i:03d}", "Lê Văn A", "Ấp 1", f"Lê Thị Số {i}", "01/01/2020", "Nữ"] for i in range(4)]
+    with pytest.raises(SpreadsheetError, match=r"100\.000"):
+        run(xlsx(tmp_path, rows, headers=HEADERS[:6]), commune, users)
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def _command(*args) -> tuple[int, str]:
+    out = io.StringIO()
+    try:
+        call_command("import_registry", *args, stdout=out, stderr=out)
+    except SystemExit as exit_:
+        return exit_.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_command_dry_run_commit_and_exit_codes(tmp_path, commune, users):
+    good = xlsx(tmp_path, [GOOD], name="good.xlsx")
+    code, out = _command(str(good))
+    assert code == 0 and "1 mới" in out and not Child.objects.exists()
+    code, out = _command(str(good), "--commit")
+    assert code == 0 and "Đã nhập toàn bộ tệp" in out and Child.objects.count() == 1
+    bad = list(GOOD)
+    bad[HEADERS.index("Giới tính")] = "?"
+    code, out = _command(str(xlsx(tmp_path, [bad], name="bad.xlsx")), "--commit")
+    assert code == 1 and "dòng 2, cột “Giới tính”" in out
+    (tmp_path / "x.csv").write_text("a,b")
+    assert _command(str(tmp_path / "x.csv"))[0] == 2
+
+
+# --- the pages ---------------------------------------------------------------------------------------
+
+
+def test_upload_preview_confirm_in_the_browser(tmp_path, users, client_for):
+    client = client_for(users["officer"])
+    upload = SimpleUploadedFile("tre-em.xlsx", xlsx(tmp_path, [GOOD]).read_bytes())
+    response = client.post(reverse("children:import"), {"file": upload})
+    job = ImportJob.objects.get()
+    assert response.url == reverse("children:import-job", args=[job.pk]) and job.state == "checked"
+    preview = client.get(response.url).content.decode()
+    assert "Xác nhận nhập toàn bộ tệp" in preview and not Child.objects.exists()
+    assert client.get(reverse("children:import-progress", args=[job.pk])).json()["final"] is True
+    client.post(response.url)
+    job.refresh_from_db()
+    assert job.state == "done" and Child.objects.count() == 1
+
+
+def test_an_invalid_upload_lists_every_bad_row_in_the_browser(tmp_path, users, client_for):
+    bad = list(GOOD)
+    bad[HEADERS.index("Giới tính")] = "?"
+    bad2 = list(GOOD)
+    bad2[HEADERS.index("Ấp/Sóc")] = "Ấp 50"
+    upload = SimpleUploadedFile("sai.xlsx", xlsx(tmp_path, [bad, bad2]).read_bytes())
+    client = client_for(users["officer"])
+    page = client.post(reverse("children:import"), {"file": upload}, follow=True).content.decode()
+    assert "Có dòng sai" in page and "Giới tính" in page and "Ấp 50" in page
+    assert "Xác nhận nhập toàn bộ tệp" not in page
+
+
+@pytest.mark.parametrize(
+    "name, size, message",
+    [("tre-em.csv", 10, "Chỉ nhận tệp Excel .xlsx"), ("lon.xlsx", 10 * 1024 * 1024 + 1, "lớn hơn 10 MB")],
+)
+def test_wrong_type_or_size_is_refused_before_parsing(users, client_for, name, size, message):
+    upload = SimpleUploadedFile(name, b"x" * size)
+    page = client_for(users["officer"]).post(reverse("children:import"), {"file": upload}, follow=True)
+    assert message in page.content.decode() and not ImportJob.objects.exists()
+
+
+def test_exports_honour_the_users_scope_and_the_list_filters(users, client_for, hamlet_a, hamlet_b):
+    ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), full_name="Trẻ Ấp Một", sex="F")
+    ChildFactory(household=HouseholdFactory(hamlet=hamlet_b), full_name="Trẻ Ấp Hai", sex="M")
+
+    def names(client, **params):
+        response = client.get(reverse("children:export-children"), params)
+        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return {row[3] for row in sheet.iter_rows(min_row=5, values_only=True)}
+
+    assert names(client_for(users["ctv_a"])) == {"Trẻ Ấp Một"}
+    assert names(client_for(users["officer"])) == {"Trẻ Ấp Một", "Trẻ Ấp Hai"}
+    assert names(client_for(users["officer"]), sex="M") == {"Trẻ Ấp Hai"}
+    response = client_for(users["ctv_a"]).get(reverse("children:export-households"))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert len(list(sheet.iter_rows(min_row=5))) == 1
