@@ -8,7 +8,7 @@ A cell that begins with = + - @ is written as text: a name cannot become a formu
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -36,6 +36,15 @@ def _cell(sheet, value, *, bold: bool = False, date_format: bool = False) -> Wri
     return cell
 
 
+def _plain(sheet, value):
+    """A raw value where openpyxl writes it faithfully; a cell object only for dates and would-be formulas."""
+    if isinstance(value, date):
+        return _cell(sheet, value, date_format=True)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return _cell(sheet, value)
+    return value
+
+
 def _title(sheet, commune, title: str, widths: Iterable[int]) -> None:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
@@ -45,7 +54,7 @@ def _title(sheet, commune, title: str, widths: Iterable[int]) -> None:
 
 
 def _row(sheet, values: list) -> list:
-    return [_cell(sheet, v, date_format=isinstance(v, date)) for v in values]
+    return [_plain(sheet, v) for v in values]
 
 
 def write_template(stream) -> None:
@@ -79,32 +88,34 @@ def write_template(stream) -> None:
 
 
 def _children_rows(children: QuerySet[Child]):
-    registered = BirthRegistration.objects.filter(child=OuterRef("pk"))
+    """Rows as plain tuples, a chunk at a time by primary key (no model objects, constant memory)."""
+    registered_on = BirthRegistration.objects.filter(child=OuterRef("pk")).values("registered_on")[:1]
+    columns = (
+        "pk", "household__code", "household__head_name", "household__hamlet__name", "full_name", "date_of_birth",
+        "sex", "ethnicity", "personal_id", "registered", "registration_date", "notes",
+    )  # fmt: skip
+    qs = children.annotate(
+        registered=Exists(BirthRegistration.objects.filter(child=OuterRef("pk"))), registration_date=registered_on
+    ).order_by("pk")
     today = timezone.localdate()
-    active = CircumstanceMembership.objects.filter(started_on__lte=today, ended_on__isnull=True).select_related("group")
-    qs = (
-        children.select_related("household__hamlet")
-        .annotate(registered=Exists(registered))
-        .prefetch_related(Prefetch("birth_registration"), Prefetch("circumstancemembership_set", queryset=active))
-        .order_by("pk")
-    )
-    for child in qs.iterator(chunk_size=CHUNK):
-        registration = child.birth_registration if child.registered else None
-        groups = sorted({m.group.number for m in child.circumstancemembership_set.all()})
-        yield [
-            child.household.code,
-            child.household.head_name,
-            child.household.hamlet.name,
-            child.full_name,
-            child.date_of_birth,
-            SEX[child.sex],
-            child.ethnicity,
-            child.personal_id,
-            "Có" if child.registered else "Không",
-            registration.registered_on if registration else None,
-            ", ".join(str(n) for n in groups) or None,
-            child.notes or None,
-        ]
+    last = 0
+    while True:
+        chunk = list(qs.filter(pk__gt=last).values_list(*columns)[:CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1][0]
+        groups: dict[int, set[int]] = {}
+        memberships = CircumstanceMembership.objects.filter(
+            child_id__in=[r[0] for r in chunk], started_on__lte=today, ended_on__isnull=True
+        ).values_list("child_id", "group__number")
+        for child_id, number in memberships:
+            groups.setdefault(child_id, set()).add(number)
+        for pk, code, head, hamlet, name, born, sex, ethnicity, pid, registered, reg_on, notes in chunk:
+            yield [
+                code, head, hamlet, name, born, SEX[sex], ethnicity, pid,
+                "Có" if registered else "Không", reg_on,
+                ", ".join(str(n) for n in sorted(groups.get(pk, ()))) or None, notes or None,
+            ]  # fmt: skip
 
 
 def write_children(stream, children: QuerySet[Child], *, commune) -> int:

@@ -225,11 +225,13 @@ def import_registry(
     parser = _Parser(hamlets, today)
     rows: list[Row] = []
     try:
-        for number, cells in sheet.rows:
+        for read, (number, cells) in enumerate(sheet.rows, start=1):
             row, errors = parser.parse(number, cells)
             result.errors.extend(errors)
             if row:
                 rows.append(row)
+            if progress and read % BATCH == 0:
+                progress(read, 0)  # the total is known only at the end of the file
     finally:
         sheet.close()
     result.rows = len(rows) + result.invalid_rows
@@ -244,12 +246,16 @@ def import_registry(
 
 @dataclass
 class _Plan:
+    """What to write. New children are kept as plain values (model objects are built a batch at a time, so
+    50,000 rows never become 50,000 model instances at once) and referred to by -row number until saved."""
+
     new_households: dict[str, Household] = field(default_factory=dict)
     changed_households: list[Household] = field(default_factory=list)
-    new_children: list[tuple[Row, Child]] = field(default_factory=list)
+    new_children: list[tuple[int, str, dict]] = field(default_factory=list)  # (row, household code, values)
     changed_children: list[Child] = field(default_factory=list)
-    registrations: list[tuple[Row, Child]] = field(default_factory=list)
-    memberships: list[tuple[int, Child]] = field(default_factory=list)
+    registrations: list[tuple[int, date | None]] = field(default_factory=list)  # (child ref, registered on)
+    memberships: list[tuple[int, int]] = field(default_factory=list)  # (child ref, group number)
+    households_by_code: dict[str, Household] = field(default_factory=dict)  # of the new children
 
 
 def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
@@ -336,11 +342,12 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
         if row.notes is not None:
             values["notes"] = row.notes
         if child is None:
-            child = Child(**values)
-            plan.new_children.append((row, child))
+            plan.new_children.append((row.number, row.household_code, values))
             result.new += 1
             changed_facts = True
+            ref = -row.number
         else:
+            ref = child.pk
             changed = [k for k, v in values.items() if getattr(child, k) != v]
             if household.pk != child.household_id:
                 changed.append("household")
@@ -351,20 +358,20 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
                 child._import_household = household
                 plan.changed_children.append(child)
             changed_facts = bool(changed)
-        if row.birth_registered and (child.pk is None or child.pk not in registered):
-            plan.registrations.append((row, child))
+        if row.birth_registered and ref not in registered:
+            plan.registrations.append((ref, row.registered_on))
             changed_facts = True
         for number in row.groups:
-            if child.pk is None or (child.pk, number) not in active:
-                plan.memberships.append((number, child))
+            if (ref, number) not in active:
+                plan.memberships.append((ref, number))
                 changed_facts = True
-        if child.pk is not None:
+        if ref > 0:
             if changed_facts:
                 result.updated += 1
             else:
                 result.unchanged += 1
         else:
-            child._import_household = household
+            plan.households_by_code[row.household_code] = household
     result.households_new = len(plan.new_households)
     return plan
 
@@ -381,13 +388,13 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
             default_user=by, default_change_reason=reason,
         )  # fmt: skip
     done = 0
-    new = [child for _row, child in plan.new_children]
-    for start in range(0, len(new), BATCH):
-        batch = new[start : start + BATCH]
-        for child in batch:
-            child.household = child._import_household
-        Child.objects.bulk_create(batch, batch_size=BATCH)
-        record_creations(Child, [c.pk for c in batch], by=by, reason=reason)
+    saved: dict[int, int] = {}  # -row number -> new child's pk
+    for start in range(0, len(plan.new_children), BATCH):
+        batch = plan.new_children[start : start + BATCH]
+        children = [Child(household=plan.households_by_code[code], **values) for _n, code, values in batch]
+        Child.objects.bulk_create(children)
+        record_creations(Child, [c.pk for c in children], by=by, reason=reason)
+        saved.update((-number, child.pk) for (number, _c, _v), child in zip(batch, children, strict=True))
         done += len(batch)
         if progress:
             progress(done, total)
@@ -398,18 +405,20 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
             plan.changed_children, Child, [*CHILD_FIELDS, "personal_id", "notes"], batch_size=BATCH,
             default_user=by, default_change_reason=reason,
         )  # fmt: skip
+
+    def pk(ref: int) -> int:
+        return ref if ref > 0 else saved[ref]
+
     registrations = [
-        BirthRegistration(child=child, registered_on=row.registered_on, recorded_by=by)
-        for row, child in plan.registrations
+        BirthRegistration(child_id=pk(ref), registered_on=on, recorded_by=by) for ref, on in plan.registrations
     ]
     BirthRegistration.objects.bulk_create(registrations, batch_size=BATCH)
     record_creations(BirthRegistration, [r.pk for r in registrations], by=by, reason=reason)
     groups = dict(SpecialCircumstanceGroup.objects.values_list("number", "pk"))
+    note = _("Nhập từ tệp Excel")
     memberships = [
-        CircumstanceMembership(
-            child=child, group_id=groups[number], started_on=today, notes=_("Nhập từ tệp Excel"), recorded_by=by
-        )
-        for number, child in plan.memberships
+        CircumstanceMembership(child_id=pk(ref), group_id=groups[n], started_on=today, notes=note, recorded_by=by)
+        for ref, n in plan.memberships
     ]
     CircumstanceMembership.objects.bulk_create(memberships, batch_size=BATCH)
     record_creations(CircumstanceMembership, [m.pk for m in memberships], by=by, reason=reason)
