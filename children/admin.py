@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from children.models import Commune, Hamlet, SpecialCircumstanceGroup
+from tanloi_portal.admin import ReadOnlyAdminMixin
 
 
 class HamletInline(admin.TabularInline):
@@ -24,16 +25,7 @@ class HamletAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpecialCircumstanceGroup)
-class SpecialCircumstanceGroupAdmin(admin.ModelAdmin):
+class SpecialCircumstanceGroupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The 14 groups are the law's wording (Luật Trẻ em 2016, Điều 10): read them here, load them by load_plan."""
 
     list_display = ("number", "name")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

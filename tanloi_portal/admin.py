@@ -6,6 +6,19 @@ from tanloi_portal.models import AccessLog, Unit, User
 from tanloi_portal.services import apply_role_flags
 
 
+class ReadOnlyAdminMixin:
+    """For records nobody edits by hand: the law's wording, the access log."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     list_display = ("username", "full_name", "role", "commune", "hamlet", "unit", "is_active", "last_login")
@@ -37,19 +50,10 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is evidence, nobody edits or deletes it."""
 
     list_display = ("at", "user", "action", "object_type", "object_id", "ip_address")
     list_filter = ("action", "object_type")
     search_fields = ("user__username", "object_id")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
