@@ -38,13 +38,13 @@ def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
     _setup_django(url)
 
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from benchmarks import reset_database
     from children import models as m
     from children.demo import generate_registry
     from children.demo_facts import generate_facts
@@ -59,8 +59,7 @@ def main() -> None:
     from tanloi_portal.reference_data import load_reference_data
     from tanloi_portal.services import user_create
 
-    call_command("flush", interactive=False, verbosity=0) if "postgres" in url else None
-    call_command("migrate", verbosity=0)
+    reset_database()
     load_reference_data()
     commune = Commune.objects.get(code="tan-loi")
     officer = user_create(username="bench-officer", role=Role.OFFICER, commune=commune, password="bench-pw-1")

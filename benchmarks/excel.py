@@ -34,12 +34,10 @@ def _django(db_url: str) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    if db_url.startswith("postgres"):
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
+    from benchmarks import reset_database
     from tanloi_portal.reference_data import load_reference_data
+
+    reset_database()
 
     load_reference_data()
 

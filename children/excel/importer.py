@@ -34,6 +34,18 @@ from tanloi_portal.history import record_creations
 from tanloi_portal.text import fold
 
 BATCH = 2000
+# A new child's values, kept as a tuple until its batch is written (a dict per row costs more memory).
+NEW_CHILD_FIELDS = (
+    "full_name",
+    "name_search",
+    "name_sort_key",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "personal_id",
+    "notes",
+)
+_NEW_CHILD_DEFAULTS = {"notes": ""}
 CHILD_FIELDS = ("household_id", "full_name", "name_search", "name_sort_key", "sex", "date_of_birth", "ethnicity")
 _ETHNICITY = {fold(e): e for e in (*ETHNICITIES, OTHER)}
 _YES = {"co", "x", "yes", "1", "true", "đa dang ky", "da dang ky", "roi"}
@@ -236,6 +248,7 @@ def import_registry(
         sheet.close()
     result.rows = len(rows) + result.invalid_rows
     plan = _match(rows, commune, result)
+    del rows  # the plan keeps what it needs; the parsed rows would double the peak memory of a large file
     if progress:
         progress(0, result.rows)
     if commit and result.ok:
@@ -251,7 +264,7 @@ class _Plan:
 
     new_households: dict[str, Household] = field(default_factory=dict)
     changed_households: list[Household] = field(default_factory=list)
-    new_children: list[tuple[int, str, dict]] = field(default_factory=list)  # (row, household code, values)
+    new_children: list[tuple] = field(default_factory=list)  # (row, household code, *NEW_CHILD_FIELDS values)
     changed_children: list[Child] = field(default_factory=list)
     registrations: list[tuple[int, date | None]] = field(default_factory=list)  # (child ref, registered on)
     memberships: list[tuple[int, int]] = field(default_factory=list)  # (child ref, group number)
@@ -342,7 +355,8 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
         if row.notes is not None:
             values["notes"] = row.notes
         if child is None:
-            plan.new_children.append((row.number, row.household_code, values))
+            fields = (values.get(f, _NEW_CHILD_DEFAULTS.get(f)) for f in NEW_CHILD_FIELDS)
+            plan.new_children.append((row.number, row.household_code, *fields))
             result.new += 1
             changed_facts = True
             ref = -row.number
@@ -391,10 +405,13 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
     saved: dict[int, int] = {}  # -row number -> new child's pk
     for start in range(0, len(plan.new_children), BATCH):
         batch = plan.new_children[start : start + BATCH]
-        children = [Child(household=plan.households_by_code[code], **values) for _n, code, values in batch]
+        children = [
+            Child(household=plan.households_by_code[code], **dict(zip(NEW_CHILD_FIELDS, values, strict=True)))
+            for _n, code, *values in batch
+        ]
         Child.objects.bulk_create(children)
         record_creations(Child, [c.pk for c in children], by=by, reason=reason)
-        saved.update((-number, child.pk) for (number, _c, _v), child in zip(batch, children, strict=True))
+        saved.update((-entry[0], child.pk) for entry, child in zip(batch, children, strict=True))
         done += len(batch)
         if progress:
             progress(done, total)
