@@ -1,7 +1,9 @@
 """The plan as data: objectives, indicators, metrics and their yearly targets."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Plan(models.Model):
@@ -111,6 +113,81 @@ class Target(models.Model):
         verbose_name_plural = _("chỉ tiêu năm")
         ordering = ["metric", "year"]
         constraints = [models.UniqueConstraint(fields=["metric", "year"], name="target_unique_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.metric.code} {self.year}: {self.value}"
+
+
+class HamletAssessment(models.Model):
+    """A hamlet's yearly assessment: child-friendly standard met (indicator 1), a children's cultural and play
+    space (indicator 21)."""
+
+    hamlet = models.ForeignKey("children.Hamlet", on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    child_friendly = models.BooleanField(_("đạt tiêu chuẩn phù hợp với trẻ em"))
+    play_space = models.BooleanField(_("có điểm văn hóa, vui chơi cho trẻ em"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đánh giá ấp/sóc")
+        verbose_name_plural = _("đánh giá ấp/sóc")
+        ordering = ["-year", "hamlet"]
+        constraints = [models.UniqueConstraint(fields=["hamlet", "year"], name="assessment_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.hamlet} {self.year}"
+
+
+class Measurement(models.Model):
+    """A metric's value for a period (a year, or a half-year) and a scope (the commune, or one hamlet).
+
+    DHIS2's shape: (metric, period, org unit), with numerator, denominator, value, its source and who stored
+    it. A zero denominator is "no data": value stays empty, never 0.
+    """
+
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("tính từ dữ liệu")
+        ENTERED = "entered", _("nhập tay")
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="measurements")
+    commune = models.ForeignKey("children.Commune", on_delete=models.PROTECT, related_name="+")
+    hamlet = models.ForeignKey("children.Hamlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    # 1 or 2 for a half-year (interim reports), 0 for the whole year.
+    half = models.PositiveSmallIntegerField(
+        _("nửa năm"), default=0, choices=[(0, _("cả năm")), (1, _("6 tháng đầu")), (2, _("6 tháng cuối"))]
+    )
+    numerator = models.DecimalField(_("tử số"), max_digits=14, decimal_places=3, null=True, blank=True)
+    denominator = models.DecimalField(_("mẫu số"), max_digits=14, decimal_places=3, null=True, blank=True)
+    value = models.DecimalField(_("giá trị"), max_digits=12, decimal_places=3, null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices)
+    note = models.TextField(_("ghi chú"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("thời điểm"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        ordering = ["metric", "year", "half"]
+        # One value per metric, period, scope and source; the commune-wide row has no hamlet, and NULLs are
+        # never equal in a unique index, hence one condition per kind of scope (same on SQLite and PostgreSQL).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "commune", "year", "half", "source"],
+                condition=models.Q(hamlet__isnull=True),
+                name="one_commune_measurement",
+            ),
+            models.UniqueConstraint(
+                fields=["metric", "hamlet", "year", "half", "source"],
+                condition=models.Q(hamlet__isnull=False),
+                name="one_hamlet_measurement",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.metric.code} {self.year}: {self.value}"

@@ -1,11 +1,13 @@
 """Reads of the plan: objectives, indicators, metrics and their targets."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
 from children.selectors import communes_visible_to
-from indicators.models import Indicator, Metric, Objective, Plan, Target
+from indicators.models import Indicator, Measurement, Metric, Objective, Plan, Target
+from indicators.progress import PERCENT_LIMITS, Progress, progress
 
 TARGET_YEARS = (2025, 2030)
 
@@ -91,3 +93,50 @@ def plan_visible_to(*, user, commune_code: str = "") -> Plan | None:
         communes = communes.filter(code=commune_code)
     found = list(communes[:2])
     return current_plan(commune=found[0]) if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    metric: Metric
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+    source: str | None
+    progress: Progress
+
+
+def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[MetricValue]:
+    """Every metric of the plan for a year and scope: the entered value where there is one (it overrides),
+    else the computed one; with its status against the target from the plan's base year. Two queries."""
+    metrics = list(_metrics_with_targets().filter(indicator__plan=plan).select_related("indicator"))
+    rows = Measurement.objects.filter(
+        metric__in=metrics, commune=plan.commune, hamlet=hamlet, half=half, year__in=[year, plan.base_year]
+    )
+    chosen: dict[tuple[int, int], Measurement] = {}
+    for m in rows:
+        key = (m.metric_id, m.year)
+        if key not in chosen or m.source == Measurement.Source.ENTERED:
+            chosen[key] = m
+    out = []
+    for metric in metrics:
+        current, base = chosen.get((metric.pk, year)), chosen.get((metric.pk, plan.base_year))
+        status = progress(
+            direction=metric.direction,
+            targets=metric_targets(metric),
+            base_year=plan.base_year,
+            base_value=base.value if base else None,
+            year=year,
+            value=current.value if current else None,
+            limits=PERCENT_LIMITS if metric.unit == Metric.Unit.PERCENT else None,
+        )
+        out.append(
+            MetricValue(
+                metric=metric,
+                numerator=current.numerator if current else None,
+                denominator=current.denominator if current else None,
+                value=current.value if current else None,
+                source=current.source if current else None,
+                progress=status,
+            )
+        )
+    return out

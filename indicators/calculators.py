@@ -1,0 +1,306 @@
+"""Calculators: one plain function per metric code, computing numerator and denominator in the database.
+
+Each takes (period, scope) and returns a Result with the numerator, the denominator and the queryset of the
+records counted (children, for the drill-down from a figure to the children behind it). Definitions follow
+DESIGN section 3.1; the choices the plan leaves open are stated on each function.
+
+Populations: "children" are under 16 on the last day of the period (Luật Trẻ em 2016, Điều 1) and lived in
+the scope during the period: born by its end, not gone (moved away or died) before its start, not arrived
+after its end. Ages are completed years at a date, compared in the database through birth-date bounds.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from children.ages import birth_date_bounds_for_age
+from children.models import (
+    BirthRegistration,
+    Child,
+    ChildLabour,
+    ChildMarriage,
+    CircumstanceMembership,
+    Commune,
+    Death,
+    Disability,
+    Hamlet,
+    Injury,
+    SchoolEnrolment,
+    SupportRecord,
+)
+from indicators.models import HamletAssessment
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    half: int = 0  # 0: the whole year; 1 or 2: a half-year
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 7, 1) if self.half == 2 else date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Scope:
+    commune: Commune
+    hamlet: Hamlet | None = None
+
+    def children(self) -> QuerySet[Child]:
+        qs = Child.objects.exclude(status=Child.Status.MERGED)
+        if self.hamlet is not None:
+            return qs.filter(household__hamlet=self.hamlet)
+        return qs.filter(household__commune=self.commune)
+
+
+@dataclass
+class Result:
+    numerator: int | None
+    denominator: int | None
+    records: QuerySet | None = None  # the children counted in the numerator
+    value: Decimal | None = None  # set by calculators whose value is not numerator/denominator x factor
+
+
+CALCULATORS: dict[str, Callable[[Period, Scope], Result]] = {}
+
+
+def calculator(*codes: str):
+    def register(function):
+        for code in codes:
+            CALCULATORS[code] = function
+        return function
+
+    return register
+
+
+# --- populations ---------------------------------------------------------------------------------------
+
+
+def living_during(qs: QuerySet[Child], period: Period) -> QuerySet[Child]:
+    gone_before = Q(status__in=[Child.Status.MOVED_AWAY, Child.Status.DECEASED], status_date__lt=period.start)
+    return qs.filter(date_of_birth__lte=period.end).exclude(gone_before).exclude(moved_in_on__gt=period.end)
+
+
+def aged(qs: QuerySet[Child], youngest: int, oldest: int, on: date) -> QuerySet[Child]:
+    earliest, latest = birth_date_bounds_for_age(youngest, oldest, on)
+    return qs.filter(date_of_birth__range=(earliest, latest))
+
+
+def children_under_16(period: Period, scope: Scope) -> QuerySet[Child]:
+    return aged(living_during(scope.children(), period), 0, 15, period.end)
+
+
+def with_age(qs: QuerySet, *, when: str, born: str) -> QuerySet:
+    """Annotate `age`: completed years from the date column `born` to `when`, computed in SQL from the
+    dates' parts (so a birthday is exact, leap years included, on SQLite and PostgreSQL alike)."""
+    qs = qs.annotate(
+        when_md=ExtractMonth(when) * 100 + ExtractDay(when), born_md=ExtractMonth(born) * 100 + ExtractDay(born)
+    )
+    before_birthday = Case(When(when_md__lt=F("born_md"), then=Value(1)), default=Value(0))
+    return qs.annotate(age=ExtractYear(when) - ExtractYear(born) - before_birthday)
+
+
+def _ratio(numerator_qs: QuerySet[Child], denominator_qs: QuerySet[Child]) -> Result:
+    return Result(numerator_qs.count(), denominator_qs.count(), numerator_qs)
+
+
+# --- calculators -----------------------------------------------------------------------------------------
+
+
+@calculator("14")
+def birth_registration(period: Period, scope: Scope) -> Result:
+    """Children under 5 at the end of the period with a registered birth / all children under 5."""
+    under5 = aged(living_during(scope.children(), period), 0, 4, period.end)
+    registered = BirthRegistration.objects.filter(child=OuterRef("pk")).filter(
+        Q(registered_on__isnull=True) | Q(registered_on__lte=period.end)
+    )
+    return _ratio(under5.filter(Exists(registered)), under5)
+
+
+def _in_groups(period: Period) -> Exists:
+    overlapping = CircumstanceMembership.objects.filter(child=OuterRef("pk"), started_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    )
+    return Exists(overlapping)
+
+
+@calculator("8a")
+def special_circumstances(period: Period, scope: Scope) -> Result:
+    """Distinct children in at least one of the 14 groups during the period / all children."""
+    children = children_under_16(period, scope)
+    return _ratio(children.filter(_in_groups(period)), children)
+
+
+@calculator("8b")
+def special_circumstances_supported(period: Period, scope: Scope) -> Result:
+    """Of the children in special circumstances, those with a support record dated in the period."""
+    in_groups = children_under_16(period, scope).filter(_in_groups(period))
+    supported = SupportRecord.objects.filter(child=OuterRef("pk"), given_on__range=(period.start, period.end))
+    return _ratio(in_groups.filter(Exists(supported)), in_groups)
+
+
+def _births(period: Period, scope: Scope) -> QuerySet[Child]:
+    # Live births of the period in the scope, whatever became of the child since (moved away, died).
+    return scope.children().filter(date_of_birth__range=(period.start, period.end))
+
+
+def _deaths(period: Period, scope: Scope) -> QuerySet[Death]:
+    deaths = Death.objects.filter(died_on__range=(period.start, period.end), child__in=scope.children())
+    return with_age(deaths, when="died_on", born="child__date_of_birth")
+
+
+def _mortality(period: Period, scope: Scope, *, under_years: int | None = None, under_days: int | None = None):
+    deaths = _deaths(period, scope)
+    if under_days is not None:
+        # Neonatal: death within 28 days of birth (day 0 to day 27).
+        deaths = deaths.filter(child__date_of_birth__gt=F("died_on") - timedelta(days=under_days))
+    else:
+        deaths = deaths.filter(age__lt=under_years)
+    children = Child.objects.filter(pk__in=deaths.values("child_id"))
+    return Result(deaths.count(), _births(period, scope).count(), children)
+
+
+@calculator("3a")
+def neonatal_mortality(period: Period, scope: Scope) -> Result:
+    """Deaths within 28 days of birth in the period x 1000 / live births in the period."""
+    return _mortality(period, scope, under_days=28)
+
+
+@calculator("3b")
+def infant_mortality(period: Period, scope: Scope) -> Result:
+    """Deaths before the first birthday in the period x 1000 / live births in the period."""
+    return _mortality(period, scope, under_years=1)
+
+
+@calculator("3c")
+def under5_mortality(period: Period, scope: Scope) -> Result:
+    """Deaths before the fifth birthday in the period x 1000 / live births in the period."""
+    return _mortality(period, scope, under_years=5)
+
+
+@calculator("11a")
+def injuries(period: Period, scope: Scope) -> Result:
+    """Children injured in the period (each child once) x 100,000 / all children."""
+    children = children_under_16(period, scope)
+    injured = Injury.objects.filter(child=OuterRef("pk"), occurred_on__range=(period.start, period.end))
+    return _ratio(children.filter(Exists(injured)), children)
+
+
+@calculator("11b")
+def injury_deaths(period: Period, scope: Scope) -> Result:
+    """Children who died of an injury in the period x 100,000 / all children."""
+    children = children_under_16(period, scope)
+    died = Death.objects.filter(
+        child=OuterRef("pk"), cause=Death.Cause.INJURY, died_on__range=(period.start, period.end)
+    )
+    return _ratio(children.filter(Exists(died)), children)
+
+
+@calculator("13")
+def child_marriage_reduction(period: Period, scope: Scope) -> Result:
+    """Child marriages this year against last year, as a percentage reduction (the target is 2-3% a year).
+
+    Numerator: marriages in the period; denominator: marriages in the same period a year earlier.
+    """
+    marriages = ChildMarriage.objects.filter(child__in=scope.children())
+    this = marriages.filter(married_on__range=(period.start, period.end))
+    last_start, last_end = period.start.replace(year=period.year - 1), period.end.replace(year=period.year - 1)
+    last = marriages.filter(married_on__range=(last_start, last_end)).count()
+    count = this.count()
+    value = None if last == 0 else (Decimal(last - count) * 100 / Decimal(last)).quantize(Decimal("0.001"))
+    return Result(count, last, Child.objects.filter(pk__in=this.values("child_id")), value)
+
+
+@calculator("16")
+def kindergarten_at_five(period: Period, scope: Scope) -> Result:
+    """Children aged 5 (on 31/12) enrolled in mẫu giáo in the school year starting that year / children aged 5."""
+    five = aged(living_during(scope.children(), period), 5, 5, date(period.year, 12, 31))
+    enrolled = SchoolEnrolment.objects.filter(
+        child=OuterRef("pk"), school_year=period.year, level=SchoolEnrolment.Level.KINDERGARTEN
+    ).exclude(status=SchoolEnrolment.Status.DROPPED_OUT)
+    return _ratio(five.filter(Exists(enrolled)), five)
+
+
+@calculator("20b")
+def disabled_children_in_education(period: Period, scope: Scope) -> Result:
+    """Children with a disability who need education and receive special or inclusive education or
+    rehabilitation / children with a disability who need education (recorded by the end of the period)."""
+    children = aged(living_during(scope.children(), period), 0, 17, period.end)
+    needing = Disability.objects.filter(child=OuterRef("pk"), needs_education=True, identified_on__lte=period.end)
+    in_need = children.filter(Exists(needing))
+    return _ratio(in_need.filter(Exists(needing.filter(receives_education_support=True))), in_need)
+
+
+@calculator("10")
+def child_labour(period: Period, scope: Scope) -> Result:
+    """Children aged 5-17 in child labour during the period (Bộ luật Lao động 2019) / children aged 5-17.
+
+    Under 13: any work but art and sport; 13-14: hazardous work, or over 4 hours a day or 20 a week;
+    15-17: hazardous work, or over 8 hours a day or 40 a week. Household chores and family farm work that
+    harm neither schooling nor health never count.
+    """
+    on = period.end
+    children = aged(living_during(scope.children(), period), 5, 17, on)
+    work = ChildLabour.objects.filter(child=OuterRef("pk"), started_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    )
+    work = work.exclude(
+        kind__in=[ChildLabour.Kind.HOUSEHOLD_CHORES, ChildLabour.Kind.FAMILY_FARM], harms_school_or_health=False
+    )
+    under13_born = birth_date_bounds_for_age(5, 12, on)
+    young_teen_born = birth_date_bounds_for_age(13, 14, on)
+    beyond_light_work = Q(hazardous=True) | Q(hours_per_day__gt=4) | Q(hours_per_week__gt=20)
+    counts = (
+        Q(child__date_of_birth__range=under13_born) & ~Q(kind=ChildLabour.Kind.ART_SPORT)
+        | Q(child__date_of_birth__range=young_teen_born) & beyond_light_work
+        | Q(hazardous=True) | Q(hours_per_day__gt=8) | Q(hours_per_week__gt=40)
+    )  # fmt: skip
+    return _ratio(children.filter(Exists(work.filter(counts))), children)
+
+
+def _assessed(period: Period, scope: Scope, flag: str) -> Result:
+    hamlets = Hamlet.objects.filter(commune=scope.commune)
+    if scope.hamlet is not None:
+        hamlets = hamlets.filter(pk=scope.hamlet.pk)
+    met = HamletAssessment.objects.filter(hamlet__in=hamlets, year=period.year, **{flag: True}).count()
+    return Result(met, hamlets.count(), None)
+
+
+@calculator("1")
+def child_friendly_hamlets(period: Period, scope: Scope) -> Result:
+    """Hamlets assessed as meeting the child-friendly standard in the year / all hamlets (76,9% = 10 of 13)."""
+    return _assessed(period, scope, "child_friendly")
+
+
+@calculator("21")
+def hamlets_with_play_space(period: Period, scope: Scope) -> Result:
+    """Hamlets with a cultural and play space for children in the year / all hamlets."""
+    return _assessed(period, scope, "play_space")
+
+
+FACTORS = {
+    "percent": Decimal(100),
+    "per_1000_live_births": Decimal(1000),
+    "per_100000_children": Decimal(100000),
+    "percent_yearly_reduction": Decimal(100),
+}
+
+
+def value_of(result: Result, unit: str) -> Decimal | None:
+    """The metric's value: numerator / denominator x the unit's factor; no data (None) for a zero denominator."""
+    if result.value is not None:
+        return result.value
+    if not result.denominator or result.numerator is None:
+        return None
+    return (Decimal(result.numerator) * FACTORS[unit] / Decimal(result.denominator)).quantize(Decimal("0.001"))
+
+
+__all__ = ["CALCULATORS", "Period", "Result", "Scope", "value_of"]

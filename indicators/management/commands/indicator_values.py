@@ -1,0 +1,50 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from children.models import Commune
+from indicators.selectors import current_plan, metric_values
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class Command(BaseCommand):
+    help = "In giá trị mọi chỉ số của một năm (toàn xã hoặc một ấp/sóc) dưới dạng JSON, kèm đánh giá tiến độ."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--hamlet", help="mã ấp/sóc (mặc định: toàn xã)")
+        parser.add_argument("--commune", default="tan-loi")
+        parser.add_argument("--format", choices=["json"], default="json")
+
+    def handle(self, *args, **options):
+        commune = Commune.objects.filter(code=options["commune"]).first()
+        plan = current_plan(commune=commune) if commune else None
+        if plan is None:
+            raise CommandError("Không có xã hoặc kế hoạch: chạy load_plan trước.")
+        hamlet = None
+        if options["hamlet"]:
+            hamlet = commune.hamlets.filter(code=options["hamlet"]).first()
+            if hamlet is None:
+                raise CommandError(f"Không có ấp/sóc mã {options['hamlet']}.")
+        values = metric_values(plan=plan, year=options["year"], hamlet=hamlet)
+        data = {
+            "year": options["year"],
+            "hamlet": hamlet.code if hamlet else None,
+            "values": [
+                {
+                    "metric": v.metric.code,
+                    "numerator": _number(v.numerator),
+                    "denominator": _number(v.denominator),
+                    "value": _number(v.value),
+                    "source": v.source or ("computed" if v.metric.source != "manual" else "entered"),
+                    "status": v.progress.status,
+                }
+                for v in values
+            ],
+        }
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,209 @@
+"""Each calculator on a small registry built by hand; the expected figures are worked out in the comments."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from children.models import (
+    BirthRegistration,
+    Child,
+    ChildLabour,
+    ChildMarriage,
+    CircumstanceMembership,
+    Death,
+    Disability,
+    Injury,
+    SchoolEnrolment,
+    SpecialCircumstanceGroup,
+    SupportRecord,
+)
+from indicators.calculators import CALCULATORS, Period, Scope, value_of
+from indicators.models import HamletAssessment
+from tests.factories import ChildFactory, HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+Y2025 = Period(2025)
+
+
+@pytest.fixture
+def scope(commune):
+    return Scope(commune)
+
+
+@pytest.fixture
+def home(hamlet_a):
+    return HouseholdFactory(hamlet=hamlet_a)
+
+
+def kid(home, born, **extra):
+    return ChildFactory(household=home, date_of_birth=born, **extra)
+
+
+def run(code, scope, period=Y2025):
+    result = CALCULATORS[code](period, scope)
+    return result.numerator, result.denominator
+
+
+def test_birth_registration_of_children_under_five(scope, home):
+    # Under 5 on 31/12/2025 means born 01/01/2021 or later.
+    a = kid(home, date(2021, 1, 1))  # turns 5 on 01/01/2026: still under 5 at the end of 2025 -> counted
+    b = kid(home, date(2020, 12, 31))  # turns 5 on 31/12/2025: not under 5 -> out of the denominator
+    c = kid(home, date(2024, 6, 1))
+    d = kid(home, date(2023, 3, 3), status=Child.Status.MOVED_AWAY, status_date=date(2025, 7, 1))  # left mid-year
+    kid(home, date(2024, 1, 1), status=Child.Status.MOVED_AWAY, status_date=date(2024, 12, 1))  # left before 2025
+    BirthRegistration.objects.create(child=a, registered_on=date(2021, 2, 1))
+    BirthRegistration.objects.create(child=b, registered_on=date(2021, 1, 5))
+    BirthRegistration.objects.create(child=d, registered_on=None)  # registered, date unknown: counts
+    BirthRegistration.objects.create(child=c, registered_on=date(2026, 1, 10))  # registered after the period
+    # Denominator: a, c, d = 3. Numerator: a, d = 2.
+    assert run("14", scope) == (2, 3)
+    result = CALCULATORS["14"](Y2025, scope)
+    assert {x.pk for x in result.records} == {a.pk, d.pk}
+    assert value_of(result, "percent") == Decimal("66.667")
+
+
+def test_special_circumstances_distinct_children_and_support(scope, home):
+    group = {n: SpecialCircumstanceGroup.objects.get(number=n) for n in (1, 4)}
+    twice = kid(home, date(2015, 1, 1))  # in two groups: counted once
+    ended = kid(home, date(2015, 1, 1))  # membership ended in 2024: not in 2025
+    plain = kid(home, date(2016, 1, 1))
+    kid(home, date(2008, 1, 1))  # 17 at the end of 2025: not a child under 16 -> out of everything
+    for g in (1, 4):
+        CircumstanceMembership.objects.create(child=twice, group=group[g], started_on=date(2024, 5, 1))
+    CircumstanceMembership.objects.create(
+        child=ended, group=group[4], started_on=date(2023, 1, 1), ended_on=date(2024, 12, 31)
+    )
+    SupportRecord.objects.create(child=twice, description="Trợ cấp", given_on=date(2025, 3, 1))
+    SupportRecord.objects.create(child=ended, description="Quà", given_on=date(2025, 3, 1))
+    # 8a: children under 16 = twice, ended, plain = 3; in a group in 2025: twice = 1.
+    assert run("8a", scope) == (1, 3)
+    # 8b: of those in a group (twice), supported in 2025: twice -> 1 / 1.
+    assert run("8b", scope) == (1, 1)
+    assert plain  # (in the denominator only)
+
+
+def test_mortality_neonatal_infant_and_under_five(scope, home):
+    births = [kid(home, date(2025, m, 1)) for m in (1, 2, 3, 4)]  # 4 live births in 2025
+    early = births[0]  # died at 20 days: neonatal, infant and under 5
+    late_infant = births[1]  # died at 40 days: infant and under 5, not neonatal
+    older = kid(home, date(2022, 5, 10))  # born before 2025, died in 2025 at 3: under-5 only
+    day28 = births[2]  # died on day 28 (born 01/03, died 29/03): not neonatal (0-27 days)
+    for child, died in ((early, date(2025, 1, 21)), (late_infant, date(2025, 3, 13)), (older, date(2025, 8, 1)),
+                        (day28, date(2025, 3, 29))):  # fmt: skip
+        Death.objects.create(child=child, died_on=died, cause=Death.Cause.ILLNESS)
+    assert run("3a", scope) == (1, 4)  # early only
+    assert run("3b", scope) == (3, 4)  # early, late_infant, day28
+    assert run("3c", scope) == (4, 4)  # and older
+    assert value_of(CALCULATORS["3a"](Y2025, scope), "per_1000_live_births") == Decimal("250.000")
+
+
+def test_a_death_on_the_first_birthday_is_not_an_infant_death(scope, home):
+    child = kid(home, date(2024, 2, 29))  # a leap-day birth
+    Death.objects.create(child=child, died_on=date(2025, 3, 1), cause=Death.Cause.ILLNESS)  # first birthday
+    kid(home, date(2025, 6, 1))
+    assert run("3b", scope) == (0, 1) and run("3c", scope) == (1, 1)
+
+
+def test_zero_denominator_is_no_data_not_zero(scope):
+    result = CALCULATORS["3a"](Y2025, scope)
+    assert (result.numerator, result.denominator) == (0, 0)
+    assert value_of(result, "per_1000_live_births") is None
+
+
+def test_injuries_and_injury_deaths_per_100000(scope, home):
+    twice = kid(home, date(2014, 1, 1))
+    for day in (date(2025, 2, 1), date(2025, 9, 1)):  # two injuries, one child
+        Injury.objects.create(child=twice, occurred_on=day, kind="fall", treated_at="none")
+    drowned = kid(home, date(2019, 1, 1), status=Child.Status.DECEASED, status_date=date(2025, 6, 1))
+    Injury.objects.create(child=drowned, occurred_on=date(2025, 6, 1), kind="drowning", treated_at="none")
+    Death.objects.create(child=drowned, died_on=date(2025, 6, 1), cause=Death.Cause.INJURY)
+    kid(home, date(2016, 1, 1))
+    kid(home, date(2017, 1, 1))
+    # Children under 16 living in 2025: twice, drowned (died mid-year: lived in 2025), two others = 4.
+    assert run("11a", scope) == (2, 4)
+    assert run("11b", scope) == (1, 4)
+    assert value_of(CALCULATORS["11b"](Y2025, scope), "per_100000_children") == Decimal("25000.000")
+
+
+def test_child_marriage_yearly_reduction(scope, home):
+    for year, count in ((2024, 4), (2025, 3)):
+        for i in range(count):
+            ChildMarriage.objects.create(child=kid(home, date(2008, 1, 1 + i)), married_on=date(year, 5, 1))
+    result = CALCULATORS["13"](Y2025, scope)
+    # 4 last year, 3 this year: a reduction of 25%.
+    assert (result.numerator, result.denominator) == (3, 4)
+    assert value_of(result, "percent_yearly_reduction") == Decimal("25.000")
+
+
+def test_five_year_olds_in_kindergarten(scope, home):
+    five = [kid(home, date(2020, m, 1)) for m in (1, 6, 12)]  # aged 5 on 31/12/2025
+    kid(home, date(2019, 12, 31))  # 6 on 31/12/2025: not counted
+    SchoolEnrolment.objects.create(child=five[0], school_year=2025, level="kindergarten", school="MN")
+    SchoolEnrolment.objects.create(child=five[1], school_year=2024, level="kindergarten", school="MN")  # last year
+    assert run("16", scope) == (1, 3)
+
+
+def test_disabled_children_needing_education(scope, home):
+    a, b, c = kid(home, date(2015, 1, 1)), kid(home, date(2016, 1, 1)), kid(home, date(2017, 1, 1))
+    Disability.objects.create(child=a, kind="mobility", severity="mild", identified_on=date(2020, 1, 1),
+                              needs_education=True, receives_education_support=True)  # fmt: skip
+    Disability.objects.create(child=b, kind="vision", severity="severe", identified_on=date(2021, 1, 1),
+                              needs_education=True, receives_education_support=False)  # fmt: skip
+    Disability.objects.create(child=c, kind="other", severity="mild", identified_on=date(2021, 1, 1),
+                              needs_education=False)  # fmt: skip
+    assert run("20b", scope) == (1, 2)
+
+
+def test_child_labour_by_age_and_work(scope, home):
+    end = date(2025, 12, 31)
+
+    def work(born, **facts):
+        child = kid(home, born)
+        defaults = {"started_on": date(2025, 1, 1), "kind": "services", "hours_per_day": 2, "hours_per_week": 10}
+        ChildLabour.objects.create(child=child, **{**defaults, **facts})
+        return child
+
+    work(date(2014, 1, 1))  # 11: any paid work counts -> 1
+    work(date(2014, 6, 1), kind="art_sport")  # 11, art: does not count
+    work(date(2012, 1, 1))  # 13, 2 h/day, 10 h/week: light work, does not count
+    work(date(2012, 3, 1), hours_per_week=24, hours_per_day=4)  # 13, 24 h/week: counts -> 2
+    work(date(2009, 1, 1), hours_per_day=8, hours_per_week=40)  # 16, within 8 h and 40 h: does not count
+    work(date(2009, 2, 1), hazardous=True)  # 16, hazardous: counts -> 3
+    work(date(2011, 1, 1), kind="family_farm", hours_per_day=3, hours_per_week=15)  # 14, family farm, no harm: no
+    work(date(2015, 1, 1), started_on=date(2023, 1, 1), ended_on=date(2024, 6, 1))  # 10, work ended in 2024: no
+    kid(home, date(2021, 1, 1))  # 4 on 31/12/2025: outside 5-17
+    # Denominator: the 8 working children are all 5-17 at the end of 2025.
+    assert run("10", scope) == (3, 8)
+    assert end.year == 2025
+
+
+def test_hamlet_assessments(scope, commune, hamlet_a):
+    hamlets = list(commune.hamlets.order_by("position"))
+    for h in hamlets[:10]:
+        HamletAssessment.objects.create(hamlet=h, year=2025, child_friendly=True, play_space=h.position <= 5)
+    # 10 of 13 hamlets: the plan's 76,9% for 2025.
+    result = CALCULATORS["1"](Y2025, scope)
+    assert (result.numerator, result.denominator) == (10, 13)
+    assert value_of(result, "percent") == Decimal("76.923")
+    assert run("21", scope) == (5, 13)
+    assert run("1", Scope(commune, hamlet_a)) == (1, 1)
+
+
+def test_hamlet_scope_counts_that_hamlet_only(commune, hamlet_a, hamlet_b):
+    here, there = HouseholdFactory(hamlet=hamlet_a), HouseholdFactory(hamlet=hamlet_b)
+    kid(here, date(2024, 1, 1))
+    registered = kid(there, date(2024, 1, 1))
+    BirthRegistration.objects.create(child=registered, registered_on=date(2024, 1, 5))
+    assert run("14", Scope(commune, hamlet_a)) == (0, 1)
+    assert run("14", Scope(commune, hamlet_b)) == (1, 1)
+    assert run("14", Scope(commune)) == (1, 2)
+
+
+def test_half_year_periods(scope, home):
+    a = kid(home, date(2025, 3, 1))
+    kid(home, date(2025, 9, 1))
+    Death.objects.create(child=a, died_on=date(2025, 3, 5), cause=Death.Cause.ILLNESS)
+    assert run("3a", scope, Period(2025, 1)) == (1, 1)
+    assert run("3a", scope, Period(2025, 2)) == (0, 1)
