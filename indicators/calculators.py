@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from children.ages import birth_date_bounds_for_age
 from children.models import (
@@ -27,11 +27,14 @@ from children.models import (
     Commune,
     Death,
     Disability,
+    GrowthMeasurement,
     Hamlet,
     Injury,
     SchoolEnrolment,
     SupportRecord,
+    VaccinationDose,
 )
+from children.vaccination import load_schedule
 from indicators.models import HamletAssessment
 
 
@@ -284,6 +287,158 @@ def child_friendly_hamlets(period: Period, scope: Scope) -> Result:
 def hamlets_with_play_space(period: Period, scope: Scope) -> Result:
     """Hamlets with a cultural and play space for children in the year / all hamlets."""
     return _assessed(period, scope, "play_space")
+
+
+# --- growth (4a-4c) --------------------------------------------------------------------------------------
+
+
+def _latest_measurements(period: Period, scope: Scope, z: str) -> QuerySet[GrowthMeasurement]:
+    """Each child's latest valid measurement of the period taken before its fifth birthday, with that z-score.
+
+    Valid: not flagged as implausible (WHO flags, GROWTH.md). A child who turns 5 during the year counts by
+    the measurements taken before the birthday.
+    """
+    valid = GrowthMeasurement.objects.filter(
+        measured_on__range=(period.start, period.end), flags="", child__in=scope.children(), **{f"{z}__isnull": False}
+    )
+    valid = with_age(valid, when="measured_on", born="child__date_of_birth").filter(age__lt=5)
+    latest = valid.filter(child=OuterRef("child")).order_by("-measured_on", "-pk").values("pk")[:1]
+    return valid.filter(pk=Subquery(latest))
+
+
+def _growth(period: Period, scope: Scope, z: str, condition: Q) -> Result:
+    latest = _latest_measurements(period, scope, z)
+    counted = latest.filter(condition)
+    return Result(counted.count(), latest.count(), Child.objects.filter(pk__in=counted.values("child_id")))
+
+
+@calculator("4a")
+def underweight(period: Period, scope: Scope) -> Result:
+    """Under-5 underweight (weight-for-age < -2 SD) / under-5 children weighed, by each one's latest weighing."""
+    return _growth(period, scope, "waz", Q(waz__lt=-2))
+
+
+@calculator("4b")
+def stunting(period: Period, scope: Scope) -> Result:
+    """Under-5 stunting (height-for-age < -2 SD) / under-5 children measured."""
+    return _growth(period, scope, "haz", Q(haz__lt=-2))
+
+
+@calculator("4c")
+def overweight_obesity(period: Period, scope: Scope) -> Result:
+    """Under-5 overweight and obesity together (weight-for-height > +2 SD, "thừa cân - béo phì")."""
+    return _growth(period, scope, "whz", Q(whz__gt=2))
+
+
+# --- vaccination (5a-5b) ----------------------------------------------------------------------------------
+
+
+def _doses(code: str, *, before_first_birthday: bool = False, by: date | None = None, number: int | None = None):
+    doses = VaccinationDose.objects.filter(child=OuterRef("pk"), vaccine__code=code)
+    if number is not None:
+        doses = doses.filter(dose_number=number)
+    if by is not None:
+        doses = doses.filter(given_on__lte=by)
+    if before_first_birthday:
+        doses = with_age(doses, when="given_on", born="child__date_of_birth").filter(age__lt=1)
+    return doses
+
+
+def _count(doses: QuerySet) -> Subquery:
+    counted = doses.order_by().values("child").annotate(n=Count("dose_number", distinct=True)).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@calculator("5a")
+def fully_vaccinated_under_1(period: Period, scope: Scope) -> Result:
+    """Children who turned 1 in the period, fully vaccinated with the 8 vaccines before their first birthday
+    (BCG, 3 DPT-VGB-Hib, 3 polio with IPV standing in for OPV, measles; fixtures/vaccine_schedule.json) /
+    children who turned 1 in the period."""
+    schedule = load_schedule()
+    start, end = period.start.replace(year=period.year - 1), period.end.replace(year=period.year - 1)
+    turned_one = living_during(scope.children(), period).filter(date_of_birth__range=(start, end))
+    counts, conditions = {}, Q()
+    for vaccine in schedule.basic_vaccines:
+        codes = [vaccine.code, *(v.code for v in schedule.stand_ins(vaccine.code))]
+        total = None
+        for code in codes:
+            counts[f"n_{code}"] = _count(_doses(code, before_first_birthday=True))
+            total = F(f"n_{code}") if total is None else total + F(f"n_{code}")
+        counts[f"basic_{vaccine.code}"] = total
+        conditions &= Q(**{f"basic_{vaccine.code}__gte": vaccine.basic_under_1_doses})
+    annotated = turned_one.annotate(**counts)
+    return _ratio(annotated.filter(conditions), turned_one)
+
+
+@calculator("5b")
+def fully_vaccinated_under_5(period: Period, scope: Scope) -> Result:
+    """Children under 5 at the end of the period who had, by then, every dose of the schedule whose latest age
+    they had passed / children under 5."""
+    end = period.end
+    under5 = aged(living_during(scope.children(), period), 0, 4, end)
+    required = Q()
+    for vaccine in load_schedule().vaccines:
+        for dose in vaccine.doses:
+            # Born before this date, the child is past the dose's latest age at the end of the period.
+            overdue_if_born_before = end - timedelta(days=dose.latest_age_days)
+            applies = Q(date_of_birth__lt=overdue_if_born_before)
+            if vaccine.applies_to_births_from:
+                applies &= Q(date_of_birth__gte=vaccine.applies_to_births_from)
+            required &= ~applies | Exists(_doses(vaccine.code, number=dose.number, by=end))
+    return _ratio(under5.filter(required), under5)
+
+
+# --- schooling (17a-18b) ----------------------------------------------------------------------------------
+
+
+def _school_year(period: Period) -> int:
+    """The school year that ends in the period's year (2024-2025 for 2025)."""
+    return period.year - 1
+
+
+def _enrolments(scope: Scope, **filters) -> QuerySet[SchoolEnrolment]:
+    return SchoolEnrolment.objects.filter(child__in=scope.children(), **filters)
+
+
+def _pupils(enrolments: QuerySet[SchoolEnrolment]) -> QuerySet[Child]:
+    return Child.objects.filter(pk__in=enrolments.values("child_id"))
+
+
+def _completion(period: Period, scope: Scope, level: str, last_grade: int, first_grade: int) -> Result:
+    year = _school_year(period)
+    done = _enrolments(scope, school_year=year, level=level, grade=last_grade, status=SchoolEnrolment.Status.COMPLETED)
+    started = _enrolments(scope, school_year=year - (last_grade - first_grade), level=level, grade=first_grade)
+    return Result(done.count(), started.count(), _pupils(done))
+
+
+def _dropout(period: Period, scope: Scope, level: str) -> Result:
+    enrolled = _enrolments(scope, school_year=_school_year(period), level=level)
+    dropped = enrolled.filter(status=SchoolEnrolment.Status.DROPPED_OUT)
+    return Result(dropped.count(), enrolled.count(), _pupils(dropped))
+
+
+@calculator("17a")
+def primary_completion(period: Period, scope: Scope) -> Result:
+    """Pupils completing grade 5 in school year t / grade-1 pupils of school year t-4."""
+    return _completion(period, scope, SchoolEnrolment.Level.PRIMARY, 5, 1)
+
+
+@calculator("17b")
+def primary_dropout(period: Period, scope: Scope) -> Result:
+    """Primary pupils who dropped out during school year t / primary pupils enrolled in it."""
+    return _dropout(period, scope, SchoolEnrolment.Level.PRIMARY)
+
+
+@calculator("18a")
+def lower_secondary_completion(period: Period, scope: Scope) -> Result:
+    """Pupils graduating from grade 9 in school year t / grade-6 pupils of school year t-3."""
+    return _completion(period, scope, SchoolEnrolment.Level.LOWER_SECONDARY, 9, 6)
+
+
+@calculator("18b")
+def lower_secondary_dropout(period: Period, scope: Scope) -> Result:
+    """Lower-secondary pupils who dropped out during school year t / those enrolled in it."""
+    return _dropout(period, scope, SchoolEnrolment.Level.LOWER_SECONDARY)
 
 
 FACTORS = {
