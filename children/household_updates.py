@@ -33,6 +33,7 @@ from children.models import (
 from children.selectors.profile import UPDATE_REASON
 from children.selectors.registry import current_school_year
 from tanloi_portal.models import Role
+from tanloi_portal.text import fold
 
 Kind = HouseholdUpdate.Kind
 
@@ -42,6 +43,17 @@ class AlreadyReviewed(ValidationError):
 
 
 def _new_child(household, data, by, **extra) -> Child:
+    twin = household.children.exclude(status=Child.Status.MERGED).filter(
+        name_search=fold(data["full_name"]), date_of_birth=data["date_of_birth"]
+    )
+    if twin.exists():
+        raise ValidationError(
+            _(
+                "Hộ đã có trẻ %(name)s sinh ngày %(dob)s trong sổ: không tạo thêm. "
+                "Không duyệt (trùng), hoặc sửa rồi duyệt."
+            )
+            % {"name": twin.first().full_name, "dob": data["date_of_birth"].strftime("%d/%m/%Y")}
+        )
     return services.child_register(
         household=household,
         full_name=data["full_name"],
@@ -188,13 +200,21 @@ def update_submit(*, user, household: Household, kind: str, data, client_id: uui
     if user.role != Role.COLLABORATOR or household.hamlet_id != user.hamlet_id:
         raise PermissionDenied
     existing = HouseholdUpdate.objects.filter(client_id=client_id).first()
-    if existing is not None:
-        if existing.submitted_by_id != user.pk:
-            raise PermissionDenied
-        return existing
+    if existing is not None and existing.submitted_by_id != user.pk:
+        raise PermissionDenied
     form = form_for(kind, household, data)
     if not form.is_valid():
         raise InvalidUpdate(form)
+    if existing is not None:
+        same = (existing.household_id, existing.kind, existing.payload) == (
+            household.pk,
+            kind,
+            _payload(form.cleaned_data),
+        )
+        if not same:
+            # The draft was sent once (the answer got lost), then edited: say so rather than drop the edit.
+            raise ResentChanged(form, existing)
+        return existing
     update = HouseholdUpdate(
         client_id=client_id,
         household=household,
@@ -216,6 +236,17 @@ class InvalidUpdate(ValidationError):
     def __init__(self, form):
         self.form = form
         super().__init__(_("Thông tin chưa hợp lệ: xem các ô được đánh dấu."))
+
+
+class ResentChanged(InvalidUpdate):
+    """The same form was sent before with other content: the first version is stored already."""
+
+    def __init__(self, form, existing: HouseholdUpdate):
+        super().__init__(form)
+        self.existing = existing
+        self.message = _(
+            "Bản trước của báo cáo này đã được gửi lúc %(when)s. Bấm Gửi để gửi bản đã sửa thành một báo cáo mới."
+        ) % {"when": timezone.localtime(existing.submitted_at).strftime("%H:%M %d/%m/%Y")}
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from children.models import BirthRegistration, Child, CircumstanceMembership, Ho
 CHUNK = 2000
 # The file's values are Vietnamese whatever the interface language, so that any export imports back.
 SEX = {"M": "Nam", "F": "Nữ"}
+TEXT_COLUMNS = {"household_code", "personal_id"}
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -61,7 +62,11 @@ def write_template(stream) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Trẻ em"))
     for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[chr(64 + index)].width = column.width
+        letter = chr(64 + index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.key in TEXT_COLUMNS:
+            # Text, so that Excel keeps the leading zeros of 0100 or 079319001234.
+            sheet.column_dimensions[letter].number_format = "@"
     sheet.append([_cell(sheet, c.header, bold=True) for c in COLUMNS])
     sheet.append(
         _row(sheet, ["01-0001", "Nguyễn Văn Hùng", "Ấp 1", "Nguyễn Thị Lan", date(2020, 5, 17), "Nữ", "Kinh", None,
@@ -82,6 +87,8 @@ def write_template(stream) -> None:
         _("Trẻ đã có trong sổ (cùng mã định danh, hoặc cùng hộ, họ tên và ngày sinh) được cập nhật, không tạo thêm."),
         _("Nếu có dòng sai, không dòng nào được nhập: sửa các dòng được liệt kê rồi tải lên lại."),
         _("Tối đa 100.000 dòng và 10 MB mỗi tệp."),
+        _("Cột nhóm hoàn cảnh đặc biệt chỉ thêm nhóm; kết thúc một nhóm trên trang của trẻ."),
+        _("Cột Mã hộ và Mã định danh phải ở dạng Văn bản để giữ số 0 ở đầu."),
     ):
         guide.append([None, line])
     workbook.save(stream)

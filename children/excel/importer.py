@@ -45,7 +45,8 @@ NEW_CHILD_FIELDS = (
     "personal_id",
     "notes",
 )
-_NEW_CHILD_DEFAULTS = {"notes": ""}
+_NEW_CHILD_DEFAULTS = {"notes": "", "ethnicity": "Kinh"}
+MAX_LENGTHS = {"household_code": 30, "head_name": 120, "full_name": 120}
 CHILD_FIELDS = ("household_id", "full_name", "name_search", "name_sort_key", "sex", "date_of_birth", "ethnicity")
 _ETHNICITY = {fold(e): e for e in (*ETHNICITIES, OTHER)}
 _YES = {"co", "x", "yes", "1", "true", "đa dang ky", "da dang ky", "roi"}
@@ -68,7 +69,7 @@ class Row:
     full_name: str
     date_of_birth: date
     sex: str
-    ethnicity: str
+    ethnicity: str | None
     personal_id: str | None
     birth_registered: bool | None
     registered_on: date | None
@@ -116,6 +117,11 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
+def _note(value) -> str:
+    """Free text keeps its line breaks (Alt+Enter in Excel, or typed on the child page)."""
+    return str(value).replace("\r\n", "\n").strip()
+
+
 class _Parser:
     """Checks one row's cells and turns them into a Row, collecting every problem with its column."""
 
@@ -131,6 +137,12 @@ class _Parser:
         for key in ("household_code", "head_name", "hamlet", "full_name", "date_of_birth", "sex"):
             if cells.get(key) is None:
                 fail(key, _("bắt buộc, đang để trống"))
+        if isinstance(cells.get("household_code"), int | float):
+            # Excel turned a typed code into a number and dropped its leading zeros (0100 -> 100).
+            fail("household_code", _("ô là số, có thể đã mất số 0 ở đầu: định dạng cột Mã hộ là Văn bản rồi gõ lại"))
+        for key, limit in MAX_LENGTHS.items():
+            if cells.get(key) is not None and len(_text(cells[key])) > limit:
+                fail(key, _("dài quá %(n)s ký tự") % {"n": limit})
         hamlet_id = self.hamlets.get(header_key(cells["hamlet"])) if cells.get("hamlet") is not None else None
         if cells.get("hamlet") is not None and hamlet_id is None:
             fail("hamlet", _("không có ấp/sóc “%(v)s” trong xã") % {"v": cells["hamlet"]})
@@ -151,7 +163,7 @@ class _Parser:
         sex = {"nam": "M", "nu": "F"}.get(fold(_text(cells["sex"]))) if cells.get("sex") is not None else None
         if cells.get("sex") is not None and sex is None:
             fail("sex", _("ghi Nam hoặc Nữ"))
-        ethnicity = "Kinh"
+        ethnicity = None  # blank: Kinh for a new child, unchanged for one already registered
         if cells.get("ethnicity") is not None:
             ethnicity = _ETHNICITY.get(fold(_text(cells["ethnicity"])))
             if ethnicity is None:
@@ -204,7 +216,7 @@ class _Parser:
                 birth_registered=registered,
                 registered_on=registered_on,
                 groups=groups,
-                notes=_text(cells["notes"]) if cells.get("notes") is not None else None,
+                notes=_note(cells["notes"]) if cells.get("notes") is not None else None,
             ),
             [],
         )
@@ -268,6 +280,7 @@ class _Plan:
     changed_children: list[Child] = field(default_factory=list)
     registrations: list[tuple[int, date | None]] = field(default_factory=list)  # (child ref, registered on)
     memberships: list[tuple[int, int]] = field(default_factory=list)  # (child ref, group number)
+    registration_dates: list[tuple[int, date]] = field(default_factory=list)  # (child pk, corrected date)
     households_by_code: dict[str, Household] = field(default_factory=dict)  # of the new children
 
 
@@ -281,18 +294,21 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
     ids = sorted({r.personal_id for r in rows if r.personal_id})
     by_id: dict[str, Child] = {}
     for chunk in _chunks(ids):
-        for c in Child.objects.filter(personal_id__in=chunk).select_related("household"):
+        # A record merged into another is an alias: the number belongs to the record kept.
+        for c in (
+            Child.objects.filter(personal_id__in=chunk).exclude(status=Child.Status.MERGED).select_related("household")
+        ):
             by_id[c.personal_id] = c
     known: dict[tuple[int, str, date], Child] = {}
     household_ids = [h.pk for h in households.values()]
     for chunk in _chunks(household_ids):
         for c in Child.objects.filter(household_id__in=chunk).exclude(status=Child.Status.MERGED):
             known[(c.household_id, c.name_search, c.date_of_birth)] = c
-    registered = set()
+    registered: dict[int, date | None] = {}
     active: set[tuple[int, int]] = set()
     matched_ids = {c.pk for c in (*by_id.values(), *known.values())}
     for chunk in _chunks(sorted(matched_ids)):
-        registered.update(BirthRegistration.objects.filter(child_id__in=chunk).values_list("child_id", flat=True))
+        registered.update(BirthRegistration.objects.filter(child_id__in=chunk).values_list("child_id", "registered_on"))
         active.update(
             CircumstanceMembership.objects.filter(child_id__in=chunk, ended_on__isnull=True).values_list(
                 "child_id", "group__number"
@@ -300,6 +316,7 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
         )
 
     seen: dict[tuple, int] = {}
+    matched_rows: dict[int, int] = {}  # registered child -> the row that matched it first
     for row in rows:
         name_fields = child_name_fields(row.full_name)
         keys = [("id", row.personal_id)] if row.personal_id else []
@@ -342,14 +359,35 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
                 RowError(row.number, column_header("personal_id"), _("mã định danh đã thuộc về một trẻ ở xã khác"))
             )
             continue
+        if (
+            child is not None
+            and child.name_search != name_fields["name_search"]
+            and child.date_of_birth != row.date_of_birth
+        ):
+            # Same number, another name and birth date: a typing slip more likely than the same child.
+            result.errors.append(
+                RowError(
+                    row.number,
+                    column_header("personal_id"),
+                    _("mã định danh đã thuộc về trẻ %(name)s (%(dob)s, hộ %(code)s)")
+                    % {"name": child.full_name, "dob": f"{child.date_of_birth:%d/%m/%Y}", "code": child.household.code},
+                )
+            )
+            continue
         if child is None and household.pk:
             child = known.get((household.pk, name_fields["name_search"], row.date_of_birth))
-        values = {
-            "sex": row.sex,
-            "date_of_birth": row.date_of_birth,
-            "ethnicity": row.ethnicity,
-            **name_fields,
-        }
+        if child is not None:
+            first = matched_rows.setdefault(child.pk, row.number)
+            if first != row.number:
+                result.errors.append(
+                    RowError(
+                        row.number, column_header("full_name"), _("cùng một trẻ với dòng %(n)s của tệp") % {"n": first}
+                    )
+                )
+                continue
+        values = {"sex": row.sex, "date_of_birth": row.date_of_birth, **name_fields}
+        if row.ethnicity is not None:
+            values["ethnicity"] = row.ethnicity
         if row.personal_id:
             values["personal_id"] = row.personal_id
         if row.notes is not None:
@@ -372,8 +410,16 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
                 child._import_household = household
                 plan.changed_children.append(child)
             changed_facts = bool(changed)
+        if row.birth_registered is False and ref in registered:
+            result.errors.append(
+                RowError(row.number, column_header("birth_registered"), _("sổ đã ghi trẻ này có đăng ký khai sinh"))
+            )
+            continue
         if row.birth_registered and ref not in registered:
             plan.registrations.append((ref, row.registered_on))
+            changed_facts = True
+        elif row.registered_on and ref in registered and registered[ref] != row.registered_on:
+            plan.registration_dates.append((ref, row.registered_on))
             changed_facts = True
         for number in row.groups:
             if (ref, number) not in active:
@@ -431,6 +477,14 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
     ]
     BirthRegistration.objects.bulk_create(registrations, batch_size=BATCH)
     record_creations(BirthRegistration, [r.pk for r in registrations], by=by, reason=reason)
+    if plan.registration_dates:
+        corrected = dict(plan.registration_dates)
+        rows = list(BirthRegistration.objects.filter(child_id__in=list(corrected)))
+        for registration in rows:
+            registration.registered_on = corrected[registration.child_id]
+        bulk_update_with_history(
+            rows, BirthRegistration, ["registered_on"], batch_size=BATCH, default_user=by, default_change_reason=reason
+        )
     groups = dict(SpecialCircumstanceGroup.objects.values_list("number", "pk"))
     note = _("Nhập từ tệp Excel")
     memberships = [

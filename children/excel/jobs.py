@@ -5,20 +5,24 @@ tests and scripts). Progress goes to the cache, not the database: the import hol
 until the end, and the page polling for progress must not wait for it.
 """
 
+import logging
 import threading
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from children.excel.importer import import_registry
 from children.excel.reader import SpreadsheetError, check_upload
 from children.models import ImportJob
 
 PROGRESS_TTL = 3600
+logger = logging.getLogger(__name__)
 
 
 def _progress_key(job_id) -> str:
@@ -81,8 +85,10 @@ def _step(job_id, *, commit: bool) -> None:
         )
     except SpreadsheetError as error:
         job.state, job.report = ImportJob.State.UNREADABLE, {"message": str(error)}
-    except Exception as error:  # the job must end in a state the page can show, whatever happened
-        job.state, job.report = ImportJob.State.FAILED, {**job.report, "message": repr(error)}
+    except Exception:  # the job must end in a state the page can show, whatever happened
+        logger.exception("Excel import job %s failed", job_id)
+        message = _("Lỗi hệ thống khi xử lý tệp: không có gì được nhập. Hãy thử lại hoặc báo quản trị hệ thống.")
+        job.state, job.report = ImportJob.State.FAILED, {**job.report, "message": str(message)}
     else:
         if commit:
             job.state = ImportJob.State.DONE if result.committed else ImportJob.State.INVALID
@@ -91,7 +97,8 @@ def _step(job_id, *, commit: bool) -> None:
         job.report = _report(result)
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "report", "finished_at"])
-    if job.state in (ImportJob.State.DONE, ImportJob.State.UNREADABLE, ImportJob.State.INVALID):
+    if job.state != ImportJob.State.CHECKED:
+        # The file holds children's personal data: it is kept only while it waits for confirmation.
         Path(job.stored_path).unlink(missing_ok=True)
 
 
@@ -109,3 +116,28 @@ def job_confirm(*, job: ImportJob) -> bool:
     if started:
         _run(_import, job.pk)
     return bool(started)
+
+
+def job_cancel(*, job: ImportJob) -> bool:
+    """Drop a checked file that will not be imported (and the personal data in it)."""
+    cancelled = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED).delete()[0]
+    Path(job.stored_path).unlink(missing_ok=True)
+    return bool(cancelled)
+
+
+def jobs_expire(*, older_than: timedelta = timedelta(hours=24)) -> int:
+    """Remove staged files nobody confirmed, and fail jobs whose thread died with its process."""
+    cutoff = timezone.now() - older_than
+    count = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(
+        state__in=[ImportJob.State.DONE, ImportJob.State.INVALID, ImportJob.State.UNREADABLE]
+    ):
+        Path(job.stored_path).unlink(missing_ok=True)
+        if job.state == ImportJob.State.CHECKED:
+            job.delete()
+        else:
+            job.state = ImportJob.State.FAILED
+            job.report = {**job.report, "message": str(_("Quá hạn: việc xử lý tệp đã bị gián đoạn."))}
+            job.save(update_fields=["state", "report"])
+        count += 1
+    return count

@@ -6,9 +6,11 @@ below a title block (as in the portal's own exports): it is the first row holdin
 """
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -17,6 +19,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from children.excel.columns import BY_KEY, COLUMNS, match_headers
 
 MAX_BYTES = 10 * 1024 * 1024
+# A 10 MB .xlsx can unpack to far more (a "zip bomb"); the sheets are read into memory only up to this.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# What a damaged sheet inside a readable zip raises while its rows are read.
+BROKEN = (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError)
 MAX_ROWS = 100_000
 HEADER_SEARCH_ROWS = 20
 
@@ -43,31 +49,56 @@ def check_upload(name: str, size: int) -> None:
         raise SpreadsheetError(_("Tệp lớn hơn 10 MB: hãy chia thành nhiều tệp nhỏ hơn."))
 
 
+def _unreadable() -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "Không đọc được tệp: tệp bị hỏng, có mật khẩu, hoặc không phải tệp Excel .xlsx. "
+            "Hãy mở bằng Excel, bỏ mật khẩu và lưu lại."
+        )
+    )
+
+
+def _check_unpacked_size(path: Path | str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise _unreadable() from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(_("Tệp giải nén ra quá lớn (hơn 200 MB): hãy chia thành nhiều tệp nhỏ hơn."))
+
+
 def open_sheet(path: Path | str) -> Sheet:
+    _check_unpacked_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, OSError, *BROKEN) as error:
         # A password-protected .xlsx is an encrypted OLE container, not a zip: it lands here too.
-        raise SpreadsheetError(
-            _(
-                "Không đọc được tệp: tệp bị hỏng, có mật khẩu, hoặc không phải tệp Excel .xlsx. "
-                "Hãy mở bằng Excel, bỏ mật khẩu và lưu lại."
-            )
-        ) from error
+        raise _unreadable() from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     positions, header_row = None, 0
-    for number, cells in enumerate(rows, start=1):
-        positions = match_headers(cells)
-        if positions or number >= HEADER_SEARCH_ROWS:
-            header_row = number
-            break
+    try:
+        for number, cells in enumerate(rows, start=1):
+            positions = match_headers(cells)
+            if positions or number >= HEADER_SEARCH_ROWS:
+                header_row = number
+                break
+    except BROKEN as error:
+        workbook.close()
+        raise _unreadable() from error
     if not positions:
         workbook.close()
         required = ", ".join(c.header for c in COLUMNS if c.required)
         raise SpreadsheetError(_("Không tìm thấy dòng tiêu đề. Các cột bắt buộc: %(cols)s.") % {"cols": required})
 
     def records() -> Iterator[tuple[int, dict]]:
+        try:
+            yield from _records()
+        except BROKEN as error:
+            raise _unreadable() from error
+
+    def _records() -> Iterator[tuple[int, dict]]:
         count = 0
         for number, cells in enumerate(rows, start=header_row + 1):
             values = {}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from children.excel.exporter import write_children, write_households, write_template
-from children.excel.jobs import job_confirm, job_start, progress_of
+from children.excel.jobs import job_cancel, job_confirm, job_start, progress_of
 from children.excel.reader import SpreadsheetError
 from children.models import ImportJob
 from children.selectors import child_list, household_list
@@ -58,6 +58,10 @@ def _job_for(request, pk) -> ImportJob:
 def import_job_view(request, pk):
     job = _job_for(request, pk)
     if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            job_cancel(job=job)
+            messages.info(request, _("Đã hủy và xóa tệp đã tải lên."))
+            return redirect("children:import")
         if job_confirm(job=job):
             return redirect("children:import-job", pk=job.pk)
         messages.warning(request, _("Tệp này không còn chờ xác nhận."))

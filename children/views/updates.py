@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from children.household_updates import (
     KINDS,
     AlreadyReviewed,
     InvalidUpdate,
+    ResentChanged,
     _as_form_data,
     describe_current,
     describe_proposal,
@@ -71,6 +73,10 @@ def report_form_view(request, pk: int, kind: str):
         else:
             try:
                 update_submit(user=request.user, household=household, kind=kind, data=request.POST, client_id=client_id)
+            except ResentChanged as error:
+                # Keep what was typed; a new id makes the next send a new report.
+                form, client_id = error.form, uuid.uuid4()
+                form.add_error(None, error.message)
             except InvalidUpdate as error:
                 form = error.form
             else:
@@ -82,6 +88,8 @@ def report_form_view(request, pk: int, kind: str):
         "kind": kind,
         "kind_label": Kind(kind).label,
         "client_id": client_id,
+        # The offline script treats only a redirect to this page as "stored" (not one to the log-in page).
+        "sent_url": reverse("children:my-updates"),
     }
     return render(request, "children/updates/form.html", context)
 

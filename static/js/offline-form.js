@@ -49,7 +49,16 @@
     fetch(form.action || location.href, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (response) {
         return response.text().then(function (html) {
-          if (response.redirected) {
+          var stored = response.redirected && new URL(response.url).pathname === form.dataset.sentUrl;
+          if (response.redirected && !stored) {
+            // Sent somewhere else (the session expired and log-in is asked, a captive portal...): the
+            // report is not stored, so the draft stays for "send again" after logging in.
+            say(form.dataset.msgOffline, "warning");
+            submit.disabled = false;
+            resend.classList.remove("d-none");
+            return;
+          }
+          if (stored) {
             // Stored: forget the draft and show the page the server sent on (it carries the "sent" message,
             // and fetching it again would cost a second request on a weak connection).
             try { localStorage.removeItem(key); } catch (e) { /* ignore */ }

@@ -331,3 +331,130 @@ def test_exports_honour_the_users_scope_and_the_list_filters(users, client_for, 
     response = client_for(users["ctv_a"]).get(reverse("children:export-households"))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert len(list(sheet.iter_rows(min_row=5))) == 1
+
+
+# --- matching and updating registered children -------------------------------------------------------
+
+
+def test_a_blank_ethnicity_leaves_a_registered_childs_ethnicity_alone(tmp_path, commune, users, hamlet_a):
+    home = HouseholdFactory(hamlet=hamlet_a, code="01-900", head="Lê Văn Tám")
+    known = ChildFactory(household=home, full_name="Lê Thị Mơ", date_of_birth=date(2019, 3, 4), sex="F")
+    known.ethnicity = "Khmer"
+    known.save()
+    row = ["01-900", "Lê Văn Tám", "Ấp 1", "Lê Thị Mơ", date(2019, 3, 4), "Nữ"]
+    result = run(xlsx(tmp_path, [row], headers=HEADERS[:6]), commune, users, commit=True)
+    known.refresh_from_db()
+    assert known.ethnicity == "Khmer" and result.unchanged == 1
+
+
+def test_a_personal_id_of_another_child_is_refused_not_overwritten(tmp_path, commune, users, hamlet_b):
+    other = ChildFactory(household=HouseholdFactory(hamlet=hamlet_b, code="02-001"), full_name="Nguyễn Thị Hoa",
+                         date_of_birth=date(2019, 8, 1), sex="F")  # fmt: skip
+    other.personal_id = "079319001234"
+    other.save()
+    result = run(xlsx(tmp_path, [GOOD]), commune, users, commit=True)  # GOOD: Lê Thị Mơ, 04/03/2019, same ID
+    assert "Nguyễn Thị Hoa" in result.errors[0].message and result.errors[0].column == "Mã định danh"
+    other.refresh_from_db()
+    assert other.full_name == "Nguyễn Thị Hoa" and other.household.code == "02-001"
+
+
+def test_two_rows_matching_one_registered_child_are_reported(tmp_path, commune, users, hamlet_a):
+    home = HouseholdFactory(hamlet=hamlet_a, code="01-900", head="Lê Văn Tám")
+    known = ChildFactory(household=home, full_name="Lê Thị Mơ", date_of_birth=date(2019, 3, 4), sex="F")
+    known.personal_id = "079319001234"
+    known.save()
+    moved = list(GOOD)
+    moved[0] = "01-999"  # the same child by its ID, in another household
+    same = list(GOOD)
+    same[HEADERS.index("Mã định danh")] = None  # the same child by household, name and birth date
+    result = run(xlsx(tmp_path, [moved, same]), commune, users, commit=True)
+    assert [(e.row, e.message) for e in result.errors] == [(3, "cùng một trẻ với dòng 2 của tệp")]
+
+
+def test_notes_keep_their_line_breaks_through_a_round_trip(tmp_path, commune, users, hamlet_a):
+    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a, code="01-900"), full_name="Lê Thị Mơ")
+    child.notes = "Dòng 1\nDòng 2"
+    child.save()
+    exported = tmp_path / "x.xlsx"
+    with exported.open("wb") as handle:
+        write_children(handle, Child.objects.all(), commune=commune)
+    result = run(exported, commune, users, commit=True)
+    child.refresh_from_db()
+    assert child.notes == "Dòng 1\nDòng 2" and result.unchanged == 1
+
+
+def test_a_registration_date_is_completed_and_a_contradiction_refused(tmp_path, commune, users, hamlet_a):
+    home = HouseholdFactory(hamlet=hamlet_a, code="01-900", head="Lê Văn Tám")
+    known = ChildFactory(household=home, full_name="Lê Thị Mơ", date_of_birth=date(2019, 3, 4), sex="F")
+    BirthRegistration.objects.create(child=known, registered_on=None)
+    result = run(xlsx(tmp_path, [GOOD]), commune, users, commit=True)
+    assert result.updated == 1 and BirthRegistration.objects.get(child=known).registered_on == date(2019, 4, 1)
+    no = ["01-900", "Lê Văn Tám", "Ấp 1", "Lê Thị Mơ", date(2019, 3, 4), "Nữ", None, None, "Không"]
+    refused = run(xlsx(tmp_path, [no], headers=HEADERS[:9], name="khong.xlsx"), commune, users)
+    assert refused.errors[0].column == "Đăng ký khai sinh"
+
+
+def test_a_household_code_typed_as_a_number_is_refused_and_long_values_too(tmp_path, commune, users):
+    number = list(GOOD)
+    number[0] = 100
+    long = list(GOOD)
+    long[0], long[3] = "01-901", "Lê " + "Thị " * 40 + "Mơ"
+    long[HEADERS.index("Mã định danh")] = None
+    result = run(xlsx(tmp_path, [number, long]), commune, users)
+    assert {(e.row, e.column) for e in result.errors} == {(2, "Mã hộ"), (3, "Họ và tên trẻ")}
+
+
+def test_a_damaged_sheet_inside_a_readable_zip_is_unreadable_not_a_crash(tmp_path, commune, users):
+    path = xlsx(tmp_path, [GOOD])
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["xl/worksheets/sheet1.xml"] = files["xl/worksheets/sheet1.xml"][:700]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    with pytest.raises(SpreadsheetError, match="Không đọc được tệp"):
+        run(path, commune, users)
+    code, _out = _command(str(path))
+    assert code == 2
+
+
+def test_a_zip_bomb_is_refused_before_parsing(tmp_path, commune, users, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(SpreadsheetError, match="200 MB"):
+        run(xlsx(tmp_path, [GOOD]), commune, users)
+
+
+def test_cancelling_or_failing_removes_the_staged_file(tmp_path, users, client_for):
+    from pathlib import Path
+
+    client = client_for(users["officer"])
+    client.post(reverse("children:import"), {"file": SimpleUploadedFile("a.xlsx", xlsx(tmp_path, [GOOD]).read_bytes())})
+    job = ImportJob.objects.get()
+    assert Path(job.stored_path).exists()
+    client.post(reverse("children:import-job", args=[job.pk]), {"action": "cancel"})
+    assert not Path(job.stored_path).exists() and not ImportJob.objects.exists()
+    client.post(reverse("children:import"), {"file": SimpleUploadedFile("b.xlsx", b"rubbish")})
+    failed = ImportJob.objects.get()
+    assert failed.state == "unreadable" and not Path(failed.stored_path).exists()
+
+
+def test_stale_jobs_expire(tmp_path, users, client_for):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    client = client_for(users["officer"])
+    client.post(reverse("children:import"), {"file": SimpleUploadedFile("a.xlsx", xlsx(tmp_path, [GOOD]).read_bytes())})
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(days=2))
+    call_command("expire_imports", stdout=io.StringIO())
+    assert not ImportJob.objects.exists() and not Path(job.stored_path).exists()
+
+
+def test_the_template_keeps_codes_as_text(tmp_path):
+    path = tmp_path / "mau.xlsx"
+    with path.open("wb") as handle:
+        write_template(handle)
+    sheet = openpyxl.load_workbook(path)["Trẻ em"]
+    assert sheet.column_dimensions["A"].number_format == "@" and sheet.column_dimensions["H"].number_format == "@"

@@ -310,3 +310,31 @@ def test_review_queue_queries_do_not_grow_with_the_number_of_updates(
         submit(users, household, "note", {"text": f"thêm {i}"})
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("children:review-queue"))
+
+
+def test_a_resend_with_changed_content_is_not_silently_dropped(users, client_for, household):
+    client = client_for(users["ctv_a"])
+    url = reverse("children:report-form", args=[household.pk, "note"])
+    client_id = str(uuid.uuid4())
+    client.post(url, {"client_id": client_id, "text": "Lần một"})
+    page = client.post(url, {"client_id": client_id, "text": "Lần hai, đã sửa"})
+    content = page.content.decode()
+    assert page.status_code == 200 and "đã được gửi lúc" in content and "Lần hai, đã sửa" in content
+    assert client_id not in content  # a new id: the next send is a new report
+    new_id = page.context["client_id"]
+    client.post(url, {"client_id": str(new_id), "text": "Lần hai, đã sửa"})
+    assert sorted(HouseholdUpdate.objects.values_list("payload__text", flat=True)) == ["Lần hai, đã sửa", "Lần một"]
+
+
+def test_a_birth_already_in_the_household_is_not_created_twice(users, household):
+    existing = ChildFactory(household=household, full_name="Lê Văn Bé", date_of_birth=YESTERDAY)
+    data = {"full_name": "Le Van Be", "sex": "M", "date_of_birth": dmy(YESTERDAY), "birth_registered": "False"}
+    update = submit(users, household, "new_birth", data)
+    with pytest.raises(ValidationError, match="Hộ đã có trẻ Lê Văn Bé"):
+        update_approve(update=update, by=users["officer"])
+    assert list(household.children.values_list("pk", flat=True)) == [existing.pk]
+
+
+def test_the_page_tells_the_script_where_a_stored_report_lands(users, client_for, household):
+    page = client_for(users["ctv_a"]).get(reverse("children:report-form", args=[household.pk, "note"]))
+    assert f'data-sent-url="{reverse("children:my-updates")}"' in page.content.decode()
