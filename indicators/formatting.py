@@ -14,6 +14,6 @@ _SUFFIX = {
 
 
 def format_metric_value(value: Decimal | float | int | None, unit: str) -> str:
-    if value is None:
+    if value is None or value == "":
         return "-"
     return f"{format_number(value)}{_SUFFIX.get(unit, '')}"

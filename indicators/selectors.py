@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from children.selectors import communes_visible_to
 from indicators.models import Indicator, Measurement, Metric, Objective, Plan, Target
@@ -140,3 +141,54 @@ def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[
             )
         )
     return out
+
+
+def metric_of_plan(*, plan: Plan, code: str) -> Metric:
+    return get_object_or_404(
+        _metrics_with_targets().select_related("indicator__lead_unit"), indicator__plan=plan, code=code
+    )
+
+
+@dataclass(frozen=True)
+class YearValue:
+    year: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    source: str
+    by: str
+    at: object
+    note: str
+
+
+def _preferred(rows) -> dict:
+    """One measurement per key: an entered value overrides a computed one."""
+    chosen: dict = {}
+    for m in rows:
+        key = (m.year, m.hamlet_id)
+        if key not in chosen or m.source == Measurement.Source.ENTERED:
+            chosen[key] = m
+    return chosen
+
+
+def _year_value(m: Measurement) -> YearValue:
+    who = (m.by.full_name or m.by.username) if m.by else ""
+    return YearValue(m.year, m.value, m.numerator, m.denominator, m.source, who, m.at, m.note)
+
+
+def metric_history(*, metric: Metric, commune, hamlet=None) -> list[YearValue]:
+    """The metric's yearly values for the commune (or a hamlet), oldest first."""
+    rows = Measurement.objects.filter(metric=metric, commune=commune, hamlet=hamlet, half=0).select_related("by")
+    return [_year_value(m) for _key, m in sorted(_preferred(rows).items(), key=lambda item: item[0][0])]
+
+
+def metric_by_hamlet(*, metric: Metric, commune, year: int) -> list[tuple[object, YearValue | None]]:
+    """Each hamlet of the commune with the metric's value for the year (None where nothing is stored)."""
+    rows = Measurement.objects.filter(
+        metric=metric, commune=commune, hamlet__isnull=False, year=year, half=0
+    ).select_related("by")
+    chosen = {hamlet_id: m for (_y, hamlet_id), m in _preferred(rows).items()}
+    return [
+        (hamlet, _year_value(chosen[hamlet.pk]) if hamlet.pk in chosen else None)
+        for hamlet in commune.hamlets.order_by("position")
+    ]

@@ -1,8 +1,32 @@
-from django.shortcuts import render
+"""The indicator board, a metric's page with its history and hamlets, the children behind a figure, and
+entering a value by hand."""
+
+import json
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from children.selectors import communes_visible_to
-from indicators.selectors import plan_objectives, plan_visible_to
-from tanloi_portal.access import allow_any_user
+from indicators.calculators import CALCULATORS, FACTORS, Period, Scope, value_of
+from indicators.forms import MeasurementForm
+from indicators.permissions import BOARD_ROLES, DRILL_DOWN_ROLES, can_enter
+from indicators.selectors import (
+    metric_by_hamlet,
+    metric_history,
+    metric_of_plan,
+    metric_values,
+    plan_objectives,
+    plan_visible_to,
+)
+from indicators.services import enter_value
+from tanloi_portal.access import allow, allow_any_user
 
 
 @allow_any_user
@@ -13,3 +37,137 @@ def plan_view(request):
     objectives = plan_objectives(plan=plan) if plan else []
     context = {"plan": plan, "objectives": objectives, "communes": communes if len(communes) > 1 else []}
     return render(request, "indicators/plan.html", context)
+
+
+def _plan_or_404(request):
+    plan = plan_visible_to(user=request.user, commune_code=request.GET.get("xa", ""))
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("nam") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _hamlet(request, plan):
+    code = request.GET.get("ap")
+    return plan.commune.hamlets.filter(code=code).first() if code else None
+
+
+@allow(*BOARD_ROLES)
+def board_view(request):
+    plan = _plan_or_404(request)
+    year, hamlet = _year(request), _hamlet(request, plan)
+    current = metric_values(plan=plan, year=year, hamlet=hamlet)
+    previous = {v.metric.pk: v.value for v in metric_values(plan=plan, year=year - 1, hamlet=hamlet)}
+    rows = []
+    for v in current:
+        before = previous.get(v.metric.pk)
+        trend = None
+        if v.value is not None and before is not None and v.value != before:
+            trend = "up" if v.value > before else "down"
+        rows.append({"v": v, "trend": trend, "better": _better(v.metric.direction, trend)})
+    by_objective: dict = {}
+    for row in rows:
+        by_objective.setdefault(row["v"].metric.indicator.objective_id, []).append(row)
+    objectives = [(o, by_objective.get(o.pk, [])) for o in plan.objectives.order_by("number")]
+    context = {
+        "plan": plan,
+        "year": year,
+        "hamlet": hamlet,
+        "hamlets": plan.commune.hamlets.order_by("position"),
+        "objectives": objectives,
+        "years": range(plan.start_year, timezone.localdate().year + 1),
+    }
+    return render(request, "indicators/board.html", context)
+
+
+def _better(direction: str, trend: str | None) -> bool | None:
+    if trend is None:
+        return None
+    return (trend == "up") == (direction in ("at_least", "more_than"))
+
+
+@allow(*BOARD_ROLES)
+def metric_view(request, code: str):
+    plan = _plan_or_404(request)
+    metric = metric_of_plan(plan=plan, code=code)
+    year = _year(request)
+    history = metric_history(metric=metric, commune=plan.commune)
+    chart = {
+        "labels": [h.year for h in history],
+        "values": [float(h.value) if h.value is not None else None for h in history],
+        "label": metric.title,
+    }
+    context = {
+        "plan": plan,
+        "metric": metric,
+        "year": year,
+        "history": history,
+        "hamlets": metric_by_hamlet(metric=metric, commune=plan.commune, year=year),
+        "chart": json.dumps(chart, ensure_ascii=False),
+        "can_drill": metric.code in CALCULATORS and request.user.role in DRILL_DOWN_ROLES,
+        "can_enter": can_enter(request.user, metric, plan),
+    }
+    return render(request, "indicators/metric.html", context)
+
+
+@allow(*DRILL_DOWN_ROLES)
+def drill_down_view(request, code: str):
+    plan = _plan_or_404(request)
+    metric = metric_of_plan(plan=plan, code=code)
+    if metric.code not in CALCULATORS:
+        raise Http404
+    year, hamlet = _year(request), _hamlet(request, plan)
+    result = CALCULATORS[metric.code](Period(year), Scope(plan.commune, hamlet))
+    records = (
+        result.records.select_related("household__hamlet").order_by("name_sort_key", "pk")
+        if result.records is not None
+        else []
+    )
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    context = {
+        "metric": metric,
+        "year": year,
+        "hamlet": hamlet,
+        "result": result,
+        "value": value_of(result, metric.unit),
+        "page": page,
+        "query": f"nam={year}" + (f"&ap={hamlet.code}" if hamlet else ""),
+    }
+    return render(request, "indicators/drill_down.html", context)
+
+
+@allow(*DRILL_DOWN_ROLES)
+def enter_view(request, code: str):
+    plan = _plan_or_404(request)
+    metric = metric_of_plan(plan=plan, code=code)
+    if not can_enter(request.user, metric, plan):
+        raise PermissionDenied
+    hamlets = list(plan.commune.hamlets.order_by("position"))
+    form = MeasurementForm(request.POST or None, metric=metric, hamlets=hamlets)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hamlet = next((h for h in hamlets if h.pk == data["hamlet"]), None)
+        value = data["value"]
+        if value is None:
+            value = (data["numerator"] * FACTORS[metric.unit] / data["denominator"]).quantize(Decimal("0.001"))
+        enter_value(
+            metric=metric,
+            scope=Scope(plan.commune, hamlet),
+            period=Period(data["year"], data["half"]),
+            value=value,
+            numerator=data["numerator"],
+            denominator=data["denominator"],
+            note=data["note"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("Đã lưu số liệu chỉ số %(code)s năm %(y)s.") % {"code": metric.code, "y": data["year"]}
+        )
+        return redirect(f"{reverse('indicators:metric', args=[metric.code])}?nam={data['year']}")
+    return render(request, "indicators/enter.html", {"metric": metric, "form": form})

@@ -9,8 +9,8 @@ from django.utils.translation import gettext, ngettext
 
 
 def format_number(value: Decimal | float | int | None, max_decimals: int = 2) -> str:
-    """76.900 -> "76,9"; 80 -> "80"; 3500 -> "3.500"; None -> "-"."""
-    if value is None:
+    """76.900 -> "76,9"; 80 -> "80"; 3500 -> "3.500"; None (or a template's missing value "") -> "-"."""
+    if value is None or value == "":
         return "-"
     quantized = Decimal(str(value)).quantize(Decimal(1).scaleb(-max_decimals))
     text = format(quantized.normalize(), "f")

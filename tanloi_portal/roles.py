@@ -33,12 +33,14 @@ _REGISTRY = [
     NavItem(_("Ấp/sóc"), "children:hamlet-list"),
 ]
 _PLAN = NavItem(_("Kế hoạch"), "indicators:plan")
+_BOARD = NavItem(_("Chỉ tiêu"), "indicators:board")
 
 NAVIGATION = {
     Role.OFFICER: [
         NavItem(_("Trang chủ"), "home-officer"),
         *_REGISTRY,
         NavItem(_("Duyệt cập nhật"), "children:review-queue"),
+        _BOARD,
         _PLAN,
     ],
     Role.COLLABORATOR: [
@@ -47,10 +49,15 @@ NAVIGATION = {
         NavItem(_("Trẻ em"), "children:child-list"),
         NavItem(_("Đã gửi"), "children:my-updates"),
     ],
-    Role.UNIT_STAFF: [NavItem(_("Trang chủ"), "home-unit"), NavItem(_("Trẻ em"), "children:child-list"), _PLAN],
-    Role.CHAIRMAN: [NavItem(_("Trang chủ"), "home-chairman"), _PLAN],
-    Role.DISTRICT: [NavItem(_("Trang chủ"), "home-district"), _PLAN],
-    Role.ADMIN: [NavItem(_("Quản trị"), "admin:index"), _PLAN],
+    Role.UNIT_STAFF: [
+        NavItem(_("Trang chủ"), "home-unit"),
+        NavItem(_("Trẻ em"), "children:child-list"),
+        _BOARD,
+        _PLAN,
+    ],
+    Role.CHAIRMAN: [NavItem(_("Trang chủ"), "home-chairman"), _BOARD, _PLAN],
+    Role.DISTRICT: [NavItem(_("Trang chủ"), "home-district"), _BOARD, _PLAN],
+    Role.ADMIN: [NavItem(_("Quản trị"), "admin:index"), _BOARD, _PLAN],
 }
 
 

@@ -61,6 +61,11 @@ EXPECTED = {
     "children:export-children": REGISTRY,
     "children:export-households": REGISTRY,
     "indicators:plan": ALL,
+    "indicators:board": ALL - {Role.COLLABORATOR},
+    "indicators:metric": ALL - {Role.COLLABORATOR},
+    # The children behind a figure, and entering values: the officer and unit staff (the metric's lead unit).
+    "indicators:drill-down": {Role.OFFICER, Role.UNIT_STAFF},
+    "indicators:enter": {Role.OFFICER, Role.UNIT_STAFF},
 }
 # Requests that must be POSTs.
 POST_ONLY = {"logout", "set_language"}
@@ -131,6 +136,10 @@ def sample_kwargs(hamlet_a, users):
         "children:report-form": {"pk": household.pk, "kind": "note"},
         "children:review-detail": {"pk": update.pk},
         "children:import-job": {"pk": job.pk},
+        "indicators:metric": {"code": "14"},
+        "indicators:drill-down": {"code": "14"},
+        # 4a: led by the health station, whose staff are the unit staff of this walk.
+        "indicators:enter": {"code": "4a"},
         "children:import-progress": {"pk": job.pk},
         "children:fact-create": {"pk": child.pk, "kind": "can-do"},
         "children:fact-edit": {"pk": child.pk, "kind": "can-do", "fact_pk": measurement.pk},

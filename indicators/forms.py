@@ -1,0 +1,43 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from children.forms import vietnamese_inputs
+from indicators.calculators import CALCULATORS
+from indicators.models import Measurement
+
+
+class MeasurementForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"))
+    half = forms.TypedChoiceField(label=_("Kỳ"), coerce=int, choices=Measurement._meta.get_field("half").choices)
+    hamlet = forms.TypedChoiceField(label=_("Phạm vi"), coerce=int, required=False, empty_value=None)
+    value = forms.DecimalField(label=_("Giá trị"), max_digits=12, decimal_places=3, required=False)
+    numerator = forms.DecimalField(label=_("Tử số"), max_digits=14, decimal_places=3, required=False)
+    denominator = forms.DecimalField(label=_("Mẫu số"), max_digits=14, decimal_places=3, required=False, min_value=0)
+    note = forms.CharField(label=_("Ghi chú, nguồn số liệu"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, metric, hamlets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.metric = metric
+        self.fields["hamlet"].choices = [("", _("Toàn xã"))] + [(h.pk, h.name) for h in hamlets]
+        self.fields["year"].initial = timezone.localdate().year
+        vietnamese_inputs(self)
+        if metric.code in CALCULATORS:
+            self.fields["note"].label = _("Lý do nhập thay số liệu tính từ sổ (bắt buộc)")
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2015 <= year <= timezone.localdate().year:
+            raise forms.ValidationError(_("Năm từ 2015 đến năm nay."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        value, numerator, denominator = (cleaned.get(k) for k in ("value", "numerator", "denominator"))
+        if value is None and (numerator is None or not denominator):
+            raise forms.ValidationError(_("Nhập giá trị, hoặc tử số và mẫu số (mẫu số khác 0)."))
+        if self.metric.code in CALCULATORS and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Chỉ số này tính từ sổ theo dõi: ghi lý do nhập thay."))
+        if self.metric.unit == "percent" and value is not None and not 0 <= value <= 100:
+            self.add_error("value", _("Tỷ lệ phần trăm từ 0 đến 100."))
+        return cleaned

@@ -1,0 +1,119 @@
+"""The indicator board, a metric's page, the drill-down to children and entering values by hand."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from children.models import BirthRegistration
+from indicators.calculators import Period, Scope
+from indicators.models import Measurement
+from indicators.selectors import current_plan
+from indicators.services import recompute
+from tests.factories import ChildFactory, HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _registry(hamlets, n):
+    for i in range(n):
+        home = HouseholdFactory(hamlet=hamlets[i % len(hamlets)])
+        child = ChildFactory(household=home, date_of_birth=date(2022, 1 + i % 12, 1 + i % 28))
+        if i % 4:
+            BirthRegistration.objects.create(child=child, registered_on=date(2022, 6, 1))
+
+
+@pytest.fixture
+def computed(commune):
+    plan = current_plan(commune=commune)
+    hamlets = list(commune.hamlets.order_by("position")[:2])
+    _registry(hamlets, 8)  # 6 of 8 registered: 75%
+    for year in (2021, 2025):
+        recompute(plan=plan, period=Period(year), scope=Scope(commune))
+        for h in hamlets:
+            recompute(plan=plan, period=Period(year), scope=Scope(commune, h))
+    return plan
+
+
+def test_the_board_shows_values_targets_and_statuses(users, client_for, computed):
+    page = client_for(users["chairman"]).get(reverse("indicators:board"), {"nam": 2025})
+    content = page.content.decode()
+    assert "75%" in content and "≥ 99%" in content  # indicator 14 against its 2025 target
+    row = next(r for _o, rows in page.context["objectives"] for r in rows if r["v"].metric.code == "14")
+    assert row["v"].value == Decimal("75") and row["v"].progress.status in {
+        "limited_progress",
+        "deterioration",
+        "no_data",
+        "acceleration_needed",
+        "on_track",
+    }
+    assert "năm gốc 2021" in content
+
+
+def test_the_metric_page_has_its_years_hamlets_and_chart(users, client_for, computed, hamlet_a):
+    page = client_for(users["officer"]).get(reverse("indicators:metric", args=["14"]), {"nam": 2025})
+    assert [h.year for h in page.context["history"]] == [2021, 2025]
+    by_hamlet = dict((h.code, v) for h, v in page.context["hamlets"])
+    # Ấp 1 holds children 0, 2, 4 and 6 of the 8; 2 and 6 are registered: 2 of 4.
+    assert by_hamlet["ap-1"].value == Decimal("50") and by_hamlet["ap-13"] is None
+    assert 'id="metric-chart-data"' in page.content.decode()
+
+
+def test_the_drill_down_lists_the_children_counted(users, client_for, computed):
+    page = client_for(users["officer"]).get(reverse("indicators:drill-down", args=["14"]), {"nam": 2025})
+    assert page.context["result"].numerator == 6 and len(page.context["page"]) == 6
+
+
+def test_entered_values_override_and_a_computed_metric_needs_a_reason(users, client_for, computed, commune):
+    client = client_for(users["officer"])
+    url = reverse("indicators:enter", args=["14"])
+    refused = client.post(url, {"year": 2025, "half": 0, "hamlet": "", "value": "90", "note": ""})
+    assert "ghi lý do nhập thay" in refused.content.decode()
+    kept = client.post(
+        url, {"year": 2025, "half": 0, "hamlet": "", "value": "90,5", "note": "Số liệu rà soát của Tư pháp"}
+    )
+    assert kept.status_code == 302
+    board = client.get(reverse("indicators:board"), {"nam": 2025})
+    row = next(r for _o, rows in board.context["objectives"] for r in rows if r["v"].metric.code == "14")
+    assert (row["v"].value, row["v"].source) == (Decimal("90.5"), "entered")
+    assert Measurement.objects.filter(metric__code="14", year=2025, hamlet=None).count() == 2  # both kept
+
+
+def test_only_the_lead_unit_enters_a_metric(users, client_for, commune):
+    health = client_for(users["health"])
+    ok = health.post(reverse("indicators:enter", args=["6"]), {"year": 2025, "half": 0, "value": "1,5"})
+    assert ok.status_code == 302  # the health station leads indicator 6
+    assert health.get(reverse("indicators:enter", args=["7"])).status_code == 403  # the schools lead 7
+    school = client_for(users["school"])
+    assert school.get(reverse("indicators:enter", args=["7"])).status_code == 200  # a school acts for the group
+    entered = Measurement.objects.get(metric__code="6")
+    assert entered.value == Decimal("1.5") and entered.by == users["health"]
+
+
+def test_values_can_be_entered_as_numerator_and_denominator(users, client_for):
+    client_for(users["officer"]).post(
+        reverse("indicators:enter", args=["22"]), {"year": 2025, "half": 0, "numerator": "30", "denominator": "120"}
+    )
+    assert Measurement.objects.get(metric__code="22").value == Decimal("25.000")
+
+
+@pytest.mark.parametrize("name, kwargs", [("indicators:board", {}), ("indicators:metric", {"code": "14"})])
+def test_board_and_metric_pages_make_the_same_number_of_queries_for_more_children(
+    users, client_for, commune, name, kwargs, django_assert_max_num_queries
+):
+    plan = current_plan(commune=commune)
+    hamlets = list(commune.hamlets.order_by("position"))
+    client = client_for(users["chairman"])
+    _registry(hamlets, 20)
+    recompute(plan=plan, period=Period(2025), scope=Scope(commune))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(name, kwargs=kwargs), {"nam": 2025})
+    _registry(hamlets, 200)
+    recompute(plan=plan, period=Period(2025), scope=Scope(commune))
+    for h in hamlets:
+        recompute(plan=plan, period=Period(2025), scope=Scope(commune, h))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse(name, kwargs=kwargs), {"nam": 2025})
