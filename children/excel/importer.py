@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -493,6 +493,10 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
     ]
     CircumstanceMembership.objects.bulk_create(memberships, batch_size=BATCH)
     record_creations(CircumstanceMembership, [m.pk for m in memberships], by=by, reason=reason)
+    if connection.vendor == "postgresql":
+        # Thousands of new rows at once: refresh the planner's statistics now rather than when autovacuum comes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE children_child, children_household, children_birthregistration")
     if progress:
         progress(total, total)
 
