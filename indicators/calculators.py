@@ -289,6 +289,26 @@ def hamlets_with_play_space(period: Period, scope: Scope) -> Result:
     return _assessed(period, scope, "play_space")
 
 
+@calculator("2")
+def early_development_services(period: Period, scope: Scope) -> Result:
+    """Children up to 8 reached by early-development services / children up to 8 (aged 0-8 at the end).
+
+    The registry has no "comprehensive early-development service" record; reached means at least one of the
+    services it does record, in the period: a growth measurement, a vaccine dose, or a place in nhà trẻ,
+    mẫu giáo or tiểu học in a school year that runs in the period. An entered value replaces this proxy.
+    """
+    children = aged(living_during(scope.children(), period), 0, 8, period.end)
+    days = (period.start, period.end)
+    measured = GrowthMeasurement.objects.filter(child=OuterRef("pk"), measured_on__range=days)
+    vaccinated = VaccinationDose.objects.filter(child=OuterRef("pk"), given_on__range=days)
+    schooled = SchoolEnrolment.objects.filter(
+        child=OuterRef("pk"),
+        school_year__in=[period.year - 1, period.year],
+        level__in=[SchoolEnrolment.Level.NURSERY, SchoolEnrolment.Level.KINDERGARTEN, SchoolEnrolment.Level.PRIMARY],
+    )
+    return _ratio(children.filter(Exists(measured) | Exists(vaccinated) | Exists(schooled)), children)
+
+
 # --- growth (4a-4c) --------------------------------------------------------------------------------------
 
 

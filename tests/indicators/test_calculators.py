@@ -283,3 +283,16 @@ def test_primary_completion_and_dropout(scope, home):
     assert run("17a", scope) == (3, 4)
     assert run("17b", scope) == (1, 5)
     assert run("18a", scope) == (0, 0) and run("18b", scope) == (0, 0)
+
+
+def test_early_development_services_reach_children_up_to_eight(scope, home):
+    measured = kid(home, date(2023, 1, 1))
+    _measure(measured, date(2025, 4, 1), waz=Decimal("0"))
+    schooled = kid(home, date(2019, 6, 1))  # 6: in tiểu học in school year 2025-2026
+    from children.models import SchoolEnrolment as E
+
+    E.objects.create(child=schooled, school_year=2025, level="primary", grade=1, school="TH")
+    kid(home, date(2021, 1, 1))  # 4, no service recorded in 2025
+    old = kid(home, date(2016, 1, 1))  # 9 on 31/12/2025: outside 0-8
+    E.objects.create(child=old, school_year=2025, level="primary", grade=4, school="TH")
+    assert run("2", scope) == (2, 3)
