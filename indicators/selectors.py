@@ -109,7 +109,12 @@ class MetricValue:
 def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[MetricValue]:
     """Every metric of the plan for a year and scope: the entered value where there is one (it overrides),
     else the computed one; with its status against the target from the plan's base year. Two queries."""
-    metrics = list(_metrics_with_targets().filter(indicator__plan=plan).select_related("indicator"))
+    metrics = list(
+        _metrics_with_targets()
+        .filter(indicator__plan=plan)
+        .select_related("indicator")
+        .order_by("indicator__number", "position")
+    )
     rows = Measurement.objects.filter(
         metric__in=metrics, commune=plan.commune, hamlet=hamlet, half=half, year__in=[year, plan.base_year]
     )

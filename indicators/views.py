@@ -1,7 +1,6 @@
 """The indicator board, a metric's page with its history and hamlets, the children behind a figure, and
 entering a value by hand."""
 
-import json
 from decimal import Decimal
 
 from django.contrib import messages
@@ -109,7 +108,7 @@ def metric_view(request, code: str):
         "year": year,
         "history": history,
         "hamlets": metric_by_hamlet(metric=metric, commune=plan.commune, year=year),
-        "chart": json.dumps(chart, ensure_ascii=False),
+        "chart": chart,
         "can_drill": metric.code in CALCULATORS and request.user.role in DRILL_DOWN_ROLES,
         "can_enter": can_enter(request.user, metric, plan),
     }

@@ -1,6 +1,8 @@
 """Demo users and data for `seed_demo`: one user of each role, a collaborator per hamlet, staff per unit."""
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -8,7 +10,10 @@ from django.utils import timezone
 
 from children.demo import generate_registry
 from children.demo_facts import generate_facts
+from children.household_updates import InvalidUpdate, update_submit
 from children.models import Child, Commune
+from indicators.demo import seed_indicators
+from indicators.selectors import current_plan
 from tanloi_portal.models import Role, Unit, User
 from tanloi_portal.services import user_create
 
@@ -86,6 +91,40 @@ def seed_demo(*, commune: Commune, children: int, password: str, seed: int = 202
     today = timezone.localdate()
     made = generate_registry(commune=commune, children=children, today=today, seed=seed)
     facts = generate_facts(commune=commune, today=today, seed=seed)
+    _demo_updates(commune=commune, today=today)
+    plan = current_plan(commune=commune)
+    if plan is not None:
+        officer = User.objects.filter(username="officer").first()
+        facts = {
+            **facts.rows,
+            "số liệu chỉ tiêu": seed_indicators(plan=plan, years=[today.year - 1, today.year], by=officer),
+        }
+    else:
+        facts = facts.rows
     return DemoReport(
-        logins=logins, households=made.households, children=made.children, registry_skipped=False, facts=facts.rows
+        logins=logins, households=made.households, children=made.children, registry_skipped=False, facts=facts
     )
+
+
+def _demo_updates(*, commune, today) -> None:
+    """A few collaborators' reports waiting for the officer, so that the review queue has work in it."""
+    for position in (1, 2, 3):
+        collaborator = User.objects.get(username=f"ctv-ap{position}")
+        household = commune.households.filter(hamlet=collaborator.hamlet).order_by("pk").first()
+        if household is None:
+            continue
+        child = household.children.filter(status=Child.Status.LIVING).order_by("-date_of_birth").first()
+        born = today - timedelta(days=3 + position)
+        reports = [
+            ("new_birth", {"full_name": f"{household.head_name.split()[0]} Thị Bé {position}", "sex": "F",
+                           "date_of_birth": born.strftime("%d/%m/%Y"), "birth_registered": "False"}),
+            ("note", {"text": "Gia đình đi làm rẫy cả tuần, trẻ ở nhà với bà."}),
+        ]  # fmt: skip
+        if child is not None:
+            reports.append(("growth", {"child": str(child.pk), "measured_on": today.strftime("%d/%m/%Y"),
+                                       "weight_kg": "11,5", "height_cm": "85"}))  # fmt: skip
+        for kind, data in reports:
+            try:
+                update_submit(user=collaborator, household=household, kind=kind, data=data, client_id=uuid.uuid4())
+            except InvalidUpdate:
+                continue  # e.g. a growth report for a child too old for the demo values

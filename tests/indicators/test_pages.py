@@ -41,6 +41,8 @@ def computed(commune):
 def test_the_board_shows_values_targets_and_statuses(users, client_for, computed):
     page = client_for(users["chairman"]).get(reverse("indicators:board"), {"nam": 2025})
     content = page.content.decode()
+    codes = [r["v"].metric.code for _o, rows in page.context["objectives"] for r in rows]
+    assert codes[:6] == ["1", "2", "3a", "3b", "3c", "4a"] and len(codes) == 34
     assert "75%" in content and "≥ 99%" in content  # indicator 14 against its 2025 target
     row = next(r for _o, rows in page.context["objectives"] for r in rows if r["v"].metric.code == "14")
     assert row["v"].value == Decimal("75") and row["v"].progress.status in {
@@ -60,6 +62,7 @@ def test_the_metric_page_has_its_years_hamlets_and_chart(users, client_for, comp
     # Ấp 1 holds children 0, 2, 4 and 6 of the 8; 2 and 6 are registered: 2 of 4.
     assert by_hamlet["ap-1"].value == Decimal("50") and by_hamlet["ap-13"] is None
     assert 'id="metric-chart-data"' in page.content.decode()
+    assert page.context["chart"]["labels"] == [2021, 2025] and page.context["chart"]["values"][1] == 75.0
 
 
 def test_the_drill_down_lists_the_children_counted(users, client_for, computed):
