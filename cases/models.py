@@ -1,1 +1,163 @@
-"""Cases: case records of children at risk or harmed (to come). Responsible units are in tanloi_portal."""
+"""Cases (hồ sơ trường hợp): children harmed or at risk, handled by the steps of Luật Trẻ em 2016 (Điều 47-52)
+and Nghị định 56/2017/NĐ-CP, Chương III.
+
+The status changes only through cases.services (a state machine); every step, note, assignment and task
+result is appended to the case's timeline, which is never edited or deleted.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Case(models.Model):
+    class Concern(models.TextChoices):
+        VIOLENCE = "violence", _("Bạo lực")
+        SEXUAL_ABUSE = "sexual_abuse", _("Xâm hại tình dục")
+        EXPLOITATION = "exploitation", _("Bóc lột")
+        CHILD_LABOUR = "child_labour", _("Lao động trẻ em")
+        NEGLECT = "neglect", _("Sao nhãng, bỏ rơi")
+        TRAFFICKING = "trafficking", _("Mua bán trẻ em")
+        CHILD_MARRIAGE = "child_marriage", _("Tảo hôn")
+        INJURY = "injury", _("Tai nạn thương tích")
+        SPECIAL_CIRCUMSTANCE = "special_circumstance", _("Hoàn cảnh đặc biệt cần hỗ trợ")
+        OTHER = "other", _("Khác")
+
+    # Kinds that count as abuse for indicator 9 once confirmed (DESIGN 3.1).
+    ABUSE = {"violence", "sexual_abuse", "exploitation", "trafficking", "neglect"}
+
+    class Channel(models.TextChoices):
+        HOTLINE_111 = "hotline_111", _("Tổng đài 111")
+        FAMILY = "family", _("Gia đình")
+        SCHOOL = "school", _("Nhà trường")
+        HEALTH_STATION = "health_station", _("Trạm Y tế")
+        POLICE = "police", _("Công an")
+        NEIGHBOUR = "neighbour", _("Hàng xóm, người dân")
+        COLLABORATOR = "collaborator", _("Cộng tác viên báo cáo")
+        CHILD = "child", _("Trẻ tự báo")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("Tiếp nhận")
+        ASSESSED = "assessed", _("Đã đánh giá ban đầu")
+        EMERGENCY = "emergency", _("Đang bảo vệ khẩn cấp")
+        DETAILED = "detailed", _("Đã đánh giá chi tiết")
+        PLAN_DRAFTED = "plan_drafted", _("Đã xây dựng kế hoạch")
+        PLAN_APPROVED = "plan_approved", _("Kế hoạch đã được phê duyệt")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện kế hoạch")
+        REVIEWED = "reviewed", _("Đã rà soát, đánh giá")
+        CLOSED = "closed", _("Đã đóng hồ sơ")
+
+    class Risk(models.TextChoices):
+        HIGH = "high", _("Cao")
+        MEDIUM = "medium", _("Trung bình")
+        LOW = "low", _("Thấp")
+
+    commune = models.ForeignKey("children.Commune", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="cases", verbose_name=_("trẻ"))
+    concern = models.CharField(_("vấn đề được báo"), max_length=30, choices=Concern.choices)
+    channel = models.CharField(_("nguồn tin"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"))
+    # The reporter's identity is confidential: never shown in lists (Luật Trẻ em, Điều 48).
+    reporter_name = models.CharField(_("người báo tin"), max_length=120, blank=True)
+    reporter_contact = models.CharField(_("liên hệ người báo tin"), max_length=120, blank=True)
+    description = models.TextField(_("mô tả ban đầu"))
+    status = models.CharField(_("bước"), max_length=20, choices=Status.choices, default=Status.INTAKE, editable=False)
+    risk = models.CharField(_("mức độ nguy cơ"), max_length=10, choices=Risk.choices, blank=True, editable=False)
+    immediate_danger = models.BooleanField(_("nguy hiểm tức thời"), null=True, editable=False)
+    confirmed = models.BooleanField(_("đã xác minh có xâm hại"), default=False, editable=False)
+    lead_unit = models.ForeignKey(
+        "tanloi_portal.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị chủ trì"),
+    )
+    outcome = models.TextField(_("kết quả khi đóng hồ sơ"), blank=True, editable=False)
+    # The collaborator's concern this case came from, if any (cases -> children, never the reverse).
+    from_update = models.OneToOneField(
+        "children.HouseholdUpdate", on_delete=models.PROTECT, null=True, blank=True, related_name="case", editable=False
+    )
+    # Optimistic locking: a save carries the version it started from; a stale one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ trường hợp")
+        verbose_name_plural = _("hồ sơ trường hợp")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["commune", "status"], name="case_commune_status_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_concern_display()}"
+
+
+class TimelineEntry(models.Model):
+    """One line of a case's history: a step with its form's content, a note, an assignment, a task result."""
+
+    class Kind(models.TextChoices):
+        STEP = "step", _("Bước xử lý")
+        NOTE = "note", _("Ghi chú")
+        ASSIGNMENT = "assignment", _("Phân công")
+        TASK = "task", _("Nhiệm vụ")
+        CORRECTION = "correction", _("Đính chính")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # The legal form the step fills (Mẫu 01, 02, 03, 04/05, 07), and the step's status after it.
+    form = models.CharField(max_length=12, blank=True)
+    status = models.CharField(max_length=20, blank=True)
+    data = models.JSONField(default=dict)
+    text = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # For a correction: the entry it corrects (that entry stays as it was).
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%d/%m/%Y %H:%M}"
+
+    # Append-only: a correction is a new entry pointing at the one it corrects.
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A timeline entry is never changed: add a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A timeline entry is never deleted.")
+
+
+class Assignment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey("tanloi_portal.Unit", on_delete=models.PROTECT, related_name="case_assignments")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "unit"], name="unit_assigned_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} -> {self.unit}"
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang làm")
+        DONE = "done", _("Đã xong")
+        CANCELLED = "cancelled", _("Hủy")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="tasks")
+    what = models.CharField(_("nhiệm vụ"), max_length=255)
+    due_on = models.DateField(_("hạn"))
+    status = models.CharField(_("tình trạng"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    result = models.TextField(_("kết quả"), blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.what

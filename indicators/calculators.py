@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
+from cases.models import Case as CaseRecord
 from children.ages import birth_date_bounds_for_age
 from children.models import (
     BirthRegistration,
@@ -307,6 +308,20 @@ def early_development_services(period: Period, scope: Scope) -> Result:
         level__in=[SchoolEnrolment.Level.NURSERY, SchoolEnrolment.Level.KINDERGARTEN, SchoolEnrolment.Level.PRIMARY],
     )
     return _ratio(children.filter(Exists(measured) | Exists(vaccinated) | Exists(schooled)), children)
+
+
+@calculator("9")
+def abused_children(period: Period, scope: Scope) -> Result:
+    """Distinct children with a confirmed abuse case (violence, sexual abuse, exploitation, trafficking,
+    abandonment or neglect) received in the period / all children."""
+    children = children_under_16(period, scope)
+    cases = CaseRecord.objects.filter(
+        child=OuterRef("pk"),
+        confirmed=True,
+        concern__in=CaseRecord.ABUSE,
+        received_at__date__range=(period.start, period.end),
+    )
+    return _ratio(children.filter(Exists(cases)), children)
 
 
 # --- growth (4a-4c) --------------------------------------------------------------------------------------

@@ -296,3 +296,24 @@ def test_early_development_services_reach_children_up_to_eight(scope, home):
     old = kid(home, date(2016, 1, 1))  # 9 on 31/12/2025: outside 0-8
     E.objects.create(child=old, school_year=2025, level="primary", grade=4, school="TH")
     assert run("2", scope) == (2, 3)
+
+
+def test_abused_children_from_confirmed_cases(scope, home, users):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    def case(child, concern, confirmed, received):
+        Case.objects.create(commune=scope.commune, child=child, concern=concern, channel="family", description="x",
+                            received_at=timezone.make_aware(datetime(*received)), confirmed=confirmed,
+                            opened_by=users["officer"])  # fmt: skip
+
+    twice = kid(home, date(2015, 1, 1))
+    case(twice, "violence", True, (2025, 3, 1))
+    case(twice, "neglect", True, (2025, 9, 1))  # the same child twice: once
+    case(kid(home, date(2016, 1, 1)), "violence", False, (2025, 3, 1))  # not confirmed
+    case(kid(home, date(2017, 1, 1)), "injury", True, (2025, 3, 1))  # not abuse
+    case(kid(home, date(2018, 1, 1)), "sexual_abuse", True, (2024, 12, 30))  # last year
+    assert run("9", scope) == (1, 4)

@@ -1,0 +1,164 @@
+"""The case process as a state machine: each step is a function that checks the order of the steps, the
+dates, who acts and that nobody changed the case meanwhile, then appends the step to the timeline.
+Nobody writes case.status directly."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Assignment, Case, Task, TimelineEntry
+from tanloi_portal.models import Role
+
+S = Case.Status
+# action -> (statuses it may start from, status it leads to, legal form, roles that may take it)
+STEPS = {
+    "assess": ({S.INTAKE}, S.ASSESSED, "Mẫu 02", {Role.OFFICER}),
+    "emergency": ({S.ASSESSED}, S.EMERGENCY, "Mẫu 07", {Role.CHAIRMAN}),
+    "detail": ({S.ASSESSED, S.EMERGENCY}, S.DETAILED, "Mẫu 03", {Role.OFFICER}),
+    "draft_plan": ({S.DETAILED, S.REVIEWED}, S.PLAN_DRAFTED, "Mẫu 04", {Role.OFFICER}),
+    "approve_plan": ({S.PLAN_DRAFTED}, S.PLAN_APPROVED, "Mẫu 05", {Role.CHAIRMAN}),
+    "start": ({S.PLAN_APPROVED}, S.IN_PROGRESS, "", {Role.OFFICER}),
+    "review": ({S.IN_PROGRESS}, S.REVIEWED, "", {Role.OFFICER}),
+    "close": ({S.REVIEWED}, S.CLOSED, "", {Role.CHAIRMAN}),
+}
+
+
+class ConcurrentEdit(ValidationError):
+    pass
+
+
+def _check_when(case: Case, when: datetime) -> None:
+    if when < case.received_at:
+        raise ValidationError({"when": _("Thời điểm không được trước lúc tiếp nhận.")})
+    if when > timezone.now():
+        raise ValidationError({"when": _("Thời điểm không được ở tương lai.")})
+
+
+def _bump(case: Case, *, expected_version: int, by, **fields) -> Case:
+    """Apply fields if nobody changed the case since `expected_version`; else say who did and when."""
+    changed = Case.objects.filter(pk=case.pk, version=expected_version).update(version=F("version") + 1, **fields)
+    if not changed:
+        last = case.timeline.select_related("by").order_by("-at", "-pk").first()
+        who = (last.by.full_name or last.by.username) if last else "?"
+        at = timezone.localtime(last.at).strftime("%H:%M %d/%m/%Y") if last else "?"
+        raise ConcurrentEdit(
+            _("Hồ sơ vừa được %(who)s thay đổi lúc %(at)s: tải lại trang rồi làm lại.") % {"who": who, "at": at}
+        )
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_open(
+    *,
+    child,
+    concern: str,
+    channel: str,
+    received_at: datetime,
+    description: str,
+    by,
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    lead_unit=None,
+    from_update=None,
+) -> Case:
+    """Step 1 (Mẫu 01): receive the report."""
+    if by.role != Role.OFFICER:
+        raise PermissionDenied
+    if received_at > timezone.now():
+        raise ValidationError({"received_at": _("Thời điểm tiếp nhận không được ở tương lai.")})
+    case = Case(
+        commune_id=child.household.commune_id, child=child, concern=concern, channel=channel, received_at=received_at,
+        description=description, reporter_name=reporter_name, reporter_contact=reporter_contact, lead_unit=lead_unit,
+        from_update=from_update, opened_by=by,
+    )  # fmt: skip
+    case.full_clean()
+    case.save()
+    TimelineEntry.objects.create(case=case, kind="step", form="Mẫu 01", status=S.INTAKE, text=description, by=by)
+    return case
+
+
+@transaction.atomic
+def case_step(
+    *,
+    case: Case,
+    action: str,
+    by,
+    expected_version: int,
+    when: datetime | None = None,
+    data: dict | None = None,
+    text: str = "",
+) -> Case:
+    """Take one step of the process: refused if out of order, by the wrong role, dated wrongly or stale."""
+    allowed_from, to, form, roles = STEPS[action]
+    if by.role not in roles:
+        raise PermissionDenied
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in allowed_from:
+        raise ValidationError(
+            _("Không thể “%(step)s” khi hồ sơ đang ở bước “%(status)s”.")
+            % {"step": action, "status": case.get_status_display()}
+        )
+    when = when or timezone.now()
+    _check_when(case, when)
+    data = data or {}
+    fields = {"status": to}
+    if action == "assess":
+        if data.get("risk") not in Case.Risk.values or data.get("immediate_danger") not in (True, False):
+            raise ValidationError(_("Đánh giá ban đầu cần mức độ nguy cơ và có nguy hiểm tức thời hay không."))
+        fields.update(
+            risk=data["risk"], immediate_danger=data["immediate_danger"], confirmed=bool(data.get("confirmed"))
+        )
+    if action == "emergency" and not case.immediate_danger:
+        raise ValidationError(_("Chỉ quyết định bảo vệ khẩn cấp khi trẻ đang gặp nguy hiểm."))
+    if action == "close":
+        if not text.strip():
+            raise ValidationError(_("Ghi kết quả và tình trạng của trẻ khi đóng hồ sơ."))
+        fields["outcome"] = text
+    case = _bump(case, expected_version=expected_version, by=by, **fields)
+    entry = {**data, "action": action, "when": when.isoformat()}
+    TimelineEntry.objects.create(case=case, kind="step", form=form, status=to, data=entry, text=text, by=by)
+    return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, unit, by, tasks: list[tuple[str, object]]) -> Assignment:
+    if by.role != Role.OFFICER:
+        raise PermissionDenied
+    if unit.commune_id != case.commune_id:
+        raise ValidationError(_("Đơn vị không thuộc xã của hồ sơ."))
+    assignment, _created = Assignment.objects.get_or_create(case=case, unit=unit)
+    for what, due in tasks:
+        Task.objects.create(assignment=assignment, what=what, due_on=due)
+    listed = {"unit": unit.name, "tasks": [what for what, _due in tasks]}
+    TimelineEntry.objects.create(case=case, kind="assignment", data=listed, by=by)
+    return assignment
+
+
+@transaction.atomic
+def task_result(*, task: Task, by, result: str, done: bool = True) -> Task:
+    """A unit records what it did; only staff of the assigned unit (or the officer) may."""
+    case = task.assignment.case
+    if not (by.role == Role.OFFICER or (by.role == Role.UNIT_STAFF and by.unit_id == task.assignment.unit_id)):
+        raise PermissionDenied
+    if not result.strip():
+        raise ValidationError(_("Ghi kết quả thực hiện."))
+    task.result, task.status = result, Task.Status.DONE if done else Task.Status.OPEN
+    task.save(update_fields=["result", "status"])
+    entry = {"task": task.pk, "what": task.what, "done": done}
+    TimelineEntry.objects.create(case=case, kind="task", data=entry, text=result, by=by)
+    return task
+
+
+def case_note(*, case: Case, by, text: str, corrects: TimelineEntry | None = None) -> TimelineEntry:
+    """A note, or a correction of an earlier entry (which stays as it was)."""
+    if not text.strip():
+        raise ValidationError(_("Ghi nội dung."))
+    if corrects is not None and corrects.case_id != case.pk:
+        raise ValidationError(_("Dòng được đính chính không thuộc hồ sơ này."))
+    kind = "correction" if corrects else "note"
+    return TimelineEntry.objects.create(case=case, kind=kind, text=text, by=by, corrects=corrects)
