@@ -102,14 +102,17 @@ def children_under_16(period: Period, scope: Scope) -> QuerySet[Child]:
     return aged(living_during(scope.children(), period), 0, 15, period.end)
 
 
-def with_age(qs: QuerySet, *, when: str, born: str) -> QuerySet:
-    """Annotate `age`: completed years from the date column `born` to `when`, computed in SQL from the
+def with_age(qs: QuerySet, *, when: str, born: str, name: str = "age") -> QuerySet:
+    """Annotate `name`: completed years from the date column `born` to `when`, computed in SQL from the
     dates' parts (so a birthday is exact, leap years included, on SQLite and PostgreSQL alike)."""
     qs = qs.annotate(
-        when_md=ExtractMonth(when) * 100 + ExtractDay(when), born_md=ExtractMonth(born) * 100 + ExtractDay(born)
+        **{
+            f"{name}_when_md": ExtractMonth(when) * 100 + ExtractDay(when),
+            f"{name}_born_md": ExtractMonth(born) * 100 + ExtractDay(born),
+        }
     )
-    before_birthday = Case(When(when_md__lt=F("born_md"), then=Value(1)), default=Value(0))
-    return qs.annotate(age=ExtractYear(when) - ExtractYear(born) - before_birthday)
+    before = Case(When(**{f"{name}_when_md__lt": F(f"{name}_born_md")}, then=Value(1)), default=Value(0))
+    return qs.annotate(**{name: ExtractYear(when) - ExtractYear(born) - before})
 
 
 def _ratio(numerator_qs: QuerySet[Child], denominator_qs: QuerySet[Child]) -> Result:
@@ -152,8 +155,9 @@ def special_circumstances_supported(period: Period, scope: Scope) -> Result:
 
 
 def _births(period: Period, scope: Scope) -> QuerySet[Child]:
-    # Live births of the period in the scope, whatever became of the child since (moved away, died).
-    return scope.children().filter(date_of_birth__range=(period.start, period.end))
+    # Live births of the period in the scope, whatever became of the child since (moved away, died); a child
+    # who moved in was born elsewhere.
+    return scope.children().filter(date_of_birth__range=(period.start, period.end), moved_in_on__isnull=True)
 
 
 def _deaths(period: Period, scope: Scope) -> QuerySet[Death]:
@@ -225,10 +229,12 @@ def child_marriage_reduction(period: Period, scope: Scope) -> Result:
 
 @calculator("16")
 def kindergarten_at_five(period: Period, scope: Scope) -> Result:
-    """Children aged 5 (on 31/12) enrolled in mẫu giáo in the school year starting that year / children aged 5."""
-    five = aged(living_during(scope.children(), period), 5, 5, date(period.year, 12, 31))
+    """Children aged 5 in the school year that ends in the period's year (5 on 31/12 of the year it began)
+    enrolled in mẫu giáo that school year / those children (as 17a-18b, the school year ending in the year)."""
+    school_year = _school_year(period)
+    five = aged(living_during(scope.children(), period), 5, 5, date(school_year, 12, 31))
     enrolled = SchoolEnrolment.objects.filter(
-        child=OuterRef("pk"), school_year=period.year, level=SchoolEnrolment.Level.KINDERGARTEN
+        child=OuterRef("pk"), school_year=school_year, level=SchoolEnrolment.Level.KINDERGARTEN
     ).exclude(status=SchoolEnrolment.Status.DROPPED_OUT)
     return _ratio(five.filter(Exists(enrolled)), five)
 
@@ -237,7 +243,7 @@ def kindergarten_at_five(period: Period, scope: Scope) -> Result:
 def disabled_children_in_education(period: Period, scope: Scope) -> Result:
     """Children with a disability who need education and receive special or inclusive education or
     rehabilitation / children with a disability who need education (recorded by the end of the period)."""
-    children = aged(living_during(scope.children(), period), 0, 17, period.end)
+    children = children_under_16(period, scope)
     needing = Disability.objects.filter(child=OuterRef("pk"), needs_education=True, identified_on__lte=period.end)
     in_need = children.filter(Exists(needing))
     return _ratio(in_need.filter(Exists(needing.filter(receives_education_support=True))), in_need)
@@ -392,6 +398,12 @@ def fully_vaccinated_under_1(period: Period, scope: Scope) -> Result:
     schedule = load_schedule()
     start, end = period.start.replace(year=period.year - 1), period.end.replace(year=period.year - 1)
     turned_one = living_during(scope.children(), period).filter(date_of_birth__range=(start, end))
+    # Only children who reached their first birthday here: not gone before it, not arrived after it.
+    turned_one = with_age(turned_one, when="status_date", born="date_of_birth", name="age_gone")
+    turned_one = with_age(turned_one, when="moved_in_on", born="date_of_birth", name="age_arrived")
+    turned_one = turned_one.exclude(
+        status__in=[Child.Status.DECEASED, Child.Status.MOVED_AWAY], age_gone__lt=1
+    ).exclude(moved_in_on__isnull=False, age_arrived__gte=1)
     counts, conditions = {}, Q()
     for vaccine in schedule.basic_vaccines:
         codes = [vaccine.code, *(v.code for v in schedule.stand_ins(vaccine.code))]

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from children.forms import vietnamese_inputs
-from indicators.calculators import CALCULATORS
+from indicators.calculators import CALCULATORS, Result, value_of
 from indicators.models import Measurement
 
 
@@ -36,6 +36,14 @@ class MeasurementForm(forms.Form):
         value, numerator, denominator = (cleaned.get(k) for k in ("value", "numerator", "denominator"))
         if value is None and (numerator is None or not denominator):
             raise forms.ValidationError(_("Nhập giá trị, hoặc tử số và mẫu số (mẫu số khác 0)."))
+        if numerator is not None and numerator < 0:
+            self.add_error("numerator", _("Tử số không được âm."))
+        if value is None and numerator is not None and denominator:
+            # The same rule as the calculators: a reduction for metric 13, the unit's factor otherwise.
+            result = Result(int(numerator), int(denominator))
+            if self.metric.unit == "percent_yearly_reduction":
+                result.value = (denominator - numerator) * 100 / denominator
+            value = cleaned["value"] = value_of(result, self.metric.unit)
         if self.metric.code in CALCULATORS and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Chỉ số này tính từ sổ theo dõi: ghi lý do nhập thay."))
         if self.metric.unit == "percent" and value is not None and not 0 <= value <= 100:

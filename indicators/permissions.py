@@ -15,3 +15,21 @@ def can_enter(user, metric, plan) -> bool:
         lead = metric.indicator.lead_unit_id
         return lead in (user.unit_id, user.unit.parent_id)
     return False
+
+
+# The part of the child page a metric's drill-down reveals: a user sees the children behind a figure only
+# where the child page would show them that part (children.permissions.child_page_sections).
+DRILL_DOWN_SECTION = {
+    **dict.fromkeys(["8a", "8b", "20b", "9"], "protection"),
+    **dict.fromkeys(["10", "11a", "11b", "13"], "events"),
+    **dict.fromkeys(["2", "4a", "4b", "4c", "5a", "5b"], "health"),
+    **dict.fromkeys(["16", "17a", "17b", "18a", "18b"], "school"),
+    **dict.fromkeys(["3a", "3b", "3c", "14"], "civil"),
+}
+
+
+def can_drill_down(user, metric) -> bool:
+    from children.permissions import child_page_sections
+
+    section = DRILL_DOWN_SECTION.get(metric.code)
+    return section is not None and section in child_page_sections(user)

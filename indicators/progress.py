@@ -103,8 +103,12 @@ def progress(
         observed = (current - base) / (year - base_year)
         needed = (goal - base) / (target_year - base_year)
         method = "absolute"
-    if needed == 0:
-        # The base already sat on the target line but the current value does not meet it: it moved away.
+    # Growth counts in the metric's direction (Open SDG: R = d x CAGR_observed / |CAGR_needed|, d = -1 for
+    # "at most" and "less than"), so that moving away from a target is never read as progress.
+    sign = 1 if direction in ("at_least", "more_than") else -1
+    observed, needed = sign * observed, sign * needed
+    if needed <= 0:
+        # The base already met the target (or sat on it) and the current value does not: it moved away.
         return Progress(DETERIORATION, base_year, target_year, target, None, method)
     ratio = observed / needed
     if ratio < 0:

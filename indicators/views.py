@@ -1,8 +1,6 @@
 """The indicator board, a metric's page with its history and hamlets, the children behind a figure, and
 entering a value by hand."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from children.selectors import communes_visible_to
-from indicators.calculators import CALCULATORS, FACTORS, Period, Scope, value_of
+from indicators.calculators import CALCULATORS, Period, Scope, value_of
 from indicators.forms import MeasurementForm
-from indicators.permissions import BOARD_ROLES, DRILL_DOWN_ROLES, can_enter
+from indicators.permissions import BOARD_ROLES, DRILL_DOWN_ROLES, can_drill_down, can_enter
 from indicators.selectors import (
     metric_by_hamlet,
     metric_history,
@@ -46,15 +44,23 @@ def _plan_or_404(request):
 
 
 def _year(request) -> int:
+    """The year asked for, between 2015 and this year; anything else is this year."""
+    this_year = timezone.localdate().year
     try:
-        return int(request.GET.get("nam") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+        year = int(request.GET.get("nam") or this_year)
+    except (ValueError, OverflowError):
+        return this_year
+    return year if 2015 <= year <= this_year else this_year
 
 
 def _hamlet(request, plan):
     code = request.GET.get("ap")
-    return plan.commune.hamlets.filter(code=code).first() if code else None
+    if not code:
+        return None
+    hamlet = plan.commune.hamlets.filter(code=code).first()
+    if hamlet is None:
+        raise Http404
+    return hamlet
 
 
 @allow(*BOARD_ROLES)
@@ -109,7 +115,7 @@ def metric_view(request, code: str):
         "history": history,
         "hamlets": metric_by_hamlet(metric=metric, commune=plan.commune, year=year),
         "chart": chart,
-        "can_drill": metric.code in CALCULATORS and request.user.role in DRILL_DOWN_ROLES,
+        "can_drill": metric.code in CALCULATORS and can_drill_down(request.user, metric),
         "can_enter": can_enter(request.user, metric, plan),
     }
     return render(request, "indicators/metric.html", context)
@@ -121,6 +127,8 @@ def drill_down_view(request, code: str):
     metric = metric_of_plan(plan=plan, code=code)
     if metric.code not in CALCULATORS:
         raise Http404
+    if not can_drill_down(request.user, metric):
+        raise PermissionDenied
     year, hamlet = _year(request), _hamlet(request, plan)
     result = CALCULATORS[metric.code](Period(year), Scope(plan.commune, hamlet))
     records = (
@@ -153,8 +161,6 @@ def enter_view(request, code: str):
         data = form.cleaned_data
         hamlet = next((h for h in hamlets if h.pk == data["hamlet"]), None)
         value = data["value"]
-        if value is None:
-            value = (data["numerator"] * FACTORS[metric.unit] / data["denominator"]).quantize(Decimal("0.001"))
         enter_value(
             metric=metric,
             scope=Scope(plan.commune, hamlet),

@@ -40,6 +40,7 @@ NAVIGATION = {
         NavItem(_("Trang chủ"), "home-officer"),
         *_REGISTRY,
         NavItem(_("Duyệt cập nhật"), "children:review-queue"),
+        NavItem(_("Hồ sơ"), "cases:list"),
         _BOARD,
         _PLAN,
     ],
@@ -52,10 +53,11 @@ NAVIGATION = {
     Role.UNIT_STAFF: [
         NavItem(_("Trang chủ"), "home-unit"),
         NavItem(_("Trẻ em"), "children:child-list"),
+        NavItem(_("Nhiệm vụ"), "cases:inbox"),
         _BOARD,
         _PLAN,
     ],
-    Role.CHAIRMAN: [NavItem(_("Trang chủ"), "home-chairman"), _BOARD, _PLAN],
+    Role.CHAIRMAN: [NavItem(_("Trang chủ"), "home-chairman"), NavItem(_("Hồ sơ"), "cases:list"), _BOARD, _PLAN],
     Role.DISTRICT: [NavItem(_("Trang chủ"), "home-district"), _BOARD, _PLAN],
     Role.ADMIN: [NavItem(_("Quản trị"), "admin:index"), _BOARD, _PLAN],
 }

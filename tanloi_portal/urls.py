@@ -31,4 +31,5 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("children.urls")),
     path("", include("indicators.urls")),
+    path("", include("cases.urls")),
 ]

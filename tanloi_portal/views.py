@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
+from cases.selectors import overdue_count
 from children.selectors import (
     commune_hamlets,
     commune_summary,
@@ -29,7 +30,12 @@ def home(request):
 @allow(Role.OFFICER)
 def home_officer(request):
     hamlets = list(hamlet_summary(hamlets=hamlets_visible_to(user=request.user)))
-    context = {"hamlets": hamlets, "totals": totals_of(hamlets), "queue": queue_counts(user=request.user)}
+    context = {
+        "hamlets": hamlets,
+        "totals": totals_of(hamlets),
+        "queue": queue_counts(user=request.user),
+        "overdue_cases": overdue_count(user=request.user),
+    }
     return render(request, "home/officer.html", context)
 
 
@@ -58,7 +64,13 @@ def _plan_context(user) -> dict:
 def home_chairman(request):
     commune = request.user.commune
     hamlets = list(hamlet_summary(hamlets=commune_hamlets(commune=commune)))
-    context = {"commune": commune, "hamlets": hamlets, "totals": totals_of(hamlets), **_plan_context(request.user)}
+    context = {
+        "commune": commune,
+        "hamlets": hamlets,
+        "totals": totals_of(hamlets),
+        "overdue_cases": overdue_count(user=request.user),
+        **_plan_context(request.user),
+    }
     return render(request, "home/chairman.html", context)
 
 

@@ -5,7 +5,9 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from cases.services import case_assign, case_open, case_step
 from children.models import HouseholdUpdate, ImportJob
 from tanloi_portal.access import ADMIN_SITE, rule_for
 from tanloi_portal.models import Role
@@ -60,6 +62,14 @@ EXPECTED = {
     "children:import-progress": {Role.OFFICER},
     "children:export-children": REGISTRY,
     "children:export-households": REGISTRY,
+    "cases:list": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
+    "cases:intake": {Role.OFFICER},
+    # The case page itself: the officer; the chairman while a decision of theirs waits (the walk's case does:
+    # it was assessed in danger); unit staff when their unit is assigned (the walk's health station is).
+    "cases:detail": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
+    "cases:step": {Role.OFFICER},
+    "cases:inbox": {Role.UNIT_STAFF},
+    "cases:task": {Role.OFFICER, Role.UNIT_STAFF},
     "indicators:plan": ALL,
     "indicators:board": ALL - {Role.COLLABORATOR},
     "indicators:metric": ALL - {Role.COLLABORATOR},
@@ -108,6 +118,12 @@ def sample_kwargs(hamlet_a, users):
         client_id=uuid.uuid4(), household=household, kind="note", payload={"text": "x"}, submitted_by=users["ctv_a"]
     )
     child = ChildFactory(household=household)
+    case = case_open(child=child, concern="violence", channel="family", received_at=timezone.now(),
+                     description="Báo tin", by=users["officer"])  # fmt: skip
+    case_step(case=case, action="assess", by=users["officer"], expected_version=1,
+              data={"risk": "high", "immediate_danger": True})  # fmt: skip
+    task = case_assign(case=case, unit=users["health"].unit, by=users["officer"],
+                       tasks=[("Khám", timezone.localdate())]).tasks.get()  # fmt: skip
     # The health-station user is the unit staff of the walk: growth is a kind its unit owns.
     measurement = GrowthMeasurementFactory(child=child)
     on_child = {"pk": child.pk}
@@ -137,6 +153,9 @@ def sample_kwargs(hamlet_a, users):
         "children:review-detail": {"pk": update.pk},
         "children:import-job": {"pk": job.pk},
         "indicators:metric": {"code": "14"},
+        "cases:detail": {"pk": case.pk},
+        "cases:step": {"pk": case.pk, "action": "detail"},
+        "cases:task": {"pk": task.pk},
         "indicators:drill-down": {"code": "14"},
         # 4a: led by the health station, whose staff are the unit staff of this walk.
         "indicators:enter": {"code": "4a"},

@@ -138,10 +138,11 @@ def test_child_marriage_yearly_reduction(scope, home):
 
 
 def test_five_year_olds_in_kindergarten(scope, home):
-    five = [kid(home, date(2020, m, 1)) for m in (1, 6, 12)]  # aged 5 on 31/12/2025
-    kid(home, date(2019, 12, 31))  # 6 on 31/12/2025: not counted
-    SchoolEnrolment.objects.create(child=five[0], school_year=2025, level="kindergarten", school="MN")
-    SchoolEnrolment.objects.create(child=five[1], school_year=2024, level="kindergarten", school="MN")  # last year
+    # For 2025: the school year ending in 2025 (2024-2025), children aged 5 on 31/12/2024 (born in 2019).
+    five = [kid(home, date(2019, m, 1)) for m in (1, 6, 12)]
+    kid(home, date(2018, 12, 31))  # 6 on 31/12/2024: not counted
+    SchoolEnrolment.objects.create(child=five[0], school_year=2024, level="kindergarten", school="MN")
+    SchoolEnrolment.objects.create(child=five[1], school_year=2025, level="kindergarten", school="MN")  # next year
     assert run("16", scope) == (1, 3)
 
 
@@ -317,3 +318,23 @@ def test_abused_children_from_confirmed_cases(scope, home, users):
     case(kid(home, date(2017, 1, 1)), "injury", True, (2025, 3, 1))  # not abuse
     case(kid(home, date(2018, 1, 1)), "sexual_abuse", True, (2024, 12, 30))  # last year
     assert run("9", scope) == (1, 4)
+
+
+def test_babies_gone_before_their_first_birthday_leave_the_vaccination_cohort(scope, home):
+    kid(home, date(2024, 6, 1), status=Child.Status.DECEASED, status_date=date(2025, 2, 1))  # died at 8 months
+    kid(home, date(2024, 3, 1), moved_in_on=date(2025, 5, 1))  # arrived after the first birthday
+    kid(home, date(2024, 4, 1))
+    assert run("5a", scope)[1] == 1
+
+
+def test_disabled_16_year_olds_are_not_children_here(scope, home):
+    teen = kid(home, date(2008, 6, 1))  # 17 on 31/12/2025
+    Disability.objects.create(child=teen, kind="vision", severity="mild", identified_on=date(2020, 1, 1),
+                              needs_education=True)  # fmt: skip
+    assert run("20b", scope) == (0, 0)
+
+
+def test_children_born_elsewhere_are_not_live_births_here(scope, home):
+    kid(home, date(2025, 1, 1))
+    kid(home, date(2025, 3, 1), moved_in_on=date(2025, 9, 1))
+    assert run("3b", scope)[1] == 1

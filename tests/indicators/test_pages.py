@@ -120,3 +120,35 @@ def test_board_and_metric_pages_make_the_same_number_of_queries_for_more_childre
         recompute(plan=plan, period=Period(2025), scope=Scope(commune, h))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse(name, kwargs=kwargs), {"nam": 2025})
+
+
+def test_the_drill_down_follows_what_the_child_page_shows(users, client_for, computed):
+    school, health = client_for(users["school"]), client_for(users["health"])
+    assert school.get(reverse("indicators:drill-down", args=["13"]), {"nam": 2025}).status_code == 403  # events
+    assert health.get(reverse("indicators:drill-down", args=["8a"]), {"nam": 2025}).status_code == 403  # protection
+    assert health.get(reverse("indicators:drill-down", args=["4a"]), {"nam": 2025}).status_code == 200  # health
+    assert school.get(reverse("indicators:drill-down", args=["17b"]), {"nam": 2025}).status_code == 200  # school
+    page = health.get(reverse("indicators:metric", args=["8a"]), {"nam": 2025})
+    assert page.context["can_drill"] is False
+
+
+def test_a_reduction_entered_as_counts_is_a_reduction(users, client_for):
+    client = client_for(users["officer"])
+    # 13 has a calculator: replacing it needs a reason. 49 marriages against 50: a 2% reduction.
+    data = {"year": 2025, "half": 0, "numerator": "49", "denominator": "50", "note": "Số liệu Tư pháp"}
+    client.post(reverse("indicators:enter", args=["13"]), data)
+    assert Measurement.objects.get(metric__code="13").value == Decimal("2.000")
+    refused = client.post(reverse("indicators:enter", args=["22"]),
+                          {"year": 2025, "half": 0, "numerator": "150", "denominator": "100"})  # fmt: skip
+    assert "Tỷ lệ phần trăm từ 0 đến 100." in refused.content.decode()
+
+
+@pytest.mark.parametrize("year", ["abc", "10000", "0", "-3", "99999999999999999999"])
+def test_odd_years_fall_back_to_this_year(users, client_for, year):
+    client = client_for(users["officer"])
+    assert client.get(reverse("indicators:board"), {"nam": year}).status_code == 200
+    assert client.get(reverse("indicators:drill-down", args=["14"]), {"nam": year}).status_code == 200
+
+
+def test_an_unknown_hamlet_is_not_found(users, client_for):
+    assert client_for(users["officer"]).get(reverse("indicators:board"), {"ap": "ap-99"}).status_code == 404

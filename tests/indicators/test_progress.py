@@ -85,3 +85,18 @@ def test_no_data(value, base, year):
 def test_values_beyond_natural_limits_are_clipped():
     # 104% cannot be: clipped to 100, which meets the 2030 target of 100.
     assert status(Decimal("104"), year=2027).status == ACHIEVED
+
+
+@pytest.mark.parametrize(
+    "direction, target, base, value",
+    [
+        ("less_than", "9.5", "5", "12"),  # neonatal mortality rose from below the target to above it
+        ("at_least", "99", "99.5", "98"),  # birth registration fell from above the target to below it
+        ("less_than", "0.12", "0", "0.5"),  # drop-out rose from nothing
+        ("at_least", "2", "10", "-20"),  # child marriages went up by 20% instead of down
+    ],
+)
+def test_moving_away_from_the_target_is_deterioration_whatever_the_direction(direction, target, base, value):
+    result = status(Decimal(value), base=Decimal(base), direction=direction, targets={2025: Decimal(target)},
+                    limits=None)  # fmt: skip
+    assert result.status == DETERIORATION

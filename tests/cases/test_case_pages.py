@@ -1,0 +1,80 @@
+"""Case pages: who opens what, the access log, the chairman's limits, the units' inbox."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.services import case_assign, case_open, case_step
+from tanloi_portal.models import AccessLog
+from tests.factories import ChildFactory, HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(users, hamlet_a):
+    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), full_name="Lê Thị Nhỏ")
+    return case_open(
+        child=child,
+        concern="violence",
+        channel="neighbour",
+        received_at=timezone.now() - timedelta(hours=1),
+        description="Bị đánh",
+        reporter_name="Bà Tư",
+        reporter_contact="0911111111",
+        by=users["officer"],
+    )
+
+
+def test_officer_receives_a_report_through_the_intake_page(users, client_for, hamlet_a):
+    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a))
+    received = (timezone.localtime() - timedelta(hours=3)).strftime("%d/%m/%Y %H:%M")
+    data = {"child": child.pk, "concern": "neglect", "channel": "hotline_111", "received_at": received,
+            "description": "Trẻ ở nhà một mình nhiều ngày"}  # fmt: skip
+    response = client_for(users["officer"]).post(reverse("cases:intake"), data)
+    assert response.status_code == 302 and child.cases.get().concern == "neglect"
+
+
+def test_every_opening_of_a_case_is_logged_and_lists_hide_the_reporter(users, client_for, case):
+    officer = client_for(users["officer"])
+    page = officer.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Bà Tư" in page
+    assert AccessLog.objects.filter(object_type="cases.case", object_id=case.pk, user=users["officer"]).count() == 1
+    listing = officer.get(reverse("cases:list")).content.decode()
+    assert "Bà Tư" not in listing and "0911111111" not in listing and "Bị đánh" not in listing
+
+
+def test_the_chairman_opens_a_case_only_while_a_decision_waits(users, client_for, case):
+    chairman = client_for(users["chairman"])
+    assert chairman.get(reverse("cases:detail", args=[case.pk])).status_code == 404  # intake: not theirs yet
+    case_step(case=case, action="assess", by=users["officer"], expected_version=case.version,
+              data={"risk": "high", "immediate_danger": True})  # fmt: skip
+    page = chairman.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200 and "Bà Tư" not in page.content.decode()  # never the reporter
+
+
+def test_units_see_only_cases_assigned_to_them_and_record_results(users, client_for, case, commune):
+    health, school = client_for(users["health"]), client_for(users["school"])
+    assert health.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    task = case_assign(case=case, unit=commune.units.get(code="tram-y-te"), by=users["officer"],
+                       tasks=[("Khám sức khỏe", date.today())]).tasks.get()  # fmt: skip
+    assert health.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert school.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert "Khám sức khỏe" in health.get(reverse("cases:inbox")).content.decode()
+    assert health.post(reverse("cases:task", args=[task.pk]), {"result": "Đã khám", "done": "on"}).status_code == 302
+    task.refresh_from_db()
+    assert task.status == "done"
+    assert school.post(reverse("cases:task", args=[task.pk]), {"result": "x"}).status_code == 404
+
+
+def test_a_stale_step_form_is_refused_with_who_changed_it(users, client_for, case):
+    client = client_for(users["officer"])
+    url = reverse("cases:step", args=[case.pk, "assess"])
+    stale = case.version
+    client.post(url, {"version": stale, "risk": "low", "immediate_danger": "0"})
+    page = client.post(url, {"version": stale, "risk": "high", "immediate_danger": "1"})
+    assert "Không thể" in page.content.decode() or "vừa được" in page.content.decode()
+    case.refresh_from_db()
+    assert case.risk == "low"
