@@ -197,3 +197,12 @@ def metric_by_hamlet(*, metric: Metric, commune, year: int) -> list[tuple[object
         (hamlet, _year_value(chosen[hamlet.pk]) if hamlet.pk in chosen else None)
         for hamlet in commune.hamlets.order_by("position")
     ]
+
+
+def stored_value(*, metric: Metric, commune, hamlet, year: int) -> YearValue | None:
+    """The value the board shows for a metric, year and scope (an entered one over a computed one)."""
+    rows = Measurement.objects.filter(metric=metric, commune=commune, hamlet=hamlet, year=year, half=0).select_related(
+        "by"
+    )
+    chosen = _preferred(rows)
+    return _year_value(next(iter(chosen.values()))) if chosen else None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from children.selectors import communes_visible_to
 from indicators.calculators import CALCULATORS, Period, Scope, value_of
 from indicators.forms import MeasurementForm
+from indicators.models import Plan
 from indicators.permissions import BOARD_ROLES, DRILL_DOWN_ROLES, can_drill_down, can_enter
 from indicators.selectors import (
     metric_by_hamlet,
@@ -21,6 +22,7 @@ from indicators.selectors import (
     metric_values,
     plan_objectives,
     plan_visible_to,
+    stored_value,
 )
 from indicators.services import enter_value
 from tanloi_portal.access import allow, allow_any_user
@@ -38,6 +40,14 @@ def plan_view(request):
 
 def _plan_or_404(request):
     plan = plan_visible_to(user=request.user, commune_code=request.GET.get("xa", ""))
+    if plan is None and not request.GET.get("xa"):
+        # Several communes and none chosen: the first that has a plan, with the picker to change it.
+        plan = (
+            Plan.objects.filter(commune__in=communes_visible_to(user=request.user))
+            .select_related("commune")
+            .order_by("commune__name", "-start_year")
+            .first()
+        )
     if plan is None:
         raise Http404
     return plan
@@ -80,10 +90,13 @@ def board_view(request):
     for row in rows:
         by_objective.setdefault(row["v"].metric.indicator.objective_id, []).append(row)
     objectives = [(o, by_objective.get(o.pk, [])) for o in plan.objectives.order_by("number")]
+    communes = list(communes_visible_to(user=request.user))
     context = {
         "plan": plan,
         "year": year,
         "hamlet": hamlet,
+        "communes": communes if len(communes) > 1 else [],
+        "xa": plan.commune.code if len(communes) > 1 else "",
         "hamlets": plan.commune.hamlets.order_by("position"),
         "objectives": objectives,
         "years": range(plan.start_year, timezone.localdate().year + 1),
@@ -112,6 +125,7 @@ def metric_view(request, code: str):
         "plan": plan,
         "metric": metric,
         "year": year,
+        "xa": request.GET.get("xa", ""),
         "history": history,
         "hamlets": metric_by_hamlet(metric=metric, commune=plan.commune, year=year),
         "chart": chart,
@@ -143,6 +157,7 @@ def drill_down_view(request, code: str):
         "hamlet": hamlet,
         "result": result,
         "value": value_of(result, metric.unit),
+        "stored": stored_value(metric=metric, commune=plan.commune, hamlet=hamlet, year=year),
         "page": page,
         "query": f"nam={year}" + (f"&ap={hamlet.code}" if hamlet else ""),
     }

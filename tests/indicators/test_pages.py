@@ -152,3 +152,20 @@ def test_odd_years_fall_back_to_this_year(users, client_for, year):
 
 def test_an_unknown_hamlet_is_not_found(users, client_for):
     assert client_for(users["officer"]).get(reverse("indicators:board"), {"ap": "ap-99"}).status_code == 404
+
+
+def test_the_drill_down_shows_the_boards_figure_beside_the_live_one(users, client_for, computed, hamlet_a):
+    home = HouseholdFactory(hamlet=hamlet_a)
+    ChildFactory(household=home, date_of_birth=date(2023, 3, 3))  # added since the last recompute
+    page = client_for(users["officer"]).get(reverse("indicators:drill-down", args=["14"]), {"nam": 2025})
+    assert page.context["stored"].value == Decimal("75") and page.context["value"] != Decimal("75")
+    assert "khác số tính lúc này" in page.content.decode()
+
+
+def test_the_level_above_picks_a_commune_on_the_board_and_keeps_it(users, client_for, other_commune, computed):
+    client = client_for(users["district"])
+    board = client.get(reverse("indicators:board"), {"nam": 2025, "xa": "tan-loi"})
+    assert board.status_code == 200 and 'name="xa"' in board.content.decode()
+    assert "xa=tan-loi" in board.content.decode()
+    assert client.get(reverse("indicators:metric", args=["14"]), {"nam": 2025, "xa": "tan-loi"}).status_code == 200
+    assert client.get(reverse("indicators:board")).status_code == 200  # none chosen: the first commune
