@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from cases.services import case_assign, case_open, case_step
 from children.demo import generate_registry
 from children.demo_facts import generate_facts
 from children.household_updates import InvalidUpdate, update_submit
@@ -92,6 +93,7 @@ def seed_demo(*, commune: Commune, children: int, password: str, seed: int = 202
     made = generate_registry(commune=commune, children=children, today=today, seed=seed)
     facts = generate_facts(commune=commune, today=today, seed=seed)
     _demo_updates(commune=commune, today=today)
+    _demo_cases(commune=commune)
     plan = current_plan(commune=commune)
     if plan is not None:
         officer = User.objects.filter(username="officer").first()
@@ -128,3 +130,28 @@ def _demo_updates(*, commune, today) -> None:
                 update_submit(user=collaborator, household=household, kind=kind, data=data, client_id=uuid.uuid4())
             except InvalidUpdate:
                 continue  # e.g. a growth report for a child too old for the demo values
+
+
+def _demo_cases(*, commune) -> None:
+    """Three cases at different steps (one past its deadline), so that the case list has work in it."""
+    officer, chairman = User.objects.get(username="officer"), User.objects.get(username="chairman")
+    health = commune.units.get(code="tram-y-te")
+    children = list(Child.objects.filter(household__commune=commune, status=Child.Status.LIVING).order_by("pk")[5:8])
+    now = timezone.now()
+    specs = [
+        ("violence", "neighbour", now - timedelta(days=9), "Hàng xóm thấy trẻ bị cha đánh nhiều lần.",
+         ["assess", "detail"]),
+        ("neglect", "collaborator", now - timedelta(hours=3), "Trẻ ở nhà một mình nhiều ngày, thiếu ăn.", []),
+        ("child_labour", "school", now - timedelta(days=20), "Trẻ nghỉ học đi cạo mủ cao su thuê.",
+         ["assess", "detail", "draft_plan", "approve_plan", "start"]),
+    ]  # fmt: skip
+    for child, (concern, channel, received, text, steps) in zip(children, specs, strict=False):
+        case = case_open(child=child, concern=concern, channel=channel, received_at=received, description=text,
+                         by=officer, reporter_name="(bảo mật)")  # fmt: skip
+        for action in steps:
+            who = chairman if action in ("approve_plan",) else officer
+            data = {"risk": "medium", "immediate_danger": False, "confirmed": concern == "violence"}
+            case = case_step(case=case, action=action, by=who, expected_version=case.version,
+                             data=data if action == "assess" else None, text="")  # fmt: skip
+        if steps and steps[-1] == "start":
+            case_assign(case=case, unit=health, by=officer, tasks=[("Khám sức khỏe, tư vấn gia đình", now.date())])
