@@ -196,20 +196,30 @@ def under5_mortality(period: Period, scope: Scope) -> Result:
 
 @calculator("11a")
 def injuries(period: Period, scope: Scope) -> Result:
-    """Children injured in the period (each child once) x 100,000 / all children."""
-    children = children_under_16(period, scope)
-    injured = Injury.objects.filter(child=OuterRef("pk"), occurred_on__range=(period.start, period.end))
-    return _ratio(children.filter(Exists(injured)), children)
+    """Children injured in the period while under 16 (each child once) x 100,000 / all children.
+
+    The age that counts is the age at the injury: a 15-year-old injured in March who turns 16 in October is
+    counted, though no longer under 16 at the end of the year.
+    """
+    injured = with_age(
+        Injury.objects.filter(child=OuterRef("pk"), occurred_on__range=(period.start, period.end)),
+        when="occurred_on",
+        born="child__date_of_birth",
+    ).filter(age__lt=16)
+    counted = living_during(scope.children(), period).filter(Exists(injured))
+    return Result(counted.count(), children_under_16(period, scope).count(), counted)
 
 
 @calculator("11b")
 def injury_deaths(period: Period, scope: Scope) -> Result:
-    """Children who died of an injury in the period x 100,000 / all children."""
-    children = children_under_16(period, scope)
-    died = Death.objects.filter(
-        child=OuterRef("pk"), cause=Death.Cause.INJURY, died_on__range=(period.start, period.end)
-    )
-    return _ratio(children.filter(Exists(died)), children)
+    """Children who died of an injury in the period, under 16 when they died, x 100,000 / all children."""
+    died = with_age(
+        Death.objects.filter(child=OuterRef("pk"), cause=Death.Cause.INJURY, died_on__range=(period.start, period.end)),
+        when="died_on",
+        born="child__date_of_birth",
+    ).filter(age__lt=16)
+    counted = living_during(scope.children(), period).filter(Exists(died))
+    return Result(counted.count(), children_under_16(period, scope).count(), counted)
 
 
 @calculator("13")

@@ -338,3 +338,13 @@ def test_children_born_elsewhere_are_not_live_births_here(scope, home):
     kid(home, date(2025, 1, 1))
     kid(home, date(2025, 3, 1), moved_in_on=date(2025, 9, 1))
     assert run("3b", scope)[1] == 1
+
+
+def test_an_injury_counts_by_the_age_at_the_injury(scope, home):
+    boy = kid(home, date(2009, 10, 1), status=Child.Status.DECEASED, status_date=date(2025, 3, 1))
+    Injury.objects.create(child=boy, occurred_on=date(2025, 3, 1), kind="drowning", treated_at="none")
+    Death.objects.create(child=boy, died_on=date(2025, 3, 1), cause=Death.Cause.INJURY)  # aged 15 then
+    kid(home, date(2015, 1, 1))
+    # Numerator: the boy (15 at the drowning). Denominator: children under 16 on 31/12/2025 = the other child
+    # only (the boy would have been 16): the rate relates the year's injuries to the year's child population.
+    assert run("11a", scope) == (1, 1) and run("11b", scope) == (1, 1)
