@@ -34,6 +34,7 @@ from children.models import (
     SchoolEnrolment,
     SupportRecord,
     VaccinationDose,
+    Vaccine,
 )
 from children.vaccination import load_schedule
 from indicators.models import HamletAssessment
@@ -430,19 +431,39 @@ def fully_vaccinated_under_1(period: Period, scope: Scope) -> Result:
 @calculator("5b")
 def fully_vaccinated_under_5(period: Period, scope: Scope) -> Result:
     """Children under 5 at the end of the period who had, by then, every dose of the schedule whose latest age
-    they had passed / children under 5."""
+    they had passed / children under 5.
+
+    One correlated count per child: the doses it has among those overdue for its birth date, against how
+    many are overdue for it (both depend only on the birth date), instead of one subquery per dose.
+    """
     end = period.end
     under5 = aged(living_during(scope.children(), period), 0, 4, end)
-    required = Q()
+    vaccine_ids = dict(Vaccine.objects.values_list("code", "pk"))
+    overdue_for_outer = Q(pk__in=[])
+    required = Value(0)
     for vaccine in load_schedule().vaccines:
+        if vaccine.code not in vaccine_ids:
+            continue
         for dose in vaccine.doses:
-            # Born before this date, the child is past the dose's latest age at the end of the period.
-            overdue_if_born_before = end - timedelta(days=dose.latest_age_days)
-            applies = Q(date_of_birth__lt=overdue_if_born_before)
+            # Born before this date, a child is past the dose's latest age at the end of the period.
+            born_before = end - timedelta(days=dose.latest_age_days)
+            applies = Q(date_of_birth__lt=born_before)
+            outer = Q(child__date_of_birth__lt=born_before)
             if vaccine.applies_to_births_from:
                 applies &= Q(date_of_birth__gte=vaccine.applies_to_births_from)
-            required &= ~applies | Exists(_doses(vaccine.code, number=dose.number, by=end))
-    return _ratio(under5.filter(required), under5)
+                outer &= Q(child__date_of_birth__gte=vaccine.applies_to_births_from)
+            required = required + Case(When(applies, then=Value(1)), default=Value(0))
+            overdue_for_outer |= Q(vaccine_id=vaccine_ids[vaccine.code], dose_number=dose.number) & outer
+    given = (
+        VaccinationDose.objects.filter(child=OuterRef("pk"), given_on__lte=end)
+        .filter(overdue_for_outer)
+        .order_by()
+        .values("child")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    annotated = under5.annotate(required=required, given=Coalesce(Subquery(given, output_field=IntegerField()), 0))
+    return _ratio(annotated.filter(given__gte=F("required")), under5)
 
 
 # --- schooling (17a-18b) ----------------------------------------------------------------------------------
