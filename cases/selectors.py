@@ -72,3 +72,20 @@ def unit_inbox(*, user) -> QuerySet[Task]:
         .select_related("assignment__case__child")
         .order_by("due_on", "pk")
     )
+
+
+def concerns_waiting(*, user):
+    """Collaborators' safety concerns not yet turned into a case (children keeps them; cases reads them)."""
+    from children.models import HouseholdUpdate
+
+    if user.role != Role.OFFICER:
+        return HouseholdUpdate.objects.none()
+    return (
+        HouseholdUpdate.objects.filter(
+            household__commune_id=user.commune_id,
+            kind=HouseholdUpdate.Kind.SAFETY_CONCERN,
+            state=HouseholdUpdate.State.WAITING,
+        )
+        .select_related("household__hamlet", "child", "submitted_by")
+        .order_by("submitted_at")
+    )

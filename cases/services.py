@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Assignment, Case, Task, TimelineEntry
+from children.household_updates import update_approve
 from tanloi_portal.models import Role
 
 S = Case.Status
@@ -79,6 +80,9 @@ def case_open(
     case.full_clean()
     case.save()
     TimelineEntry.objects.create(case=case, kind="step", form="Mẫu 01", status=S.INTAKE, text=description, by=by)
+    if from_update is not None:
+        # The collaborator's concern is now a case: it leaves their "waiting" list as received.
+        update_approve(update=from_update, by=by)
     return case
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.forms import IntakeForm, StepForm, TaskResultForm
 from cases.models import Task
-from cases.selectors import case_list, get_case_for_user, unit_inbox
+from cases.selectors import case_list, concerns_waiting, get_case_for_user, unit_inbox
 from cases.services import STEPS, case_open, case_step, task_result
 from children.selectors import children_visible_to
 from children.views.child import _errors_to_form
@@ -23,24 +23,40 @@ from tanloi_portal.models import Role
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
 def case_list_view(request):
     rows = case_list(user=request.user, open_only=request.GET.get("tat-ca") != "1")
-    return render(request, "cases/list.html", {"rows": rows, "show_all": request.GET.get("tat-ca") == "1"})
+    context = {
+        "rows": rows,
+        "show_all": request.GET.get("tat-ca") == "1",
+        "concerns": concerns_waiting(user=request.user),
+    }
+    return render(request, "cases/list.html", context)
 
 
 @allow(Role.OFFICER)
 def intake_view(request):
     children = children_visible_to(user=request.user).select_related("household").order_by("name_sort_key")
-    form = IntakeForm(request.POST or None, children=children, initial={"child": request.GET.get("tre")})
+    concern = None
+    if request.GET.get("lo-ngai"):
+        concern = get_object_or_404(concerns_waiting(user=request.user), pk=request.GET["lo-ngai"])
+    initial = {"child": request.GET.get("tre")}
+    if concern is not None:
+        initial = {
+            "child": concern.child_id,
+            "channel": "collaborator",
+            "received_at": timezone.localtime(concern.submitted_at),
+            "description": concern.payload.get("description", ""),
+        }
+    form = IntakeForm(request.POST or None, children=children, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         child = get_object_or_404(children, pk=data.pop("child"))
         try:
-            case = case_open(child=child, by=request.user, **data)
+            case = case_open(child=child, by=request.user, from_update=concern, **data)
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Đã tiếp nhận hồ sơ #%(pk)s.") % {"pk": case.pk})
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/intake.html", {"form": form})
+    return render(request, "cases/intake.html", {"form": form, "concern": concern})
 
 
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)

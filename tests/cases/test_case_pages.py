@@ -78,3 +78,29 @@ def test_a_stale_step_form_is_refused_with_who_changed_it(users, client_for, cas
     assert "Không thể" in page.content.decode() or "vừa được" in page.content.decode()
     case.refresh_from_db()
     assert case.risk == "low"
+
+
+def test_a_collaborators_safety_concern_becomes_an_intake(users, client_for, hamlet_a):
+    import uuid
+
+    from children.household_updates import update_submit
+
+    home = HouseholdFactory(hamlet=hamlet_a)
+    child = ChildFactory(household=home, full_name="Võ Thị Bé")
+    data = {"child": str(child.pk), "urgent": "True", "description": "Thấy vết bầm trên tay"}
+    concern = update_submit(
+        user=users["ctv_a"], household=home, kind="safety_concern", client_id=uuid.uuid4(), data=data
+    )
+    officer = client_for(users["officer"])
+    listing = officer.get(reverse("cases:list")).content.decode()
+    assert "Lo ngại của cộng tác viên chờ tiếp nhận" in listing and "Võ Thị Bé" in listing
+    form = officer.get(reverse("cases:intake"), {"lo-ngai": concern.pk})
+    assert "Thấy vết bầm trên tay" in form.content.decode()
+    received = timezone.localtime(concern.submitted_at).strftime("%d/%m/%Y %H:%M")
+    data = {"child": child.pk, "concern": "violence", "channel": "collaborator", "received_at": received,
+            "description": "Thấy vết bầm trên tay"}  # fmt: skip
+    response = officer.post(reverse("cases:intake") + f"?lo-ngai={concern.pk}", data)
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert concern.state == "approved" and concern.case.child == child
+    assert "Lo ngại của cộng tác viên chờ tiếp nhận" not in officer.get(reverse("cases:list")).content.decode()
