@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,19 +20,21 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 
-def _secret_key() -> str:
+def _secret_key() -> tuple[str, bool]:
+    """(key, configured). Without a configured key outside DEBUG, management commands that never sign
+    anything (migrate, makemigrations, compilemessages) still run; serving refuses (tanloi_portal/wsgi.py)."""
     path = env.str("SECRET_KEY_FILE", default="")
     if path:
-        return Path(path).read_text(encoding="utf-8").strip()
+        return Path(path).read_text(encoding="utf-8").strip(), True
     key = env.str("SECRET_KEY", default="")
     if key:
-        return key
+        return key, True
     if DEBUG or env.bool("TESTING", default=False):
-        return "insecure-development-key-only-for-debug-and-tests"
-    raise ImproperlyConfigured("Đặt SECRET_KEY hoặc SECRET_KEY_FILE khi DEBUG tắt.")
+        return "insecure-development-key-only-for-debug-and-tests", True
+    return get_random_secret_key(), False
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY, SECRET_KEY_CONFIGURED = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 # e.g. https://tanloi.example.vn when the portal is served over HTTPS behind a proxy.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

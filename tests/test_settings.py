@@ -35,10 +35,18 @@ def test_secret_key_is_read_from_a_file(tmp_path):
     assert values["hosts"] == ["tanloi.example", "127.0.0.1"]
 
 
-def test_defaults_are_vietnamese_sqlite_and_refuse_to_start_without_a_secret_when_debug_is_off():
-    result = _settings_with()
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+def test_defaults_are_vietnamese_sqlite_and_refuse_to_serve_without_a_secret_when_debug_is_off():
+    assert _settings_with().returncode == 0  # management commands still run (migrate, makemigrations)
+    serving = subprocess.run(
+        [sys.executable, "-c", "import tanloi_portal.wsgi"],
+        cwd=settings.BASE_DIR,
+        env={k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "TESTING",
+             "DJANGO_SETTINGS_MODULE"}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert serving.returncode != 0 and "SECRET_KEY" in serving.stderr
     values = json.loads(_settings_with(DEBUG="true").stdout)
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"].endswith("db.sqlite3")
