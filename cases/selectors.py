@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.deadlines import Deadline, next_deadline
 from cases.models import Case, Task
+from children.models import HouseholdUpdate
 from tanloi_portal.models import Role
 
 # Statuses at which a decision is the chairman's: emergency protection, the plan's approval, the closure.
@@ -46,6 +47,7 @@ def get_case_for_user(*, user, pk: int) -> Case:
 class CaseRow:
     case: Case
     deadline: Deadline | None
+    can_open: bool  # the same rule get_case_for_user applies: the list only links what will open
 
 
 def case_list(*, user, open_only: bool = True) -> list[CaseRow]:
@@ -56,7 +58,7 @@ def case_list(*, user, open_only: bool = True) -> list[CaseRow]:
     if open_only:
         qs = qs.exclude(status=Case.Status.CLOSED)
     now = timezone.now()
-    rows = [CaseRow(c, next_deadline(c, now=now, open_tasks_due=c.task_due)) for c in qs]
+    rows = [CaseRow(c, next_deadline(c, now=now, open_tasks_due=c.task_due), can_read_narrative(user, c)) for c in qs]
     far = now + timedelta(days=3650)
     return sorted(rows, key=lambda r: (r.deadline is None, r.deadline.due_at if r.deadline else far))
 
@@ -76,8 +78,6 @@ def unit_inbox(*, user) -> QuerySet[Task]:
 
 def concerns_waiting(*, user):
     """Collaborators' safety concerns not yet turned into a case (children keeps them; cases reads them)."""
-    from children.models import HouseholdUpdate
-
     if user.role != Role.OFFICER:
         return HouseholdUpdate.objects.none()
     return (

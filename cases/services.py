@@ -28,6 +28,14 @@ STEPS = {
 }
 
 
+def steps_open_to(case: Case, user) -> list[tuple[str, str]]:
+    """The steps this user may take on the case now: (action, legal form)."""
+    return [
+        (action, form) for action, (allowed, _to, form, roles) in STEPS.items()
+        if case.status in allowed and user.role in roles
+    ]  # fmt: skip
+
+
 class ConcurrentEdit(ValidationError):
     pass
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cases.forms import IntakeForm, StepForm, TaskResultForm
 from cases.models import Task
 from cases.selectors import case_list, concerns_waiting, get_case_for_user, unit_inbox
-from cases.services import STEPS, case_open, case_step, task_result
+from cases.services import STEPS, case_open, case_step, steps_open_to, task_result
 from children.selectors import children_visible_to
 from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
@@ -65,10 +65,7 @@ def case_detail_view(request, pk: int):
     log_access(request, obj=case)
     timeline = case.timeline.select_related("by").order_by("at", "pk")
     assignments = case.assignments.select_related("unit").prefetch_related("tasks")
-    actions = [
-        (action, form) for action, (allowed, _to, form, roles) in STEPS.items()
-        if case.status in allowed and request.user.role in roles
-    ]  # fmt: skip
+    actions = steps_open_to(case, request.user)
     context = {
         "case": case,
         "timeline": timeline,

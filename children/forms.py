@@ -26,7 +26,6 @@ from children.models import (
 )
 from children.selectors import AGE_BANDS, possible_duplicates
 from children.selectors.registry import NOT_IN_SCHOOL
-from tanloi_portal.models import Unit
 
 ALL = [("", _("Tất cả"))]
 
@@ -355,7 +354,3 @@ class MarriageForm(FactForm):
     class Meta:
         model = ChildMarriage
         fields = ["married_on", "notes"]
-
-
-def support_units(commune_id: int):
-    return Unit.objects.filter(commune_id=commune_id)

@@ -186,7 +186,7 @@ def _payload(cleaned: dict) -> dict:
     return json.loads(json.dumps(plain, cls=DjangoJSONEncoder))
 
 
-def _as_form_data(payload: dict) -> dict:
+def as_form_data(payload: dict) -> dict:
     return {k: ("" if v is None else v) for k, v in payload.items()}
 
 
@@ -263,7 +263,7 @@ def update_approve(*, update: HouseholdUpdate, by, edited: dict | None = None) -
         raise AlreadyReviewed(reviewed_message(HouseholdUpdate.objects.select_related("reviewed_by").get(pk=update.pk)))
     update = HouseholdUpdate.objects.select_related("household", "child").get(pk=update.pk)
     payload = edited if edited is not None else update.payload
-    form = form_for(update.kind, update.household, _as_form_data(payload))
+    form = form_for(update.kind, update.household, as_form_data(payload))
     if update.child_id and update.child.status != Child.Status.LIVING:
         raise ValidationError(
             _("Không thể duyệt: trẻ %(name)s hiện ở tình trạng “%(status)s”.")

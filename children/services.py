@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from children.growth import assess_growth
 from children.models import (
     BirthRegistration,
-    Caregiver,
     Child,
     ChildFact,
     Death,
@@ -358,9 +357,3 @@ def child_merge(*, keep: Child, duplicate: Child, by) -> Child:
     duplicate.status, duplicate.merged_into = Child.Status.MERGED, keep
     _save(duplicate, by=by, update_fields=["status", "merged_into", "updated_at"])
     return keep
-
-
-@transaction.atomic
-def caregiver_save(*, caregiver: Caregiver, by) -> Caregiver:
-    _save(caregiver, by=by)
-    return caregiver

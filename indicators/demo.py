@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from indicators.calculators import CALCULATORS, Period, Scope
+from indicators.calculators import Period, Scope
 from indicators.models import HamletAssessment, Metric
 from indicators.services import enter_value, recompute
 
@@ -41,6 +41,3 @@ def seed_indicators(*, plan, years: list[int], by=None, seed: int = 2025) -> int
         for hamlet in hamlets:
             stored += len(recompute(plan=plan, period=Period(year), scope=Scope(commune, hamlet)))
     return stored
-
-
-__all__ = ["CALCULATORS", "seed_indicators"]

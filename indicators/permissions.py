@@ -1,6 +1,7 @@
 """Who may enter an indicator's value by hand: the officer, and the staff of the indicator's lead unit
 (a school's staff for what "Các trường trên địa bàn" leads)."""
 
+from children.permissions import child_page_sections
 from tanloi_portal.models import Role
 
 BOARD_ROLES = (Role.OFFICER, Role.UNIT_STAFF, Role.CHAIRMAN, Role.DISTRICT, Role.ADMIN)
@@ -29,7 +30,5 @@ DRILL_DOWN_SECTION = {
 
 
 def can_drill_down(user, metric) -> bool:
-    from children.permissions import child_page_sections
-
     section = DRILL_DOWN_SECTION.get(metric.code)
     return section is not None and section in child_page_sections(user)

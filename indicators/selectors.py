@@ -206,3 +206,32 @@ def stored_value(*, metric: Metric, commune, hamlet, year: int) -> YearValue | N
     )
     chosen = _preferred(rows)
     return _year_value(next(iter(chosen.values()))) if chosen else None
+
+
+def board_plan(*, user, commune_code: str = "") -> Plan | None:
+    """The plan the board shows: the chosen commune's; with several communes and none chosen, the first that
+    has a plan (the page offers the others)."""
+    plan = plan_visible_to(user=user, commune_code=commune_code)
+    if plan is None and not commune_code:
+        plan = (
+            Plan.objects.filter(commune__in=communes_visible_to(user=user))
+            .select_related("commune")
+            .order_by("commune__name", "-start_year")
+            .first()
+        )
+    return plan
+
+
+def board_rows(*, plan: Plan, year: int, hamlet=None) -> list[dict]:
+    """Every metric's value for the year with its trend against the year before ("up"/"down") and whether
+    that trend is good news for the metric's direction."""
+    previous = {v.metric.pk: v.value for v in metric_values(plan=plan, year=year - 1, hamlet=hamlet)}
+    rows = []
+    for v in metric_values(plan=plan, year=year, hamlet=hamlet):
+        before = previous.get(v.metric.pk)
+        trend = None
+        if v.value is not None and before is not None and v.value != before:
+            trend = "up" if v.value > before else "down"
+        better = None if trend is None else (trend == "up") == (v.metric.direction in ("at_least", "more_than"))
+        rows.append({"v": v, "trend": trend, "better": better})
+    return rows

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from children.selectors import communes_visible_to
 from indicators.calculators import CALCULATORS, Period, Scope, value_of
 from indicators.forms import MeasurementForm
-from indicators.models import Plan
 from indicators.permissions import BOARD_ROLES, DRILL_DOWN_ROLES, can_drill_down, can_enter
 from indicators.selectors import (
+    board_plan,
+    board_rows,
     metric_by_hamlet,
     metric_history,
     metric_of_plan,
-    metric_values,
     plan_objectives,
     plan_visible_to,
     stored_value,
@@ -39,15 +39,7 @@ def plan_view(request):
 
 
 def _plan_or_404(request):
-    plan = plan_visible_to(user=request.user, commune_code=request.GET.get("xa", ""))
-    if plan is None and not request.GET.get("xa"):
-        # Several communes and none chosen: the first that has a plan, with the picker to change it.
-        plan = (
-            Plan.objects.filter(commune__in=communes_visible_to(user=request.user))
-            .select_related("commune")
-            .order_by("commune__name", "-start_year")
-            .first()
-        )
+    plan = board_plan(user=request.user, commune_code=request.GET.get("xa", ""))
     if plan is None:
         raise Http404
     return plan
@@ -77,15 +69,7 @@ def _hamlet(request, plan):
 def board_view(request):
     plan = _plan_or_404(request)
     year, hamlet = _year(request), _hamlet(request, plan)
-    current = metric_values(plan=plan, year=year, hamlet=hamlet)
-    previous = {v.metric.pk: v.value for v in metric_values(plan=plan, year=year - 1, hamlet=hamlet)}
-    rows = []
-    for v in current:
-        before = previous.get(v.metric.pk)
-        trend = None
-        if v.value is not None and before is not None and v.value != before:
-            trend = "up" if v.value > before else "down"
-        rows.append({"v": v, "trend": trend, "better": _better(v.metric.direction, trend)})
+    rows = board_rows(plan=plan, year=year, hamlet=hamlet)
     by_objective: dict = {}
     for row in rows:
         by_objective.setdefault(row["v"].metric.indicator.objective_id, []).append(row)
@@ -102,12 +86,6 @@ def board_view(request):
         "years": range(plan.start_year, timezone.localdate().year + 1),
     }
     return render(request, "indicators/board.html", context)
-
-
-def _better(direction: str, trend: str | None) -> bool | None:
-    if trend is None:
-        return None
-    return (trend == "up") == (direction in ("at_least", "more_than"))
 
 
 @allow(*BOARD_ROLES)

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 
 from children import services
 from children.fact_kinds import KINDS, FactKind
-from children.forms import SupportForm, support_units
+from children.forms import SupportForm
 from children.models import BirthRegistration
 from children.permissions import can_write_fact
 from children.selectors import get_child_for_user
 from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
+from tanloi_portal.selectors import units_of_commune
 
 
 def _kind_for(request, kind: str) -> FactKind:
@@ -27,7 +28,7 @@ def _kind_for(request, kind: str) -> FactKind:
 
 
 def _form(fact_kind: FactKind, request, child, instance):
-    extra = {"units": support_units(child.household.commune_id)} if fact_kind.form is SupportForm else {}
+    extra = {"units": units_of_commune(commune_id=child.household.commune_id)} if fact_kind.form is SupportForm else {}
     return fact_kind.form(request.POST or None, child=child, instance=instance, **extra)
 
 

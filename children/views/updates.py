@@ -21,7 +21,7 @@ from children.household_updates import (
     AlreadyReviewed,
     InvalidUpdate,
     ResentChanged,
-    _as_form_data,
+    as_form_data,
     describe_current,
     describe_proposal,
     form_for,
@@ -127,7 +127,7 @@ def review_queue_view(request):
 @allow(Role.OFFICER)
 def review_detail_view(request, pk: int):
     update = get_update_for_user(user=request.user, pk=pk)
-    edit_form = form_for(update.kind, update.household, _as_form_data(update.payload))
+    edit_form = form_for(update.kind, update.household, as_form_data(update.payload))
     reject_error = ""
     if request.method == "POST" and update.state != HouseholdUpdate.State.WAITING:
         messages.warning(request, reviewed_message(update))
