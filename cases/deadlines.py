@@ -63,8 +63,11 @@ def next_deadline(case, *, now: datetime | None = None, open_tasks_due: date | N
         label, due = _("Xây dựng kế hoạch hỗ trợ, can thiệp"), end_of(working_days_after(received_day, PLAN_DRAFT_DAYS))
     elif status == "plan_drafted":
         label, due = _("Phê duyệt kế hoạch"), end_of(working_days_after(received_day, PLAN_APPROVAL_DAYS))
-    elif status in ("plan_approved", "in_progress") and open_tasks_due:
-        label, due = _("Nhiệm vụ của đơn vị"), end_of(open_tasks_due)
+    elif status in ("plan_approved", "in_progress") and (open_tasks_due or case.review_on):
+        # Whichever comes first: a unit's open task or the review date the plan set.
+        due_day = min(d for d in (open_tasks_due, case.review_on) if d)
+        label = _("Nhiệm vụ của đơn vị") if due_day == open_tasks_due else _("Rà soát, đánh giá")
+        due = end_of(due_day)
     else:
         return None
     return Deadline(str(label), due, now > due)

@@ -1,6 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import legal_forms
 from cases.models import Case
 from children.forms import vietnamese_inputs
 
@@ -24,29 +26,89 @@ class IntakeForm(forms.Form):
         vietnamese_inputs(self)
 
 
-class StepForm(forms.Form):
-    """One step of the process: when it happened, the structured fields of its form, and free text."""
+def _field_for(spec: legal_forms.Field) -> forms.Field:
+    """A form field for one field of a legal form (the service checks the value again)."""
+    common = {"label": spec.label, "required": spec.required}
+    if spec.kind == "choice":
+        return forms.ChoiceField(choices=[("", "---"), *spec.choices], **common)
+    if spec.kind == "choices":
+        return forms.MultipleChoiceField(choices=spec.choices, widget=forms.CheckboxSelectMultiple, **common)
+    if spec.kind == "yesno":
+        choices = [("", "---"), ("1", _("Có")), ("0", _("Không"))]
+        return forms.TypedChoiceField(choices=choices, coerce=lambda v: v == "1", empty_value=None, **common)
+    if spec.kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}), **common)
+    if spec.kind == "days":
+        return forms.IntegerField(min_value=1, **common)
+    if spec.kind == "longtext":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    return forms.CharField(max_length=200, **common)
 
-    when = forms.DateTimeField(label=_("Thời điểm"), required=False, help_text=_("Để trống là bây giờ."))
-    risk = forms.ChoiceField(label=_("Mức độ nguy cơ"), choices=Case.Risk.choices, required=False)
-    immediate_danger = forms.TypedChoiceField(
-        label=_("Trẻ đang gặp nguy hiểm tức thời?"),
-        choices=[("", "---"), ("1", _("Có")), ("0", _("Không"))],
-        coerce=lambda v: v == "1",
+
+class StepForm(forms.Form):
+    """One step of the process: when it happened, the structured fields of its legal form, and free text."""
+
+    when = forms.DateTimeField(
+        label=_("Thời điểm"),
         required=False,
-        empty_value=None,
+        help_text=_("Để trống là bây giờ."),
+        widget=forms.DateTimeInput(attrs={"placeholder": "dd/mm/yyyy hh:mm"}),
     )
-    confirmed = forms.BooleanField(label=_("Đã xác minh trẻ bị xâm hại"), required=False)
-    text = forms.CharField(label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, action: str, **kwargs):
         super().__init__(*args, **kwargs)
-        if action != "assess":
-            for name in ("risk", "immediate_danger", "confirmed"):
-                del self.fields[name]
+        for spec in legal_forms.FIELDS[action]:
+            self.fields[spec.name] = _field_for(spec)
+        closing = action == "close"
+        self.fields["text"] = forms.CharField(
+            label=_("Tình trạng của trẻ khi đóng hồ sơ") if closing else _("Nội dung, ghi chú"),
+            required=closing,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+        vietnamese_inputs(self)
+
+    def form_data(self) -> dict:
+        """The legal form's fields, as the service takes them."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("when", "text", "version")}
 
 
 class TaskResultForm(forms.Form):
     result = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
     done = forms.BooleanField(label=_("Đã hoàn thành"), required=False, initial=True)
+
+
+class AssignForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Đơn vị"), coerce=int)
+    what = forms.CharField(label=_("Nhiệm vụ"), max_length=255)
+    due_on = forms.DateField(label=_("Hạn"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "---")] + [(u.pk, u.name) for u in units]
+        vietnamese_inputs(self)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    corrects = forms.TypedChoiceField(
+        label=_("Đính chính dòng"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Để trống nếu đây là ghi chú mới. Dòng được đính chính vẫn giữ nguyên."),
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].choices = [("", "---")] + [
+            (row.entry.pk, f"{timezone.localtime(row.entry.at):%H:%M %d/%m/%Y} · {row.title}") for row in entries
+        ]
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Tên tài liệu"), max_length=200, required=False)
+    upload = forms.FileField(
+        label=_("Tệp (PDF, JPEG, PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )

@@ -74,6 +74,11 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("đơn vị chủ trì"),
     )
+    # Set by the steps: the protection level (Điều 47) at the detailed assessment, the review date by the plan.
+    protection_level = models.CharField(_("cấp độ bảo vệ"), max_length=12, blank=True, editable=False)
+    review_on = models.DateField(_("ngày rà soát"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("thời điểm đóng hồ sơ"), null=True, blank=True, editable=False)
+    outcome_kind = models.CharField(_("kết quả"), max_length=20, blank=True, editable=False)
     outcome = models.TextField(_("kết quả khi đóng hồ sơ"), blank=True, editable=False)
     # The collaborator's concern this case came from, if any (cases -> children, never the reverse).
     from_update = models.OneToOneField(
@@ -103,6 +108,7 @@ class TimelineEntry(models.Model):
         ASSIGNMENT = "assignment", _("Phân công")
         TASK = "task", _("Nhiệm vụ")
         CORRECTION = "correction", _("Đính chính")
+        ATTACHMENT = "attachment", _("Tệp đính kèm")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -161,3 +167,23 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class Attachment(models.Model):
+    """A PDF or image of a case, stored under settings.PRIVATE_ROOT (outside the web root) and served only by
+    the view that checks who may read the case. Never changed; a wrong file is corrected by a new entry."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    title = models.CharField(_("tên tài liệu"), max_length=200)
+    filename = models.CharField(max_length=200)  # as uploaded, for the download
+    stored_as = models.CharField(max_length=200, unique=True, editable=False)  # relative to PRIVATE_ROOT
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

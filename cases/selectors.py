@@ -5,14 +5,16 @@ The officer sees the commune's cases; unit staff the cases assigned to their uni
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cases.deadlines import Deadline, next_deadline
-from cases.models import Case, Task
+from cases import legal_forms
+from cases.deadlines import PLAN_APPROVAL_DAYS, Deadline, end_of, next_deadline, working_days_after
+from cases.models import Case, Task, TimelineEntry
 from children.models import HouseholdUpdate
 from tanloi_portal.models import Role
 
@@ -88,4 +90,139 @@ def concerns_waiting(*, user):
         )
         .select_related("household__hamlet", "child", "submitted_by")
         .order_by("submitted_at")
+    )
+
+
+# --- the timeline as people read it -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    entry: TimelineEntry
+    title: str
+    details: list[tuple[str, str]]
+
+
+def _shown_datetime(value: str) -> str:
+    return timezone.localtime(datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")
+
+
+def _shown_date(value: str) -> str:
+    return date.fromisoformat(value).strftime("%d/%m/%Y")
+
+
+def case_timeline(case: Case) -> list[TimelineRow]:
+    """Each entry of the timeline with a title and its recorded content as (label, value), oldest first."""
+    rows = []
+    for entry in case.timeline.select_related("by", "corrects").order_by("at", "pk"):
+        data, details = entry.data, []
+        if entry.kind == "step":
+            action = data.get("action", "intake")
+            title = str(legal_forms.LABELS.get(action, action))
+            if data.get("when"):
+                details.append((_("Thời điểm"), _shown_datetime(data["when"])))
+            details += legal_forms.describe(action, data)
+        elif entry.kind == "assignment":
+            title = _("Phân công: %(unit)s") % {"unit": data.get("unit", "")}
+            for task in data.get("tasks", []):
+                what, due = task if isinstance(task, list) else (task, "")
+                details.append((what, _("hạn %(due)s") % {"due": _shown_date(due)} if due else ""))
+        elif entry.kind == "task":
+            title = _("Kết quả nhiệm vụ: %(what)s") % {"what": data.get("what", "")}
+            details.append((_("Tình trạng"), str(_("Đã xong") if data.get("done") else _("Đang làm"))))
+        elif entry.kind == "attachment":
+            title = _("Tệp đính kèm: %(title)s") % {"title": data.get("title", "")}
+        elif entry.kind == "correction":
+            corrected = timezone.localtime(entry.corrects.at).strftime("%H:%M %d/%m/%Y") if entry.corrects else "?"
+            title = _("Đính chính dòng lúc %(at)s") % {"at": corrected}
+        else:
+            title = str(entry.get_kind_display())
+        rows.append(TimelineRow(entry, title, details))
+    return rows
+
+
+# --- statistics for the chairman (no narratives) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseStatistics:
+    year: int
+    open_now: int
+    overdue: int
+    awaiting_chairman: int
+    opened: int
+    closed: int
+    abused_children: int  # distinct children with a confirmed abuse case received in the year (indicator 9)
+    plans_approved: int
+    plans_on_time: int  # approved within 7 working days of receipt
+    by_concern: list[tuple[str, int, int, int]]  # label, opened in the year, open now, closed in the year
+    by_hamlet: list[tuple[str, int, int]]  # hamlet, opened in the year, children with confirmed abuse
+    by_outcome: list[tuple[str, int]]  # closed in the year by outcome
+
+
+def _year_range(year: int) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime(year, 1, 1))
+    return start, timezone.make_aware(datetime(year + 1, 1, 1))
+
+
+def case_statistics(*, user, year: int) -> CaseStatistics:
+    """Counts of the commune's cases for a year: the same whatever the number of cases (a fixed number of
+    queries). Cases are counted in the year they were received; closures in the year they were closed."""
+    start, end = _year_range(year)
+    cases = Case.objects.filter(commune_id=user.commune_id)
+    received = Q(received_at__gte=start, received_at__lt=end)
+    closed = Q(closed_at__gte=start, closed_at__lt=end)
+    still_open = ~Q(status=Case.Status.CLOSED)
+    abuse = received & Q(confirmed=True, concern__in=Case.ABUSE)
+    totals = cases.aggregate(
+        open_now=Count("pk", filter=still_open),
+        awaiting=Count("pk", filter=Q(status__in=CHAIRMAN_DECIDES)),
+        opened=Count("pk", filter=received),
+        closed=Count("pk", filter=closed),
+        abused=Count("child", filter=abuse, distinct=True),
+    )
+    per_concern = {
+        row["concern"]: row
+        for row in cases.values("concern").annotate(
+            opened=Count("pk", filter=received),
+            open_now=Count("pk", filter=still_open),
+            closed=Count("pk", filter=closed),
+        )
+    }
+    by_concern = [
+        (str(label), per_concern[key]["opened"], per_concern[key]["open_now"], per_concern[key]["closed"])
+        for key, label in Case.Concern.choices
+        if key in per_concern and any(per_concern[key][k] for k in ("opened", "open_now", "closed"))
+    ]
+    by_hamlet = [
+        (row["child__household__hamlet__name"], row["opened"], row["abused"])
+        for row in cases.filter(received)
+        .values("child__household__hamlet__name", "child__household__hamlet__position")
+        .annotate(opened=Count("pk"), abused=Count("child", filter=abuse, distinct=True))
+        .order_by("child__household__hamlet__position")
+    ]
+    outcomes = dict(
+        cases.filter(closed).values_list("outcome_kind").annotate(n=Count("pk")).values_list("outcome_kind", "n")
+    )
+    by_outcome = [(str(label), outcomes[key]) for key, label in legal_forms.OUTCOME if outcomes.get(key)]
+    approvals = TimelineEntry.objects.filter(
+        case__commune_id=user.commune_id, kind="step", status=Case.Status.PLAN_APPROVED, at__gte=start, at__lt=end
+    ).values_list("case__received_at", "data")
+    on_time = 0
+    for received_at, data in approvals:
+        due = end_of(working_days_after(timezone.localtime(received_at).date(), PLAN_APPROVAL_DAYS))
+        on_time += datetime.fromisoformat(data["when"]) <= due
+    return CaseStatistics(
+        year=year,
+        open_now=totals["open_now"],
+        overdue=overdue_count(user=user),
+        awaiting_chairman=totals["awaiting"],
+        opened=totals["opened"],
+        closed=totals["closed"],
+        abused_children=totals["abused"],
+        plans_approved=len(approvals),
+        plans_on_time=on_time,
+        by_concern=by_concern,
+        by_hamlet=by_hamlet,
+        by_outcome=by_outcome,
     )

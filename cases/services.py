@@ -2,15 +2,20 @@
 dates, who acts and that nobody changed the case meanwhile, then appends the step to the timeline.
 Nobody writes case.status directly."""
 
-from datetime import datetime
+import uuid
+from datetime import date, datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from cases.models import Assignment, Case, Task, TimelineEntry
+from cases import legal_forms
+from cases.models import Assignment, Attachment, Case, Task, TimelineEntry
 from children.household_updates import update_approve
 from tanloi_portal.models import Role
 
@@ -28,10 +33,10 @@ STEPS = {
 }
 
 
-def steps_open_to(case: Case, user) -> list[tuple[str, str]]:
-    """The steps this user may take on the case now: (action, legal form)."""
+def steps_open_to(case: Case, user) -> list[tuple[str, str, str]]:
+    """The steps this user may take on the case now: (action, label, legal form)."""
     return [
-        (action, form) for action, (allowed, _to, form, roles) in STEPS.items()
+        (action, str(legal_forms.LABELS[action]), form) for action, (allowed, _to, form, roles) in STEPS.items()
         if case.status in allowed and user.role in roles
     ]  # fmt: skip
 
@@ -117,36 +122,56 @@ def case_step(
         )
     when = when or timezone.now()
     _check_when(case, when)
-    data = data or {}
+    data = legal_forms.clean(
+        action, data or {}, earliest=timezone.localtime(case.received_at).date(), today=timezone.localdate()
+    )
     fields = {"status": to}
     if action == "assess":
-        if data.get("risk") not in Case.Risk.values or data.get("immediate_danger") not in (True, False):
-            raise ValidationError(_("Đánh giá ban đầu cần mức độ nguy cơ và có nguy hiểm tức thời hay không."))
-        fields.update(
-            risk=data["risk"], immediate_danger=data["immediate_danger"], confirmed=bool(data.get("confirmed"))
-        )
+        fields.update(risk=data["risk"], immediate_danger=data["immediate_danger"])
+    if action in ("assess", "detail") and "confirmed" in data:
+        fields["confirmed"] = data["confirmed"]
     if action == "emergency" and not case.immediate_danger:
         raise ValidationError(_("Chỉ quyết định bảo vệ khẩn cấp khi trẻ đang gặp nguy hiểm."))
+    if action == "detail":
+        fields["protection_level"] = data["protection_level"]
+    if action == "draft_plan":
+        fields["review_on"] = data["review_on"]
     if action == "close":
         if not text.strip():
-            raise ValidationError(_("Ghi kết quả và tình trạng của trẻ khi đóng hồ sơ."))
-        fields["outcome"] = text
+            raise ValidationError({"text": _("Ghi tình trạng của trẻ khi đóng hồ sơ.")})
+        fields.update(outcome_kind=data["outcome"], outcome=text, closed_at=when)
     case = _bump(case, expected_version=expected_version, by=by, **fields)
     entry = {**data, "action": action, "when": when.isoformat()}
     TimelineEntry.objects.create(case=case, kind="step", form=form, status=to, data=entry, text=text, by=by)
     return case
 
 
+def may_contribute(user, case: Case) -> bool:
+    """Notes, attachments and task results: the officer, and staff of a unit assigned to the case."""
+    if user.role == Role.OFFICER:
+        return user.commune_id == case.commune_id
+    return user.role == Role.UNIT_STAFF and case.assignments.filter(unit_id=user.unit_id).exists()
+
+
 @transaction.atomic
-def case_assign(*, case: Case, unit, by, tasks: list[tuple[str, object]]) -> Assignment:
+def case_assign(*, case: Case, unit, by, tasks: list[tuple[str, date]]) -> Assignment:
+    """Assign a unit to the case (once) with tasks, each with its due date."""
     if by.role != Role.OFFICER:
         raise PermissionDenied
+    if case.status == S.CLOSED:
+        raise ValidationError(_("Hồ sơ đã đóng."))
     if unit.commune_id != case.commune_id:
         raise ValidationError(_("Đơn vị không thuộc xã của hồ sơ."))
+    received_day = timezone.localtime(case.received_at).date()
+    for what, due in tasks:
+        if not what.strip():
+            raise ValidationError({"what": _("Ghi nhiệm vụ.")})
+        if due < received_day:
+            raise ValidationError({"due_on": _("Hạn không được trước ngày tiếp nhận.")})
     assignment, _created = Assignment.objects.get_or_create(case=case, unit=unit)
     for what, due in tasks:
         Task.objects.create(assignment=assignment, what=what, due_on=due)
-    listed = {"unit": unit.name, "tasks": [what for what, _due in tasks]}
+    listed = {"unit": unit.name, "tasks": [[what, due.isoformat()] for what, due in tasks]}
     TimelineEntry.objects.create(case=case, kind="assignment", data=listed, by=by)
     return assignment
 
@@ -158,7 +183,7 @@ def task_result(*, task: Task, by, result: str, done: bool = True) -> Task:
     if not (by.role == Role.OFFICER or (by.role == Role.UNIT_STAFF and by.unit_id == task.assignment.unit_id)):
         raise PermissionDenied
     if not result.strip():
-        raise ValidationError(_("Ghi kết quả thực hiện."))
+        raise ValidationError({"result": _("Ghi kết quả thực hiện.")})
     task.result, task.status = result, Task.Status.DONE if done else Task.Status.OPEN
     task.save(update_fields=["result", "status"])
     entry = {"task": task.pk, "what": task.what, "done": done}
@@ -168,9 +193,63 @@ def task_result(*, task: Task, by, result: str, done: bool = True) -> Task:
 
 def case_note(*, case: Case, by, text: str, corrects: TimelineEntry | None = None) -> TimelineEntry:
     """A note, or a correction of an earlier entry (which stays as it was)."""
+    if not may_contribute(by, case):
+        raise PermissionDenied
     if not text.strip():
-        raise ValidationError(_("Ghi nội dung."))
+        raise ValidationError({"text": _("Ghi nội dung.")})
     if corrects is not None and corrects.case_id != case.pk:
         raise ValidationError(_("Dòng được đính chính không thuộc hồ sơ này."))
     kind = "correction" if corrects else "note"
     return TimelineEntry.objects.create(case=case, kind=kind, text=text, by=by, corrects=corrects)
+
+
+# --- attachments ------------------------------------------------------------------------------------------
+
+# The first bytes of the kinds of file a case may hold; the name's extension is not trusted.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+)
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    return Path(settings.PRIVATE_ROOT) / attachment.stored_as
+
+
+def attachment_add(*, case: Case, by, upload, title: str = "") -> Attachment:
+    """Keep a PDF or image with the case, outside the web root, and note it on the timeline."""
+    if not may_contribute(by, case):
+        raise PermissionDenied
+    limit = settings.CASE_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"upload": _("Tệp lớn hơn %(mb)s MB cho phép.") % {"mb": number_format(limit / 1024 / 1024, 0)}}
+        )
+    if upload.size == 0:
+        raise ValidationError({"upload": _("Tệp rỗng.")})
+    head = upload.read(16)
+    upload.seek(0)
+    kind = next(((ctype, ext) for magic, ctype, ext in SIGNATURES if head.startswith(magic)), None)
+    if kind is None:
+        raise ValidationError({"upload": _("Chỉ nhận tệp PDF, JPEG hoặc PNG.")})
+    content_type, ext = kind
+    stored_as = f"cases/{case.pk}/{uuid.uuid4().hex}.{ext}"
+    path = Path(settings.PRIVATE_ROOT) / stored_as
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    filename = Path(upload.name or f"tep.{ext}").name[:200]
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                case=case, title=(title.strip() or filename)[:200], filename=filename, stored_as=stored_as,
+                content_type=content_type, size=upload.size, uploaded_by=by,
+            )  # fmt: skip
+            entry = {"attachment": attachment.pk, "title": attachment.title, "size": attachment.size}
+            TimelineEntry.objects.create(case=case, kind="attachment", data=entry, by=by)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return attachment

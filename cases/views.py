@@ -1,23 +1,49 @@
-"""Case pages: the list by urgency, intake, the case page with its timeline, the steps, the units' inbox.
+"""Case pages: the list by urgency, intake, the case page with its timeline, the steps, assignments, notes,
+attachments, the printable case file, statistics and the units' inbox.
 
-Who may open what: see cases.selectors; every opening of a case page is written to the access log.
+Who may open what: see cases.selectors (reads) and cases.services (writes); every opening of a case page,
+an attachment or the case file is written to the access log.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.forms import IntakeForm, StepForm, TaskResultForm
-from cases.models import Task
-from cases.selectors import case_list, concerns_waiting, get_case_for_user, unit_inbox
-from cases.services import STEPS, case_open, case_step, steps_open_to, task_result
+from cases import legal_forms
+from cases.documents import case_file_pdf
+from cases.forms import AssignForm, AttachmentForm, IntakeForm, NoteForm, StepForm, TaskResultForm
+from cases.models import Attachment, Task
+from cases.selectors import (
+    can_read_narrative,
+    case_list,
+    case_statistics,
+    case_timeline,
+    concerns_waiting,
+    get_case_for_user,
+    unit_inbox,
+)
+from cases.services import (
+    STEPS,
+    attachment_add,
+    attachment_path,
+    case_assign,
+    case_note,
+    case_open,
+    case_step,
+    may_contribute,
+    steps_open_to,
+    task_result,
+)
 from children.selectors import children_visible_to
 from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
 from tanloi_portal.audit import log_access
 from tanloi_portal.models import Role
+from tanloi_portal.params import year_param
+from tanloi_portal.selectors import units_of_commune
 
 
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
@@ -63,15 +89,15 @@ def intake_view(request):
 def case_detail_view(request, pk: int):
     case = get_case_for_user(user=request.user, pk=pk)
     log_access(request, obj=case)
-    timeline = case.timeline.select_related("by").order_by("at", "pk")
-    assignments = case.assignments.select_related("unit").prefetch_related("tasks")
-    actions = steps_open_to(case, request.user)
     context = {
         "case": case,
-        "timeline": timeline,
-        "assignments": assignments,
-        "actions": actions,
+        "protection_level": dict(legal_forms.PROTECTION_LEVEL).get(case.protection_level, ""),
+        "timeline": case_timeline(case),
+        "assignments": case.assignments.select_related("unit").prefetch_related("tasks"),
+        "attachments": case.attachments.all(),
+        "actions": steps_open_to(case, request.user),
         "show_reporter": request.user.role == Role.OFFICER,
+        "can_contribute": may_contribute(request.user, case),
     }
     return render(request, "cases/detail.html", context)
 
@@ -83,23 +109,125 @@ def case_step_view(request, pk: int, action: str):
         raise PermissionDenied
     form = StepForm(request.POST or None, action=action, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("when", "text", "version") and v is not None}
         try:
-            case_step(
+            case = case_step(
                 case=case,
                 action=action,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 when=form.cleaned_data["when"],
-                data=data,
+                data=form.form_data(),
                 text=form.cleaned_data["text"],
             )
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, _("Đã ghi bước xử lý."))
+            messages.success(request, _("Đã ghi bước “%(step)s”.") % {"step": legal_forms.LABELS[action]})
+            # After their decision the chairman no longer reads the case: back to the list, not to a 404.
+            return (
+                redirect("cases:detail", pk=case.pk)
+                if can_read_narrative(request.user, case)
+                else redirect("cases:list")
+            )
+    context = {"case": case, "form": form, "label": legal_forms.LABELS[action], "legal_form": STEPS[action][2]}
+    return render(request, "cases/step.html", context)
+
+
+@allow(Role.OFFICER)
+def assign_view(request, pk: int):
+    case = get_case_for_user(user=request.user, pk=pk)
+    units = units_of_commune(commune_id=case.commune_id)
+    form = AssignForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        unit = get_object_or_404(units, pk=form.cleaned_data["unit"])
+        try:
+            case_assign(case=case, unit=unit, by=request.user,
+                        tasks=[(form.cleaned_data["what"], form.cleaned_data["due_on"])])  # fmt: skip
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Đã phân công %(unit)s.") % {"unit": unit.name})
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/step.html", {"case": case, "form": form, "action": action})
+    return render(request, "cases/form.html", {"case": case, "form": form, "heading": _("Phân công đơn vị")})
+
+
+@allow(Role.OFFICER, Role.UNIT_STAFF)
+def note_view(request, pk: int):
+    case = get_case_for_user(user=request.user, pk=pk)
+    if not may_contribute(request.user, case):
+        raise PermissionDenied
+    timeline = case_timeline(case)
+    form = NoteForm(request.POST or None, entries=timeline, initial={"corrects": request.GET.get("dinh-chinh")})
+    if request.method == "POST" and form.is_valid():
+        corrects = None
+        if form.cleaned_data["corrects"]:
+            corrects = next((r.entry for r in timeline if r.entry.pk == form.cleaned_data["corrects"]), None)
+        try:
+            case_note(case=case, by=request.user, text=form.cleaned_data["text"], corrects=corrects)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Đã ghi vào diễn biến hồ sơ."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"case": case, "form": form, "heading": _("Ghi chú, đính chính")})
+
+
+@allow(Role.OFFICER, Role.UNIT_STAFF)
+def attachment_upload_view(request, pk: int):
+    case = get_case_for_user(user=request.user, pk=pk)
+    if not may_contribute(request.user, case):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attachment_add(case=case, by=request.user, upload=form.cleaned_data["upload"],
+                           title=form.cleaned_data["title"])  # fmt: skip
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Đã đính kèm tệp."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {"case": case, "form": form, "heading": _("Đính kèm tệp"), "multipart": True}
+    return render(request, "cases/form.html", context)
+
+
+@allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
+def attachment_view(request, pk: int):
+    """A case's file, to whoever may open the case: never from a public URL."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    get_case_for_user(user=request.user, pk=attachment.case_id)
+    log_access(request, obj=attachment)
+    response = FileResponse(
+        attachment_path(attachment).open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
+def case_file_view(request, pk: int):
+    """The case file as a PDF in the commune's document format."""
+    case = get_case_for_user(user=request.user, pk=pk)
+    log_access(request, obj=case, action="print")
+    response = HttpResponse(case_file_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ho-so-{case.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@allow(Role.OFFICER, Role.CHAIRMAN)
+def statistics_view(request):
+    """Counts only: no child, reporter or narrative is named."""
+    year = year_param(request)
+    context = {
+        "stats": case_statistics(user=request.user, year=year),
+        "years": range(timezone.localdate().year, 2015 - 1, -1),
+    }
+    return render(request, "cases/statistics.html", context)
 
 
 @allow(Role.UNIT_STAFF)

@@ -26,6 +26,7 @@ from indicators.selectors import (
 )
 from indicators.services import enter_value
 from tanloi_portal.access import allow, allow_any_user
+from tanloi_portal.params import year_param
 
 
 @allow_any_user
@@ -45,16 +46,6 @@ def _plan_or_404(request):
     return plan
 
 
-def _year(request) -> int:
-    """The year asked for, between 2015 and this year; anything else is this year."""
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("nam") or this_year)
-    except (ValueError, OverflowError):
-        return this_year
-    return year if 2015 <= year <= this_year else this_year
-
-
 def _hamlet(request, plan):
     code = request.GET.get("ap")
     if not code:
@@ -68,7 +59,7 @@ def _hamlet(request, plan):
 @allow(*BOARD_ROLES)
 def board_view(request):
     plan = _plan_or_404(request)
-    year, hamlet = _year(request), _hamlet(request, plan)
+    year, hamlet = year_param(request), _hamlet(request, plan)
     rows = board_rows(plan=plan, year=year, hamlet=hamlet)
     by_objective: dict = {}
     for row in rows:
@@ -92,7 +83,7 @@ def board_view(request):
 def metric_view(request, code: str):
     plan = _plan_or_404(request)
     metric = metric_of_plan(plan=plan, code=code)
-    year = _year(request)
+    year = year_param(request)
     history = metric_history(metric=metric, commune=plan.commune)
     chart = {
         "labels": [h.year for h in history],
@@ -121,7 +112,7 @@ def drill_down_view(request, code: str):
         raise Http404
     if not can_drill_down(request.user, metric):
         raise PermissionDenied
-    year, hamlet = _year(request), _hamlet(request, plan)
+    year, hamlet = year_param(request), _hamlet(request, plan)
     result = CALCULATORS[metric.code](Period(year), Scope(plan.commune, hamlet))
     records = (
         result.records.select_related("household__hamlet").order_by("name_sort_key", "pk")

@@ -148,10 +148,19 @@ def _demo_cases(*, commune) -> None:
     for child, (concern, channel, received, text, steps) in zip(children, specs, strict=False):
         case = case_open(child=child, concern=concern, channel=channel, received_at=received, description=text,
                          by=officer, reporter_name="(bảo mật)")  # fmt: skip
+        forms = {
+            "assess": {"risk": "medium", "immediate_danger": False, "confirmed": concern == "violence",
+                       "harm_signs": ["physical"] if concern == "violence" else ["labour"]},
+            "detail": {"meeting_on": timezone.localdate(received) + timedelta(days=1), "needs": ["health", "education"],
+                       "participants": "Công chức VH-XH, Trạm Y tế, nhà trường, trưởng ấp",
+                       "protection_level": "support"},
+            "draft_plan": {"objectives": "Trẻ an toàn và đi học trở lại", "review_on": now.date() + timedelta(days=30),
+                           "activities": "Trạm Y tế khám sức khỏe; nhà trường vận động trẻ đi học lại"},
+            "approve_plan": {"decision_number": "15/QĐ-UBND"},
+        }  # fmt: skip
         for action in steps:
             who = chairman if action in ("approve_plan",) else officer
-            data = {"risk": "medium", "immediate_danger": False, "confirmed": concern == "violence"}
             case = case_step(case=case, action=action, by=who, expected_version=case.version,
-                             data=data if action == "assess" else None, text="")  # fmt: skip
+                             data=forms.get(action), text="")  # fmt: skip
         if steps and steps[-1] == "start":
             case_assign(case=case, unit=health, by=officer, tasks=[("Khám sức khỏe, tư vấn gia đình", now.date())])

@@ -57,7 +57,13 @@ NAVIGATION = {
         _BOARD,
         _PLAN,
     ],
-    Role.CHAIRMAN: [NavItem(_("Trang chủ"), "home-chairman"), NavItem(_("Hồ sơ"), "cases:list"), _BOARD, _PLAN],
+    Role.CHAIRMAN: [
+        NavItem(_("Trang chủ"), "home-chairman"),
+        NavItem(_("Hồ sơ"), "cases:list"),
+        NavItem(_("Thống kê hồ sơ"), "cases:statistics"),
+        _BOARD,
+        _PLAN,
+    ],
     Role.DISTRICT: [NavItem(_("Trang chủ"), "home-district"), _BOARD, _PLAN],
     Role.ADMIN: [NavItem(_("Quản trị"), "admin:index"), _BOARD, _PLAN],
 }

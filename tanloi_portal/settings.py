@@ -154,9 +154,11 @@ USE_TZ = True
 # Dates as dd/mm/yyyy and a decimal comma in both languages: the portal's figures follow Vietnamese use.
 FORMAT_MODULE_PATH = ["tanloi_portal.formats"]
 
-# Uploads waiting to be imported (and, later, case attachments): never under the web root, served only
+# Uploads waiting to be imported and case attachments: never under the web root, served only
 # through views that check permissions.
 PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "private")
+# Case attachments (PDF, JPEG, PNG): the largest file accepted, in bytes.
+CASE_ATTACHMENT_MAX_BYTES = env.int("CASE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Excel imports run in a background thread of the web process and report their progress through the cache
 # (a file cache by default, shared by the processes of one machine; point CACHE_URL at Redis for several).
 IMPORT_INLINE = env.bool("IMPORT_INLINE", default=False)

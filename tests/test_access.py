@@ -3,11 +3,12 @@
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases.services import case_assign, case_open, case_step
+from cases.services import attachment_add, case_assign, case_open, case_step
 from children.models import HouseholdUpdate, ImportJob
 from tanloi_portal.access import ADMIN_SITE, rule_for
 from tanloi_portal.models import Role
@@ -68,6 +69,14 @@ EXPECTED = {
     # it was assessed in danger); unit staff when their unit is assigned (the walk's health station is).
     "cases:detail": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
     "cases:step": {Role.OFFICER},
+    "cases:assign": {Role.OFFICER},
+    # Notes and attachments: the officer and the staff of an assigned unit (not the chairman).
+    "cases:note": {Role.OFFICER, Role.UNIT_STAFF},
+    "cases:attach": {Role.OFFICER, Role.UNIT_STAFF},
+    # Reading a case's files and printing it follow the case page.
+    "cases:attachment": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
+    "cases:case-file": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
+    "cases:statistics": {Role.OFFICER, Role.CHAIRMAN},
     "cases:inbox": {Role.UNIT_STAFF},
     "cases:task": {Role.OFFICER, Role.UNIT_STAFF},
     "indicators:plan": ALL,
@@ -124,6 +133,8 @@ def sample_kwargs(hamlet_a, users):
               data={"risk": "high", "immediate_danger": True})  # fmt: skip
     task = case_assign(case=case, unit=users["health"].unit, by=users["officer"],
                        tasks=[("Khám", timezone.localdate())]).tasks.get()  # fmt: skip
+    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    attachment = attachment_add(case=case, by=users["officer"], upload=pdf, title="Biên bản")
     # The health-station user is the unit staff of the walk: growth is a kind its unit owns.
     measurement = GrowthMeasurementFactory(child=child)
     on_child = {"pk": child.pk}
@@ -156,6 +167,8 @@ def sample_kwargs(hamlet_a, users):
         "cases:detail": {"pk": case.pk},
         "cases:step": {"pk": case.pk, "action": "detail"},
         "cases:task": {"pk": task.pk},
+        **dict.fromkeys(["cases:assign", "cases:note", "cases:attach", "cases:case-file"], {"pk": case.pk}),  # noqa: RUF024
+        "cases:attachment": {"pk": attachment.pk},
         "indicators:drill-down": {"code": "14"},
         # 4a: led by the health station, whose staff are the unit staff of this walk.
         "indicators:enter": {"code": "4a"},

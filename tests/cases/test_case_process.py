@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.deadlines import next_deadline, working_days_after
 from cases.models import Case, TimelineEntry
 from cases.services import ConcurrentEdit, case_assign, case_note, case_open, case_step, task_result
+from tests.cases.steps import valid_form
 from tests.factories import ChildFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,7 @@ def case(users, hamlet_a):
 
 
 def step(case, action, user, **kw):
+    kw.setdefault("data", valid_form(action))
     case.refresh_from_db()
     try:
         return case_step(case=case, action=action, by=user, expected_version=case.version, **kw)
@@ -67,15 +69,21 @@ def test_the_whole_process_in_order(case, users):
     step(case, "assess", users["officer"], data={"risk": "high", "immediate_danger": True, "confirmed": True})
     assert next_deadline(case).label == "Quyết định bảo vệ khẩn cấp"
     step(case, "emergency", users["chairman"], text="Tạm thời cách ly, giao cho bà ngoại")
-    step(case, "detail", users["officer"], text="Họp xác định nhu cầu")
     assert next_deadline(case).label == "Xây dựng kế hoạch hỗ trợ, can thiệp"
+    step(case, "detail", users["officer"], text="Họp xác định nhu cầu")
+    assert case.protection_level == "support"
     step(case, "draft_plan", users["officer"], text="Kế hoạch hỗ trợ")
+    assert next_deadline(case).label == "Phê duyệt kế hoạch"
     step(case, "approve_plan", users["chairman"])
     step(case, "start", users["officer"])
+    # No task yet: the next thing due is the review the plan set, 30 days on.
+    assert next_deadline(case).label == "Rà soát, đánh giá"
+    assert next_deadline(case).due_at.date() == timezone.localdate() + timedelta(days=30)
     step(case, "review", users["officer"], text="Trẻ an toàn")
     step(case, "close", users["chairman"], text="Trẻ an toàn, gia đình đã được tư vấn")
     case.refresh_from_db()
     assert case.status == "closed" and case.outcome.startswith("Trẻ an toàn")
+    assert case.outcome_kind == "safe_with_family" and case.closed_at is not None
     forms = [e.form for e in case.timeline.filter(kind="step")]
     assert forms == ["Mẫu 01", "Mẫu 02", "Mẫu 07", "Mẫu 03", "Mẫu 04", "Mẫu 05", "", "", ""]
     assert next_deadline(case) is None
@@ -128,7 +136,8 @@ def test_a_second_edit_from_a_stale_page_is_refused(case, users):
     case_step(case=case, action="assess", by=users["officer"], expected_version=stale_version,
               data={"risk": "low", "immediate_danger": False})  # fmt: skip
     with pytest.raises(ConcurrentEdit, match="vừa được"):
-        case_step(case=case, action="detail", by=users["officer"], expected_version=stale_version)
+        case_step(case=case, action="detail", by=users["officer"], expected_version=stale_version,
+                  data=valid_form("detail"))  # fmt: skip
     case.refresh_from_db()
     assert case.status == "assessed"
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from children.models import Child, Hamlet, HouseholdUpdate
 from tanloi_portal.models import Role
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, log_in
 from tests.factories import HouseholdFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,20 +23,13 @@ def cast():
     return household
 
 
-def _log_in(page, base, username, password):
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
 def test_collaborator_reports_a_birth_offline_then_online_and_the_officer_approves(
     live_server, browser, cast, screenshot
 ):
     born = (timezone.localdate() - timedelta(days=2)).strftime("%d/%m/%Y")
     phone = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = phone.new_page()
-    _log_in(page, live_server.url, "ctv-ap1", "mat-khau-ctv")
+    log_in(page, live_server.url, "ctv-ap1", "mat-khau-ctv")
     page.get_by_role("link", name="Hộ gia đình trong ấp").click()
     page.get_by_role("link", name="01-00042").click()
     page.get_by_role("link", name="Báo thay đổi").click()
@@ -72,7 +65,7 @@ def test_collaborator_reports_a_birth_offline_then_online_and_the_officer_approv
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     office = desk.new_page()
-    _log_in(office, live_server.url, "officer", "mat-khau-cb")
+    log_in(office, live_server.url, "officer", "mat-khau-cb")
     expect(office.get_by_text("1 cập nhật của cộng tác viên chờ duyệt")).to_be_visible()
     office.get_by_role("link", name="Duyệt", exact=True).click()
     office.get_by_role(

@@ -1,0 +1,37 @@
+"""The printable case file: the case's forms, units, attachments and timeline in the commune's document
+layout (reports.documents). It is an official document: in Vietnamese, whatever the reader's language."""
+
+from django.utils import translation
+
+from cases.models import Case
+from cases.selectors import case_timeline
+from reports.documents import head_for, render_pdf
+
+
+def case_file_context(case: Case) -> dict:
+    """What the printable case file shows: the intake, every step's form, the units and their tasks, the
+    attachments' list and the timeline. The reporter is named, as on Mẫu 01; the file is as confidential as
+    the case page."""
+    assignments = list(case.assignments.select_related("unit").prefetch_related("tasks"))
+    attachments = list(case.attachments.select_related("uploaded_by"))
+    head = head_for(
+        case.commune,
+        number=f"{case.pk}/HS-UBND",
+        title="Hồ sơ trường hợp trẻ em cần được bảo vệ",
+        subtitle=f"Trẻ: {case.child.full_name}",
+        signer_role="Người lập hồ sơ",
+        signer_name=case.opened_by.full_name or case.opened_by.username,
+        recipients=["Chủ tịch UBND xã", "Lưu: hồ sơ trường hợp (mật)"],
+    )
+    return {
+        "head": head,
+        "case": case,
+        "timeline": case_timeline(case),
+        "assignments": assignments,
+        "attachments": attachments,
+    }
+
+
+def case_file_pdf(case: Case) -> bytes:
+    with translation.override("vi"):
+        return render_pdf("cases/case_file.html", case_file_context(case))
