@@ -5,10 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from cases import legal_forms
 from cases.models import Case
 from children.forms import vietnamese_inputs
+from children.models import Child
 
 
 class IntakeForm(forms.Form):
-    child = forms.TypedChoiceField(label=_("Trẻ (mã hồ sơ trẻ trong sổ)"), coerce=int)
+    """Mẫu 01. The child is found by a search (the registry is too long for one list): the select offers the
+    matches, and validation accepts any child the officer may see."""
+
+    q = forms.CharField(
+        label=_("Tìm trẻ trong sổ"),
+        required=False,
+        help_text=_("Tên (gõ có dấu hoặc không) hoặc mã hộ, rồi bấm “Tìm”. Những gì đã nhập được giữ nguyên."),
+    )
+    child = forms.ModelChoiceField(label=_("Trẻ"), queryset=Child.objects.none())
     concern = forms.ChoiceField(label=_("Vấn đề được báo"), choices=Case.Concern.choices)
     channel = forms.ChoiceField(label=_("Nguồn tin"), choices=Case.Channel.choices)
     received_at = forms.DateTimeField(
@@ -18,12 +27,17 @@ class IntakeForm(forms.Form):
     reporter_contact = forms.CharField(label=_("Liên hệ người báo tin (bảo mật)"), required=False, max_length=120)
     description = forms.CharField(label=_("Mô tả ban đầu"), widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, children, **kwargs):
+    def __init__(self, *args, children, shown, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].choices = [("", "---")] + [
-            (c.pk, f"{c.full_name} ({c.date_of_birth:%d/%m/%Y}, {c.household.code})") for c in children
+        self.fields["child"].queryset = children
+        self.fields["child"].widget.choices = [("", "---")] + [
+            (c.pk, f"{c.full_name} ({c.date_of_birth:%d/%m/%Y}, {c.household.code}, {c.household.hamlet.name})")
+            for c in shown
         ]
         vietnamese_inputs(self)
+
+    def case_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("q", "child")}
 
 
 def _field_for(spec: legal_forms.Field) -> forms.Field:

@@ -15,11 +15,21 @@ from django.utils.translation import gettext as _
 from cases import legal_forms
 from cases.deadlines import PLAN_APPROVAL_DAYS, Deadline, end_of, next_deadline, working_days_after
 from cases.models import Case, Task, TimelineEntry
-from children.models import HouseholdUpdate
+from children.models import Child, HouseholdUpdate
+from children.selectors import ChildFilters, child_list, children_visible_to
 from tanloi_portal.models import Role
 
-# Statuses at which a decision is the chairman's: emergency protection, the plan's approval, the closure.
-CHAIRMAN_DECIDES = {Case.Status.ASSESSED, Case.Status.PLAN_DRAFTED, Case.Status.REVIEWED}
+# A decision is the chairman's: emergency protection (assessed, child in danger), the plan's approval, the
+# closure. The same rule as a query and for one case.
+AWAITS_CHAIRMAN = Q(status__in=[Case.Status.PLAN_DRAFTED, Case.Status.REVIEWED]) | Q(
+    status=Case.Status.ASSESSED, immediate_danger=True
+)
+
+
+def awaits_chairman(case: Case) -> bool:
+    if case.status == Case.Status.ASSESSED:
+        return bool(case.immediate_danger)
+    return case.status in (Case.Status.PLAN_DRAFTED, Case.Status.REVIEWED)
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
@@ -33,7 +43,7 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
 
 def can_read_narrative(user, case: Case) -> bool:
     if user.role == Role.CHAIRMAN:
-        return case.status in CHAIRMAN_DECIDES
+        return awaits_chairman(case)
     return user.role in (Role.OFFICER, Role.UNIT_STAFF)
 
 
@@ -69,6 +79,13 @@ def overdue_count(*, user) -> int:
     return sum(1 for row in case_list(user=user) if row.deadline and row.deadline.overdue)
 
 
+def awaiting_decision_count(*, user) -> int:
+    """Cases waiting for a decision of the chairman (emergency protection, the plan, the closure)."""
+    if user.role not in (Role.OFFICER, Role.CHAIRMAN):
+        return 0
+    return Case.objects.filter(AWAITS_CHAIRMAN, commune_id=user.commune_id).count()
+
+
 def unit_inbox(*, user) -> QuerySet[Task]:
     """The open tasks of the user's unit, soonest first."""
     return (
@@ -76,6 +93,19 @@ def unit_inbox(*, user) -> QuerySet[Task]:
         .select_related("assignment__case__child")
         .order_by("due_on", "pk")
     )
+
+
+def intake_choices(*, user, q: str = "", chosen: str | int | None = None, limit: int = 30) -> list[Child]:
+    """The children the intake page offers: the one already chosen, then up to `limit` matches of the search
+    (name without diacritics, or household code)."""
+    visible = children_visible_to(user=user).select_related("household__hamlet")
+    shown = []
+    if chosen and str(chosen).isdigit():
+        shown = list(visible.filter(pk=int(chosen)))
+    if q.strip():
+        matches = child_list(user=user, filters=ChildFilters(q=q)).exclude(pk__in=[c.pk for c in shown])
+        shown += list(matches[:limit])
+    return shown
 
 
 def concerns_waiting(*, user):
@@ -176,7 +206,7 @@ def case_statistics(*, user, year: int) -> CaseStatistics:
     abuse = received & Q(confirmed=True, concern__in=Case.ABUSE)
     totals = cases.aggregate(
         open_now=Count("pk", filter=still_open),
-        awaiting=Count("pk", filter=Q(status__in=CHAIRMAN_DECIDES)),
+        awaiting=Count("pk", filter=AWAITS_CHAIRMAN),
         opened=Count("pk", filter=received),
         closed=Count("pk", filter=closed),
         abused=Count("child", filter=abuse, distinct=True),

@@ -56,14 +56,18 @@ def _bump(case: Case, *, expected_version: int, by, **fields) -> Case:
     """Apply fields if nobody changed the case since `expected_version`; else say who did and when."""
     changed = Case.objects.filter(pk=case.pk, version=expected_version).update(version=F("version") + 1, **fields)
     if not changed:
-        last = case.timeline.select_related("by").order_by("-at", "-pk").first()
-        who = (last.by.full_name or last.by.username) if last else "?"
-        at = timezone.localtime(last.at).strftime("%H:%M %d/%m/%Y") if last else "?"
-        raise ConcurrentEdit(
-            _("Hồ sơ vừa được %(who)s thay đổi lúc %(at)s: tải lại trang rồi làm lại.") % {"who": who, "at": at}
-        )
+        _raise_concurrent(case)
     case.refresh_from_db()
     return case
+
+
+def _raise_concurrent(case: Case):
+    last = case.timeline.select_related("by").order_by("-at", "-pk").first()
+    who = (last.by.full_name or last.by.username) if last else "?"
+    at = timezone.localtime(last.at).strftime("%H:%M %d/%m/%Y") if last else "?"
+    raise ConcurrentEdit(
+        _("Hồ sơ vừa được %(who)s thay đổi lúc %(at)s: tải lại trang rồi làm lại.") % {"who": who, "at": at}
+    )
 
 
 @transaction.atomic
@@ -115,6 +119,8 @@ def case_step(
     if by.role not in roles:
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.version != expected_version:  # someone saved since this page was opened: say who, change nothing
+        _raise_concurrent(case)
     if case.status not in allowed_from:
         raise ValidationError(
             _("Không thể “%(step)s” khi hồ sơ đang ở bước “%(status)s”.")

@@ -23,6 +23,7 @@ from cases.selectors import (
     case_timeline,
     concerns_waiting,
     get_case_for_user,
+    intake_choices,
     unit_inbox,
 )
 from cases.services import (
@@ -59,7 +60,6 @@ def case_list_view(request):
 
 @allow(Role.OFFICER)
 def intake_view(request):
-    children = children_visible_to(user=request.user).select_related("household").order_by("name_sort_key")
     concern = None
     if request.GET.get("lo-ngai"):
         concern = get_object_or_404(concerns_waiting(user=request.user), pk=request.GET["lo-ngai"])
@@ -71,18 +71,23 @@ def intake_view(request):
             "received_at": timezone.localtime(concern.submitted_at),
             "description": concern.payload.get("description", ""),
         }
-    form = IntakeForm(request.POST or None, children=children, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        child = get_object_or_404(children, pk=data.pop("child"))
+    searching = request.method == "POST" and "tim" in request.POST
+    typed = request.POST if request.method == "POST" else {}
+    shown = intake_choices(user=request.user, q=typed.get("q", ""), chosen=typed.get("child") or initial["child"])
+    children = children_visible_to(user=request.user)
+    if searching:  # "Tìm": offer the matches, keep everything typed, check nothing yet
+        form = IntakeForm(initial=typed.dict(), children=children, shown=shown)
+    else:
+        form = IntakeForm(request.POST or None, children=children, shown=shown, initial=initial)
+    if request.method == "POST" and not searching and form.is_valid():
         try:
-            case = case_open(child=child, by=request.user, from_update=concern, **data)
+            case = case_open(child=form.cleaned_data["child"], by=request.user, from_update=concern, **form.case_data())
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Đã tiếp nhận hồ sơ #%(pk)s.") % {"pk": case.pk})
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/intake.html", {"form": form, "concern": concern})
+    return render(request, "cases/intake.html", {"form": form, "concern": concern, "searching": searching})
 
 
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
-from cases.selectors import overdue_count
+from cases.selectors import awaiting_decision_count, overdue_count
 from children.selectors import (
     commune_hamlets,
     commune_summary,
@@ -69,6 +69,7 @@ def home_chairman(request):
         "hamlets": hamlets,
         "totals": totals_of(hamlets),
         "overdue_cases": overdue_count(user=request.user),
+        "awaiting_decision": awaiting_decision_count(user=request.user),
         **_plan_context(request.user),
     }
     return render(request, "home/chairman.html", context)

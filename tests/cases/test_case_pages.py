@@ -1,14 +1,16 @@
 """Case pages: who opens what, the access log, the chairman's limits, the units' inbox."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Case
 from cases.services import case_assign, case_open, case_step
-from tanloi_portal.models import AccessLog
-from tests.factories import ChildFactory, HouseholdFactory
+from tanloi_portal.models import AccessLog, Role
+from tests.factories import ChildFactory, HouseholdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,15 +71,23 @@ def test_units_see_only_cases_assigned_to_them_and_record_results(users, client_
     assert school.post(reverse("cases:task", args=[task.pk]), {"result": "x"}).status_code == 404
 
 
-def test_a_stale_step_form_is_refused_with_who_changed_it(users, client_for, case):
-    client = client_for(users["officer"])
+def test_a_stale_step_form_is_refused_with_who_changed_it(users, client_for, case, commune):
+    """Two officers open the same step; the second save says who saved first and when, and keeps its input."""
+    first = UserFactory(username="officer-2", role=Role.OFFICER, commune=commune, full_name="Phạm Thị Hai")
     url = reverse("cases:step", args=[case.pk, "assess"])
     stale = case.version
-    client.post(url, {"version": stale, "risk": "low", "immediate_danger": "0"})
-    page = client.post(url, {"version": stale, "risk": "high", "immediate_danger": "1"})
-    assert "Không thể" in page.content.decode() or "vừa được" in page.content.decode()
+    saved = client_for(first).post(url, {"version": stale, "risk": "low", "immediate_danger": "0"})
+    assert saved.status_code == 302
+    at = timezone.localtime(case.timeline.latest("at").at).strftime("%H:%M %d/%m/%Y")
+    page = client_for(users["officer"]).post(
+        url, {"version": stale, "risk": "high", "immediate_danger": "1", "child_whereabouts": "Ở nhà chú"}
+    )
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert f"Hồ sơ vừa được Phạm Thị Hai thay đổi lúc {at}: tải lại trang rồi làm lại." in content
+    assert 'value="Ở nhà chú"' in content
     case.refresh_from_db()
-    assert case.risk == "low"
+    assert case.risk == "low" and case.timeline.filter(form="Mẫu 02").count() == 1
 
 
 def test_a_collaborators_safety_concern_becomes_an_intake(users, client_for, hamlet_a):
@@ -104,3 +114,68 @@ def test_a_collaborators_safety_concern_becomes_an_intake(users, client_for, ham
     concern.refresh_from_db()
     assert concern.state == "approved" and concern.case.child == child
     assert "Lo ngại của cộng tác viên chờ tiếp nhận" not in officer.get(reverse("cases:list")).content.decode()
+
+
+def test_the_intake_page_finds_the_child_by_a_search_without_diacritics_and_keeps_what_was_typed(
+    users, client_for, hamlet_a
+):
+    an = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), full_name="Nguyễn Văn An")
+    other = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), full_name="Lê Thị Bình")
+    officer = client_for(users["officer"])
+    first = officer.get(reverse("cases:intake")).content.decode()
+    assert "Nguyễn Văn An" not in first and "Lê Thị Bình" not in first  # the registry is not dumped in a list
+    typed = {"q": "nguyen van an", "tim": "1", "description": "Trẻ bị đánh ở trường", "concern": "violence"}
+    found = officer.post(reverse("cases:intake"), typed).content.decode()
+    assert f'value="{an.pk}"' in found and f'value="{other.pk}"' not in found
+    assert "Trẻ bị đánh ở trường" in found and 'value="violence" selected' in found
+    assert not Case.objects.exists()  # a search saves nothing
+
+
+def test_the_intake_refuses_a_child_the_officer_may_not_see(users, client_for, other_commune):
+    stranger = ChildFactory(household=HouseholdFactory(hamlet=other_commune.hamlets.get()))
+    received = (timezone.localtime() - timedelta(hours=1)).strftime("%d/%m/%Y %H:%M")
+    data = {"child": stranger.pk, "concern": "neglect", "channel": "family", "received_at": received,
+            "description": "x"}  # fmt: skip
+    page = client_for(users["officer"]).post(reverse("cases:intake"), data)
+    assert page.status_code == 200 and not Case.objects.exists()
+
+
+def test_the_child_page_opens_an_intake_for_that_child(users, client_for, hamlet_a):
+    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), full_name="Danh Thị Sa")
+    officer = client_for(users["officer"])
+    page = officer.get(reverse("children:child-detail", args=[child.pk])).content.decode()
+    link = f"{reverse('cases:intake')}?tre={child.pk}"
+    assert link in page
+    intake = officer.get(link).content.decode()
+    assert re.search(rf'value="{child.pk}"\s+selected', intake)
+    unit_page = client_for(users["health"]).get(reverse("children:child-detail", args=[child.pk])).content.decode()
+    assert link not in unit_page
+
+
+def test_the_intake_page_takes_the_same_queries_whatever_the_size_of_the_registry(
+    users, client_for, hamlet_a, django_assert_max_num_queries
+):
+    officer = client_for(users["officer"])
+    ChildFactory.create_batch(3, household=HouseholdFactory(hamlet=hamlet_a), full_name="Nguyễn Văn Tèo")
+    with django_assert_max_num_queries(30) as few:
+        officer.post(reverse("cases:intake"), {"q": "teo", "tim": "1"})
+    ChildFactory.create_batch(25, household=HouseholdFactory(hamlet=hamlet_a), full_name="Nguyễn Văn Tèo")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = officer.post(reverse("cases:intake"), {"q": "teo", "tim": "1"})
+    assert page.content.decode().count("Nguyễn Văn Tèo") == 28
+
+
+def test_the_chairman_reads_an_assessed_case_only_when_the_child_is_in_danger(users, client_for, case):
+    chairman = client_for(users["chairman"])
+    case_step(case=case, action="assess", by=users["officer"], expected_version=case.version,
+              data={"risk": "low", "immediate_danger": False})  # fmt: skip
+    assert chairman.get(reverse("cases:detail", args=[case.pk])).status_code == 404  # the officer's next step
+    home = chairman.get(reverse("home-chairman")).content.decode()
+    assert "0 hồ sơ chờ Chủ tịch quyết định" in home
+
+
+def test_the_chairmans_home_counts_the_cases_awaiting_their_decision(users, client_for, case):
+    case_step(case=case, action="assess", by=users["officer"], expected_version=case.version,
+              data={"risk": "high", "immediate_danger": True})  # fmt: skip
+    home = client_for(users["chairman"]).get(reverse("home-chairman")).content.decode()
+    assert "1 hồ sơ chờ Chủ tịch quyết định" in home and reverse("cases:statistics") in home

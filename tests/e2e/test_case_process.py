@@ -51,13 +51,16 @@ def test_intake_to_closure_across_the_officer_the_chairman_and_the_health_statio
 
     # Step 1: the report comes in through Tổng đài 111.
     officer.goto(f"{base}/ho-so/tiep-nhan/")
-    officer.get_by_label("Trẻ (mã hồ sơ trẻ trong sổ)").select_option(value=str(child.pk))
+    officer.get_by_label("Mô tả ban đầu").fill("Trẻ 6 tuổi ở nhà một mình nhiều ngày, thiếu ăn.")
+    officer.get_by_label("Tìm trẻ trong sổ").fill("thach thi sa rum")  # typed without diacritics
+    officer.get_by_role("button", name="Tìm").click()
+    expect(officer.get_by_label("Mô tả ban đầu")).to_have_value("Trẻ 6 tuổi ở nhà một mình nhiều ngày, thiếu ăn.")
+    officer.get_by_role("combobox", name="Trẻ").select_option(value=str(child.pk))
     officer.get_by_label("Vấn đề được báo").select_option(label="Sao nhãng, bỏ rơi")
     officer.get_by_label("Nguồn tin").select_option(label="Tổng đài 111")
     received = timezone.localtime() - timedelta(hours=2)
     officer.get_by_label("Thời điểm tiếp nhận").fill(received.strftime("%d/%m/%Y %H:%M"))
     officer.get_by_label("Người báo tin (bảo mật)", exact=True).fill("Bà Sáu")
-    officer.get_by_label("Mô tả ban đầu").fill("Trẻ 6 tuổi ở nhà một mình nhiều ngày, thiếu ăn.")
     officer.get_by_role("button", name="Lưu").click()
     expect(officer.get_by_text("Đã tiếp nhận hồ sơ")).to_be_visible()
     case = Case.objects.get(child=child)
