@@ -53,16 +53,18 @@ def next_deadline(case, *, now: datetime | None = None, open_tasks_due: date | N
     """The next thing due on a case, or None when nothing is (reviewed and waiting for a decision, closed)."""
     now = now or timezone.now()
     received = case.received_at
-    received_day = timezone.localtime(received).date()
+    # A plan asked for again (after a review, or by the chairman) has the same delays, counted from that request.
+    planning_day = timezone.localtime(case.replan_from or received).date()
     status = case.status
+    replanning = status == "reviewed" and case.recommendation == "plan_again"
     if status == "intake":
         label, due = _("Đánh giá nguy cơ ban đầu"), received + timedelta(hours=EMERGENCY_HOURS)
     elif status == "assessed" and case.immediate_danger:
         label, due = _("Quyết định bảo vệ khẩn cấp"), received + timedelta(hours=EMERGENCY_HOURS)
-    elif status in ("assessed", "emergency", "detailed"):
-        label, due = _("Xây dựng kế hoạch hỗ trợ, can thiệp"), end_of(working_days_after(received_day, PLAN_DRAFT_DAYS))
+    elif status in ("assessed", "emergency", "detailed") or replanning:
+        label, due = _("Xây dựng kế hoạch hỗ trợ, can thiệp"), end_of(working_days_after(planning_day, PLAN_DRAFT_DAYS))
     elif status == "plan_drafted":
-        label, due = _("Phê duyệt kế hoạch"), end_of(working_days_after(received_day, PLAN_APPROVAL_DAYS))
+        label, due = _("Phê duyệt kế hoạch"), end_of(working_days_after(planning_day, PLAN_APPROVAL_DAYS))
     elif status in ("plan_approved", "in_progress") and (open_tasks_due or case.review_on):
         # Whichever comes first: a unit's open task or the review date the plan set.
         due_day = min(d for d in (open_tasks_due, case.review_on) if d)

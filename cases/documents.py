@@ -6,11 +6,12 @@ from django.utils import translation
 from cases.models import Case
 from cases.selectors import case_timeline
 from reports.documents import head_for, render_pdf
+from tanloi_portal.models import Role
 
 
-def case_file_context(case: Case) -> dict:
+def case_file_context(case: Case, *, show_reporter: bool) -> dict:
     """What the printable case file shows: the intake, every step's form, the units and their tasks, the
-    attachments' list and the timeline. The reporter is named, as on Mẫu 01; the file is as confidential as
+    attachments' list and the timeline. The reporter is named (as on Mẫu 01) only in the officer's copy, as on
     the case page."""
     assignments = list(case.assignments.select_related("unit").prefetch_related("tasks"))
     attachments = list(case.attachments.select_related("uploaded_by"))
@@ -29,9 +30,11 @@ def case_file_context(case: Case) -> dict:
         "timeline": case_timeline(case),
         "assignments": assignments,
         "attachments": attachments,
+        "show_reporter": show_reporter,
     }
 
 
-def case_file_pdf(case: Case) -> bytes:
+def case_file_pdf(case: Case, *, user) -> bytes:
     with translation.override("vi"):
-        return render_pdf("cases/case_file.html", case_file_context(case))
+        context = case_file_context(case, show_reporter=user.role == Role.OFFICER)
+        return render_pdf("cases/case_file.html", context)

@@ -74,10 +74,10 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         for spec in legal_forms.FIELDS[action]:
             self.fields[spec.name] = _field_for(spec)
-        closing = action == "close"
+        labels = {"close": _("Tình trạng của trẻ khi đóng hồ sơ"), "return_to_planning": _("Lý do không đóng hồ sơ")}
         self.fields["text"] = forms.CharField(
-            label=_("Tình trạng của trẻ khi đóng hồ sơ") if closing else _("Nội dung, ghi chú"),
-            required=closing,
+            label=labels.get(action, _("Nội dung, ghi chú")),
+            required=action in labels,
             widget=forms.Textarea(attrs={"rows": 4}),
         )
         vietnamese_inputs(self)

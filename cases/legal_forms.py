@@ -122,6 +122,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("recommendation", _("Đề xuất"), "choice", RECOMMENDATION, required=True),
     ),
     "close": (F("outcome", _("Kết quả"), "choice", OUTCOME, required=True),),
+    "return_to_planning": (),
 }
 
 # What each step is called on buttons, headings and in the case file.
@@ -135,6 +136,7 @@ LABELS = {
     "start": _("Bắt đầu thực hiện kế hoạch"),
     "review": _("Rà soát, đánh giá"),
     "close": _("Đóng hồ sơ"),
+    "return_to_planning": _("Không đóng hồ sơ, yêu cầu xây dựng lại kế hoạch"),
 }
 
 

@@ -77,6 +77,10 @@ class Case(models.Model):
     # Set by the steps: the protection level (Điều 47) at the detailed assessment, the review date by the plan.
     protection_level = models.CharField(_("cấp độ bảo vệ"), max_length=12, blank=True, editable=False)
     review_on = models.DateField(_("ngày rà soát"), null=True, blank=True, editable=False)
+    # The review's proposal (close / plan_again): the chairman decides a closure only when it is proposed.
+    recommendation = models.CharField(_("đề xuất sau rà soát"), max_length=12, blank=True, editable=False)
+    # When a review or the chairman asked for a new plan: its deadlines count from then, not from the receipt.
+    replan_from = models.DateTimeField(_("yêu cầu xây dựng lại kế hoạch lúc"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("thời điểm đóng hồ sơ"), null=True, blank=True, editable=False)
     outcome_kind = models.CharField(_("kết quả"), max_length=20, blank=True, editable=False)
     outcome = models.TextField(_("kết quả khi đóng hồ sơ"), blank=True, editable=False)
@@ -88,6 +92,10 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who took the last step (with updated_at): named when someone else's save is refused as stale.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("hồ sơ trường hợp")

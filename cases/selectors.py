@@ -20,16 +20,20 @@ from children.selectors import ChildFilters, child_list, children_visible_to
 from tanloi_portal.models import Role
 
 # A decision is the chairman's: emergency protection (assessed, child in danger), the plan's approval, the
-# closure. The same rule as a query and for one case.
-AWAITS_CHAIRMAN = Q(status__in=[Case.Status.PLAN_DRAFTED, Case.Status.REVIEWED]) | Q(
-    status=Case.Status.ASSESSED, immediate_danger=True
+# closure (reviewed, closing proposed). The same rule as a query and for one case.
+AWAITS_CHAIRMAN = (
+    Q(status=Case.Status.PLAN_DRAFTED)
+    | Q(status=Case.Status.REVIEWED, recommendation="close")
+    | Q(status=Case.Status.ASSESSED, immediate_danger=True)
 )
 
 
 def awaits_chairman(case: Case) -> bool:
     if case.status == Case.Status.ASSESSED:
         return bool(case.immediate_danger)
-    return case.status in (Case.Status.PLAN_DRAFTED, Case.Status.REVIEWED)
+    if case.status == Case.Status.REVIEWED:
+        return case.recommendation == "close"
+    return case.status == Case.Status.PLAN_DRAFTED
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
@@ -235,9 +239,15 @@ def case_statistics(*, user, year: int) -> CaseStatistics:
         cases.filter(closed).values_list("outcome_kind").annotate(n=Count("pk")).values_list("outcome_kind", "n")
     )
     by_outcome = [(str(label), outcomes[key]) for key, label in legal_forms.OUTCOME if outcomes.get(key)]
-    approvals = TimelineEntry.objects.filter(
-        case__commune_id=user.commune_id, kind="step", status=Case.Status.PLAN_APPROVED, at__gte=start, at__lt=end
-    ).values_list("case__received_at", "data")
+    # Each case's first approval (a plan made again after a review is not measured against the receipt).
+    firsts = {}
+    for case_id, received_at, data, at in (
+        TimelineEntry.objects.filter(case__commune_id=user.commune_id, kind="step", status=Case.Status.PLAN_APPROVED)
+        .order_by("case_id", "at", "pk")
+        .values_list("case_id", "case__received_at", "data", "at")
+    ):
+        firsts.setdefault(case_id, (received_at, data, at))
+    approvals = [(received_at, data) for received_at, data, at in firsts.values() if start <= at < end]
     on_time = 0
     for received_at, data in approvals:
         due = end_of(working_days_after(timezone.localtime(received_at).date(), PLAN_APPROVAL_DAYS))

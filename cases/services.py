@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cases import legal_forms
@@ -30,14 +30,28 @@ STEPS = {
     "start": ({S.PLAN_APPROVED}, S.IN_PROGRESS, "", {Role.OFFICER}),
     "review": ({S.IN_PROGRESS}, S.REVIEWED, "", {Role.OFFICER}),
     "close": ({S.REVIEWED}, S.CLOSED, "", {Role.CHAIRMAN}),
+    "return_to_planning": ({S.REVIEWED}, S.DETAILED, "", {Role.CHAIRMAN}),
 }
+
+
+def _refusal(case: Case, action: str) -> str | None:
+    """Why the step cannot be taken now, beyond the status it starts from; None when it can."""
+    if action == "emergency" and not case.immediate_danger:
+        return _("Chỉ quyết định bảo vệ khẩn cấp khi trẻ đang gặp nguy hiểm.")
+    if action in ("close", "return_to_planning") and case.recommendation != "close":
+        return _("Rà soát không đề nghị đóng hồ sơ: cán bộ xây dựng lại kế hoạch.")
+    if action == "draft_plan" and case.status == S.REVIEWED and case.recommendation != "plan_again":
+        return _("Rà soát đề nghị đóng hồ sơ: chờ Chủ tịch quyết định.")
+    return None
 
 
 def steps_open_to(case: Case, user) -> list[tuple[str, str, str]]:
     """The steps this user may take on the case now: (action, label, legal form)."""
+    if user.commune_id != case.commune_id:
+        return []
     return [
         (action, str(legal_forms.LABELS[action]), form) for action, (allowed, _to, form, roles) in STEPS.items()
-        if case.status in allowed and user.role in roles
+        if case.status in allowed and user.role in roles and _refusal(case, action) is None
     ]  # fmt: skip
 
 
@@ -54,7 +68,9 @@ def _check_when(case: Case, when: datetime) -> None:
 
 def _bump(case: Case, *, expected_version: int, by, **fields) -> Case:
     """Apply fields if nobody changed the case since `expected_version`; else say who did and when."""
-    changed = Case.objects.filter(pk=case.pk, version=expected_version).update(version=F("version") + 1, **fields)
+    changed = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **fields
+    )
     if not changed:
         _raise_concurrent(case)
     case.refresh_from_db()
@@ -62,9 +78,9 @@ def _bump(case: Case, *, expected_version: int, by, **fields) -> Case:
 
 
 def _raise_concurrent(case: Case):
-    last = case.timeline.select_related("by").order_by("-at", "-pk").first()
-    who = (last.by.full_name or last.by.username) if last else "?"
-    at = timezone.localtime(last.at).strftime("%H:%M %d/%m/%Y") if last else "?"
+    case = Case.objects.select_related("updated_by").get(pk=case.pk)
+    who = (case.updated_by.full_name or case.updated_by.username) if case.updated_by else "?"
+    at = timezone.localtime(case.updated_at).strftime("%H:%M %d/%m/%Y")
     raise ConcurrentEdit(
         _("Hồ sơ vừa được %(who)s thay đổi lúc %(at)s: tải lại trang rồi làm lại.") % {"who": who, "at": at}
     )
@@ -92,7 +108,7 @@ def case_open(
     case = Case(
         commune_id=child.household.commune_id, child=child, concern=concern, channel=channel, received_at=received_at,
         description=description, reporter_name=reporter_name, reporter_contact=reporter_contact, lead_unit=lead_unit,
-        from_update=from_update, opened_by=by,
+        from_update=from_update, opened_by=by, updated_by=by,
     )  # fmt: skip
     case.full_clean()
     case.save()
@@ -119,29 +135,36 @@ def case_step(
     if by.role not in roles:
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if by.commune_id != case.commune_id:
+        raise PermissionDenied
     if case.version != expected_version:  # someone saved since this page was opened: say who, change nothing
         _raise_concurrent(case)
     if case.status not in allowed_from:
         raise ValidationError(
             _("Không thể “%(step)s” khi hồ sơ đang ở bước “%(status)s”.")
-            % {"step": action, "status": case.get_status_display()}
+            % {"step": legal_forms.LABELS[action], "status": case.get_status_display()}
         )
+    if refusal := _refusal(case, action):
+        raise ValidationError(refusal)
     when = when or timezone.now()
     _check_when(case, when)
     data = legal_forms.clean(
         action, data or {}, earliest=timezone.localtime(case.received_at).date(), today=timezone.localdate()
     )
-    fields = {"status": to}
+    # The review's proposal holds until the next step.
+    fields = {"status": to, "recommendation": data.get("recommendation", "")}
     if action == "assess":
         fields.update(risk=data["risk"], immediate_danger=data["immediate_danger"])
     if action in ("assess", "detail") and "confirmed" in data:
         fields["confirmed"] = data["confirmed"]
-    if action == "emergency" and not case.immediate_danger:
-        raise ValidationError(_("Chỉ quyết định bảo vệ khẩn cấp khi trẻ đang gặp nguy hiểm."))
     if action == "detail":
         fields["protection_level"] = data["protection_level"]
     if action == "draft_plan":
         fields["review_on"] = data["review_on"]
+    if action == "return_to_planning" and not text.strip():
+        raise ValidationError({"text": _("Ghi lý do không đóng hồ sơ.")})
+    if action == "return_to_planning" or (action == "review" and data["recommendation"] == "plan_again"):
+        fields["replan_from"] = when
     if action == "close":
         if not text.strip():
             raise ValidationError({"text": _("Ghi tình trạng của trẻ khi đóng hồ sơ.")})
@@ -162,7 +185,7 @@ def may_contribute(user, case: Case) -> bool:
 @transaction.atomic
 def case_assign(*, case: Case, unit, by, tasks: list[tuple[str, date]]) -> Assignment:
     """Assign a unit to the case (once) with tasks, each with its due date."""
-    if by.role != Role.OFFICER:
+    if by.role != Role.OFFICER or by.commune_id != case.commune_id:
         raise PermissionDenied
     if case.status == S.CLOSED:
         raise ValidationError(_("Hồ sơ đã đóng."))
@@ -186,7 +209,8 @@ def case_assign(*, case: Case, unit, by, tasks: list[tuple[str, date]]) -> Assig
 def task_result(*, task: Task, by, result: str, done: bool = True) -> Task:
     """A unit records what it did; only staff of the assigned unit (or the officer) may."""
     case = task.assignment.case
-    if not (by.role == Role.OFFICER or (by.role == Role.UNIT_STAFF and by.unit_id == task.assignment.unit_id)):
+    officer = by.role == Role.OFFICER and by.commune_id == case.commune_id
+    if not (officer or (by.role == Role.UNIT_STAFF and by.unit_id == task.assignment.unit_id)):
         raise PermissionDenied
     if not result.strip():
         raise ValidationError({"result": _("Ghi kết quả thực hiện.")})
@@ -219,6 +243,10 @@ SIGNATURES = (
 )
 
 
+def attachment_too_large_message() -> str:
+    return _("Tệp lớn hơn mức %(size)s cho phép.") % {"size": filesizeformat(settings.CASE_ATTACHMENT_MAX_BYTES)}
+
+
 def attachment_path(attachment: Attachment) -> Path:
     return Path(settings.PRIVATE_ROOT) / attachment.stored_as
 
@@ -227,11 +255,8 @@ def attachment_add(*, case: Case, by, upload, title: str = "") -> Attachment:
     """Keep a PDF or image with the case, outside the web root, and note it on the timeline."""
     if not may_contribute(by, case):
         raise PermissionDenied
-    limit = settings.CASE_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {"upload": _("Tệp lớn hơn %(mb)s MB cho phép.") % {"mb": number_format(limit / 1024 / 1024, 0)}}
-        )
+    if upload.size > settings.CASE_ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"upload": attachment_too_large_message()})
     if upload.size == 0:
         raise ValidationError({"upload": _("Tệp rỗng.")})
     head = upload.read(16)

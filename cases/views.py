@@ -5,9 +5,11 @@ Who may open what: see cases.selectors (reads) and cases.services (writes); ever
 an attachment or the case file is written to the access log.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from cases.services import (
     STEPS,
     attachment_add,
     attachment_path,
+    attachment_too_large_message,
     case_assign,
     case_note,
     case_open,
@@ -46,12 +49,16 @@ from tanloi_portal.models import Role
 from tanloi_portal.params import year_param
 from tanloi_portal.selectors import units_of_commune
 
+CASES_PER_PAGE = 50
+
 
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
 def case_list_view(request):
     rows = case_list(user=request.user, open_only=request.GET.get("tat-ca") != "1")
+    page = Paginator(rows, CASES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "rows": rows,
+        "page": page,
+        "query": "tat-ca=1" if request.GET.get("tat-ca") == "1" else "",
         "show_all": request.GET.get("tat-ca") == "1",
         "concerns": concerns_waiting(user=request.user),
     }
@@ -62,6 +69,8 @@ def case_list_view(request):
 def intake_view(request):
     concern = None
     if request.GET.get("lo-ngai"):
+        if not request.GET["lo-ngai"].isdigit():
+            raise Http404
         concern = get_object_or_404(concerns_waiting(user=request.user), pk=request.GET["lo-ngai"])
     initial = {"child": request.GET.get("tre")}
     if concern is not None:
@@ -161,6 +170,7 @@ def note_view(request, pk: int):
     case = get_case_for_user(user=request.user, pk=pk)
     if not may_contribute(request.user, case):
         raise PermissionDenied
+    log_access(request, obj=case)  # the page lists the timeline
     timeline = case_timeline(case)
     form = NoteForm(request.POST or None, entries=timeline, initial={"corrects": request.GET.get("dinh-chinh")})
     if request.method == "POST" and form.is_valid():
@@ -177,13 +187,26 @@ def note_view(request, pk: int):
     return render(request, "cases/form.html", {"case": case, "form": form, "heading": _("Ghi chú, đính chính")})
 
 
+def _body_too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.CASE_ATTACHMENT_MAX_BYTES + 64 * 1024  # room for the form's other fields
+
+
 @allow(Role.OFFICER, Role.UNIT_STAFF)
 def attachment_upload_view(request, pk: int):
     case = get_case_for_user(user=request.user, pk=pk)
     if not may_contribute(request.user, case):
         raise PermissionDenied
-    form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _body_too_large(request):
+        # Refused before the body is read: an oversized file is not written to a temporary file first.
+        form = AttachmentForm()
+        messages.error(request, attachment_too_large_message())
+    else:
+        form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             attachment_add(case=case, by=request.user, upload=form.cleaned_data["upload"],
                            title=form.cleaned_data["title"])  # fmt: skip
@@ -218,7 +241,7 @@ def case_file_view(request, pk: int):
     """The case file as a PDF in the commune's document format."""
     case = get_case_for_user(user=request.user, pk=pk)
     log_access(request, obj=case, action="print")
-    response = HttpResponse(case_file_pdf(case), content_type="application/pdf")
+    response = HttpResponse(case_file_pdf(case, user=request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ho-so-{case.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -245,6 +268,7 @@ def inbox_view(request):
 def task_result_view(request, pk: int):
     task = get_object_or_404(Task.objects.select_related("assignment__case"), pk=pk)
     case = get_case_for_user(user=request.user, pk=task.assignment.case_id)
+    log_access(request, obj=case)
     form = TaskResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

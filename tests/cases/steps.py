@@ -18,5 +18,6 @@ def valid_form(action: str, **overrides) -> dict:
         "start": {},
         "review": {"situation": "improved", "recommendation": "close"},
         "close": {"outcome": "safe_with_family"},
+        "return_to_planning": {},
     }  # fmt: skip
     return {**forms[action], **overrides}

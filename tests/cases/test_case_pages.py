@@ -179,3 +179,28 @@ def test_the_chairmans_home_counts_the_cases_awaiting_their_decision(users, clie
               data={"risk": "high", "immediate_danger": True})  # fmt: skip
     home = client_for(users["chairman"]).get(reverse("home-chairman")).content.decode()
     assert "1 hồ sơ chờ Chủ tịch quyết định" in home and reverse("cases:statistics") in home
+
+
+def test_the_case_list_pages_by_fifty_most_urgent_first_with_constant_queries(
+    users, client_for, hamlet_a, django_assert_max_num_queries
+):
+    def open_cases(n, hours_ago):
+        for _ in range(n):
+            child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a))
+            case_open(child=child, concern="neglect", channel="family", description="x", by=users["officer"],
+                      received_at=timezone.now() - timedelta(hours=hours_ago))  # fmt: skip
+
+    officer = client_for(users["officer"])
+    open_cases(3, 1)
+    with django_assert_max_num_queries(30) as few:
+        officer.get(reverse("cases:list"))
+    open_cases(51, 1)
+    overdue = case_open(child=ChildFactory(household=HouseholdFactory(hamlet=hamlet_a)), concern="violence",
+                        channel="family", description="x", by=users["officer"],
+                        received_at=timezone.now() - timedelta(hours=20))  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        first = officer.get(reverse("cases:list"))
+    rows = first.context["page"].object_list
+    assert len(rows) == 50 and rows[0].case == overdue and rows[0].deadline.overdue
+    second = officer.get(reverse("cases:list"), {"page": 2})
+    assert len(second.context["page"].object_list) == 5

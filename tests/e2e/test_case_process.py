@@ -40,7 +40,7 @@ def _open_case(page, base, case_pk):
 
 
 def _step(page, name):
-    page.get_by_role("link", name=name).click()
+    page.get_by_role("link", name=name, exact=True).click()
 
 
 def test_intake_to_closure_across_the_officer_the_chairman_and_the_health_station(

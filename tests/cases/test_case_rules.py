@@ -1,0 +1,171 @@
+"""Rules of the case process found in review: the review's proposal decides what comes next, every write keeps
+to the user's commune, stale saves name who saved, the printed file follows the case page's confidentiality."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cases.models import Case
+from cases.selectors import awaiting_decision_count, case_statistics
+from cases.services import ConcurrentEdit, case_assign, case_note, case_open, case_step, steps_open_to, task_result
+from tanloi_portal.models import AccessLog, Role
+from tests.cases.steps import valid_form
+from tests.factories import ChildFactory, HouseholdFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+TO_REVIEW = [("assess", "officer"), ("detail", "officer"), ("draft_plan", "officer"), ("approve_plan", "chairman"),
+             ("start", "officer")]  # fmt: skip
+
+
+@pytest.fixture
+def case(users, hamlet_a):
+    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a))
+    received = timezone.now() - timedelta(hours=3)
+    return case_open(child=child, concern="violence", channel="neighbour", received_at=received,
+                     description="Bị đánh", reporter_name="Ông Bảy", reporter_contact="0933444555",
+                     by=users["officer"])  # fmt: skip
+
+
+def take(case, action, user, **kw):
+    case.refresh_from_db()
+    kw.setdefault("data", valid_form(action))
+    case = case_step(case=case, action=action, by=user, expected_version=case.version, **kw)
+    return case
+
+
+def to_review(case, users, recommendation):
+    for action, who in TO_REVIEW:
+        take(case, action, users[who])
+    return take(case, "review", users["officer"], data=valid_form("review", recommendation=recommendation))
+
+
+# --- the review's proposal ---------------------------------------------------------------------------------
+
+
+def test_a_review_proposing_a_new_plan_goes_back_to_the_officer_not_the_chairman(case, users, client_for):
+    case = to_review(case, users, "plan_again")
+    with pytest.raises(ValidationError, match="không đề nghị đóng"):
+        take(case, "close", users["chairman"], text="Đóng")
+    assert [a for a, *_ in steps_open_to(case, users["officer"])] == ["draft_plan"]
+    assert steps_open_to(case, users["chairman"]) == []
+    assert client_for(users["chairman"]).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert awaiting_decision_count(user=users["chairman"]) == 0
+    take(case, "draft_plan", users["officer"])
+    assert Case.objects.get(pk=case.pk).status == "plan_drafted"
+
+
+def test_a_review_proposing_closure_waits_for_the_chairman_who_may_close_or_send_it_back(case, users):
+    case = to_review(case, users, "close")
+    with pytest.raises(ValidationError, match="chờ Chủ tịch"):
+        take(case, "draft_plan", users["officer"])
+    assert awaiting_decision_count(user=users["chairman"]) == 1
+    assert [a for a, *_ in steps_open_to(case, users["chairman"])] == ["close", "return_to_planning"]
+    with pytest.raises(ValidationError) as error:
+        take(case, "return_to_planning", users["chairman"], text=" ")
+    assert "text" in error.value.error_dict
+    take(case, "return_to_planning", users["chairman"], text="Trẻ chưa đi học lại")
+    case.refresh_from_db()
+    assert case.status == "detailed" and case.recommendation == ""
+    take(case, "draft_plan", users["officer"])
+
+
+def test_a_refused_step_names_the_step_not_its_code(case, users):
+    with pytest.raises(ValidationError) as error:
+        take(case, "approve_plan", users["chairman"])
+    assert "“Phê duyệt kế hoạch”" in str(error.value) and "approve_plan" not in str(error.value)
+
+
+# --- communes --------------------------------------------------------------------------------------------
+
+
+def test_an_officer_of_another_commune_can_take_no_step_and_write_nothing(case, users, other_commune):
+    stranger = UserFactory(username="officer-x", role=Role.OFFICER, commune=other_commune)
+    with pytest.raises(PermissionDenied):
+        take(case, "assess", stranger)
+    health = case.commune.units.get(code="tram-y-te")
+    with pytest.raises(PermissionDenied):
+        case_assign(case=case, unit=health, by=stranger, tasks=[("Khám", timezone.localdate())])
+    task = case_assign(case=case, unit=health, by=users["officer"], tasks=[("Khám", timezone.localdate())]).tasks.get()
+    with pytest.raises(PermissionDenied):
+        task_result(task=task, by=stranger, result="x")
+    with pytest.raises(PermissionDenied):
+        case_note(case=case, by=stranger, text="x")
+    assert steps_open_to(case, stranger) == []
+    assert Case.objects.get(pk=case.pk).status == "intake"
+
+
+# --- stale saves -----------------------------------------------------------------------------------------
+
+
+def test_a_stale_save_names_who_took_the_last_step_even_after_a_later_note(case, users, commune):
+    second = UserFactory(username="officer-2", role=Role.OFFICER, commune=commune, full_name="Phạm Thị Hai")
+    stale = case.version
+    case_step(case=case, action="assess", by=second, expected_version=stale, data=valid_form("assess"))
+    case_note(case=case, by=users["officer"], text="Ghi chú sau")  # a note is not a step
+    with pytest.raises(ConcurrentEdit, match="Phạm Thị Hai"):
+        case_step(case=case, action="assess", by=users["officer"], expected_version=stale, data=valid_form("assess"))
+
+
+# --- statistics ------------------------------------------------------------------------------------------
+
+
+def test_a_plan_made_again_is_not_counted_as_a_second_late_approval(case, users):
+    case = to_review(case, users, "plan_again")
+    take(case, "draft_plan", users["officer"])
+    take(case, "approve_plan", users["chairman"])
+    stats = case_statistics(user=users["officer"], year=timezone.localdate().year)
+    assert (stats.plans_approved, stats.plans_on_time) == (1, 1)
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_printed_file_names_the_reporter_only_in_the_officers_copy(case, users, client_for, commune):
+    case_assign(case=case, unit=commune.units.get(code="tram-y-te"), by=users["officer"],
+                tasks=[("Khám", timezone.localdate())])  # fmt: skip
+    url = reverse("cases:case-file", args=[case.pk])
+    officer_copy = _pdf_text(client_for(users["officer"]).get(url).content)
+    unit_copy = _pdf_text(client_for(users["health"]).get(url).content)
+    assert "Ông Bảy" in officer_copy and "0933444555" in officer_copy
+    assert "Bị đánh" in unit_copy and "Ông Bảy" not in unit_copy and "0933444555" not in unit_copy
+
+
+def test_the_note_and_task_pages_are_logged_like_the_case_page(case, users, client_for, commune):
+    task = case_assign(case=case, unit=commune.units.get(code="tram-y-te"), by=users["officer"],
+                       tasks=[("Khám", timezone.localdate())]).tasks.get()  # fmt: skip
+    client_for(users["health"]).get(reverse("cases:note", args=[case.pk]))
+    client_for(users["health"]).get(reverse("cases:task", args=[task.pk]))
+    assert AccessLog.objects.filter(object_type="cases.case", object_id=case.pk, user=users["health"]).count() == 2
+
+
+def test_an_odd_concern_number_is_not_found_rather_than_an_error(users, client_for):
+    assert client_for(users["officer"]).get(reverse("cases:intake"), {"lo-ngai": "abc"}).status_code == 404
+
+
+def test_an_oversized_upload_is_refused_before_its_body_is_read(case, users, client_for, settings):
+    settings.CASE_ATTACHMENT_MAX_BYTES = 1024
+    big = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"0" * 200_000, content_type="application/pdf")
+    page = client_for(users["officer"]).post(reverse("cases:attach", args=[case.pk]), {"upload": big})
+    assert page.status_code == 200 and "Tệp lớn hơn mức 1,0\xa0KB cho phép." in page.content.decode()
+    assert not case.attachments.exists()
+
+
+def test_a_new_plan_asked_for_after_a_review_has_its_deadlines_from_that_request(case, users):
+    from cases.deadlines import next_deadline
+
+    Case.objects.filter(pk=case.pk).update(received_at=timezone.now() - timedelta(days=40))
+    case = to_review(case, users, "plan_again")
+    deadline = next_deadline(case)
+    # Without the re-plan date the draft would have been due 5 working days after a receipt 40 days ago.
+    assert deadline.label == "Xây dựng kế hoạch hỗ trợ, can thiệp" and not deadline.overdue
+    assert deadline.due_at.date() > timezone.localdate()
