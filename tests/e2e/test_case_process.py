@@ -138,6 +138,10 @@ def test_intake_to_closure_across_the_officer_the_chairman_and_the_health_statio
     chairman.get_by_role("button", name="Lưu").click()
     expect(chairman.get_by_text("Đã ghi bước “Đóng hồ sơ”.")).to_be_visible()
     screenshot(chairman, "case-05-closed")
+    chairman.get_by_role("link", name="Thống kê hồ sơ").click()
+    expect(chairman.get_by_text("kế hoạch phê duyệt trong năm đúng hạn 7 ngày làm việc")).to_be_visible()
+    expect(chairman.get_by_text("Thạch Thị Sa Rum")).to_have_count(0)  # figures only
+    screenshot(chairman, "case-07-statistics")
 
     case.refresh_from_db()
     assert case.status == "closed" and case.outcome_kind == "safe_with_family"
