@@ -112,6 +112,25 @@ def intake_choices(*, user, q: str = "", chosen: str | int | None = None, limit:
     return shown
 
 
+@dataclass(frozen=True)
+class ConcernCounts:
+    waiting: int
+    urgent: int  # the collaborator said the child is in danger now
+    oldest_at: datetime | None
+
+
+def concern_counts(*, user) -> ConcernCounts:
+    totals = concerns_waiting(user=user).aggregate(
+        waiting=Count("pk"), urgent=Count("pk", filter=Q(payload__urgent=True)), oldest=Min("submitted_at")
+    )
+    return ConcernCounts(totals["waiting"], totals["urgent"], totals["oldest"])
+
+
+def concerns_by_urgency(*, user) -> list[HouseholdUpdate]:
+    """The concerns waiting, those reported as urgent first, then the oldest first."""
+    return sorted(concerns_waiting(user=user), key=lambda u: (u.payload.get("urgent") is not True, u.submitted_at))
+
+
 def concerns_waiting(*, user):
     """Collaborators' safety concerns not yet turned into a case (children keeps them; cases reads them)."""
     if user.role != Role.OFFICER:

@@ -23,6 +23,7 @@ from cases.selectors import (
     case_list,
     case_statistics,
     case_timeline,
+    concerns_by_urgency,
     concerns_waiting,
     get_case_for_user,
     intake_choices,
@@ -60,7 +61,7 @@ def case_list_view(request):
         "page": page,
         "query": "tat-ca=1" if request.GET.get("tat-ca") == "1" else "",
         "show_all": request.GET.get("tat-ca") == "1",
-        "concerns": concerns_waiting(user=request.user),
+        "concerns": concerns_by_urgency(user=request.user),
     }
     return render(request, "cases/list.html", context)
 

@@ -114,7 +114,7 @@ def _apply_growth(household, child, data, by) -> Child:
     measurement = GrowthMeasurement(
         child=child, measured_on=data["measured_on"], weight_kg=data["weight_kg"], height_cm=data["height_cm"]
     )
-    services.fact_save(fact=measurement, by=by)
+    services.fact_save(fact=measurement, by=by, confirm_implausible=data.get("confirm_implausible", False))
     return child
 
 
@@ -250,8 +250,13 @@ class ResentChanged(InvalidUpdate):
 
 
 @transaction.atomic
-def update_approve(*, update: HouseholdUpdate, by, edited: dict | None = None) -> HouseholdUpdate:
+def update_approve(
+    *, update: HouseholdUpdate, by, edited: dict | None = None, confirm_implausible: bool = False
+) -> HouseholdUpdate:
     """Apply the proposed (or the officer's edited) change to the registry and mark the update approved.
+
+    A growth report whose z-scores pass WHO's plausibility limits is refused (ImplausibleMeasurement) unless
+    the officer confirms the measurement (`confirm_implausible`), as on the child page.
 
     All or nothing: if the change no longer fits the registry (the child was already marked deceased, say),
     a ValidationError explains why and neither the registry nor the update changes.
@@ -271,15 +276,15 @@ def update_approve(*, update: HouseholdUpdate, by, edited: dict | None = None) -
         )
     if not form.is_valid():
         raise InvalidUpdate(form)
-    data = form.cleaned_data
+    data = {**form.cleaned_data, "confirm_implausible": confirm_implausible}
     with services.change_reason(f"{UPDATE_REASON}{update.pk}"):
         result = KINDS[update.kind].apply(update.household, data.get("child_obj"), data, by)
     update.state = HouseholdUpdate.State.APPROVED
     update.result_child = result
     update.edited_by_officer = edited is not None and _payload(data) != update.payload
     if update.edited_by_officer:
-        update.payload = _payload(data)
-    update.save(update_fields=["result_child", "edited_by_officer", "payload"])
+        update.applied_payload = _payload(data)  # the collaborator's proposal stays as it was sent
+    update.save(update_fields=["result_child", "edited_by_officer", "applied_payload"])
     return update
 
 
@@ -335,11 +340,12 @@ def _current_value(child: Child, attribute: str) -> str:
     raise KeyError(attribute)
 
 
-def describe_proposal(update: HouseholdUpdate) -> list[tuple[str, str]]:
-    """The proposal's fields with their labels and values as a person reads them."""
+def describe_proposal(update: HouseholdUpdate, payload: dict | None = None) -> list[tuple[str, str]]:
+    """The proposal's fields (or another payload of the same kind, e.g. what the officer applied) with their
+    labels and values as a person reads them."""
     form = form_for(update.kind, update.household)
     rows = []
-    for name, value in update.payload.items():
+    for name, value in (update.payload if payload is None else payload).items():
         if name == "child" or name not in form.fields:
             continue
         field = form.fields[name]

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
-from cases.selectors import awaiting_decision_count, overdue_count
+from cases.selectors import awaiting_decision_count, concern_counts, overdue_count
 from children.selectors import (
     commune_hamlets,
     commune_summary,
@@ -35,6 +35,7 @@ def home_officer(request):
         "totals": totals_of(hamlets),
         "queue": queue_counts(user=request.user),
         "overdue_cases": overdue_count(user=request.user),
+        "concerns": concern_counts(user=request.user),
     }
     return render(request, "home/officer.html", context)
 

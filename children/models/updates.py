@@ -51,6 +51,8 @@ class HouseholdUpdate(models.Model):
         Child, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     edited_by_officer = models.BooleanField(default=False, editable=False)
+    # What the officer applied when they edited the proposal; `payload` keeps what the collaborator sent.
+    applied_payload = models.JSONField(_("nội dung cán bộ đã sửa và áp dụng"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("cập nhật của cộng tác viên")

@@ -39,6 +39,7 @@ from children.selectors import (
     review_queue,
     updates_visible_to,
 )
+from children.services import ImplausibleMeasurement
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
 
@@ -128,7 +129,8 @@ def review_queue_view(request):
 def review_detail_view(request, pk: int):
     update = get_update_for_user(user=request.user, pk=pk)
     edit_form = form_for(update.kind, update.household, as_form_data(update.payload))
-    reject_error = ""
+    reject_error, implausible = "", False
+    confirm = request.POST.get("confirm_implausible") == "1"
     if request.method == "POST" and update.state != HouseholdUpdate.State.WAITING:
         messages.warning(request, reviewed_message(update))
         return redirect("children:review-detail", pk=pk)
@@ -136,12 +138,12 @@ def review_detail_view(request, pk: int):
         action = request.POST.get("action")
         try:
             if action == "approve":
-                update_approve(update=update, by=request.user)
+                update_approve(update=update, by=request.user, confirm_implausible=confirm)
             elif action == "edit_approve":
                 edit_form = form_for(update.kind, update.household, request.POST)
                 if not edit_form.is_valid():
                     raise InvalidUpdate(edit_form)
-                update_approve(update=update, by=request.user, edited=request.POST.dict())
+                update_approve(update=update, by=request.user, edited=request.POST.dict(), confirm_implausible=confirm)
             elif action == "reject":
                 update_reject(update=update, by=request.user, reason=request.POST.get("reason", ""))
             else:
@@ -152,6 +154,11 @@ def review_detail_view(request, pk: int):
         except AlreadyReviewed as error:
             messages.warning(request, error.message)
             return redirect("children:review-detail", pk=pk)
+        except ImplausibleMeasurement as error:
+            implausible = True  # the page offers to confirm the measurement, as the child page does
+            messages.error(request, " ".join(error.messages))
+            if action == "edit_approve":
+                edit_form = form_for(update.kind, update.household, request.POST)
         except ValidationError as error:
             if action == "reject":
                 reject_error = " ".join(error.messages)
@@ -167,8 +174,10 @@ def review_detail_view(request, pk: int):
         "update": update,
         "current": describe_current(update),
         "proposal": describe_proposal(update),
+        "applied": describe_proposal(update, update.applied_payload) if update.applied_payload else [],
         "edit_form": edit_form,
         "reject_error": reject_error,
+        "implausible": implausible,
         "reject_reason": request.POST.get("reason", "") if request.method == "POST" else "",
         "waiting_for": timezone.now() - update.submitted_at,
         "acknowledged_only": update.kind in ACKNOWLEDGED_ONLY,

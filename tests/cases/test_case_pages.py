@@ -204,3 +204,27 @@ def test_the_case_list_pages_by_fifty_most_urgent_first_with_constant_queries(
     assert len(rows) == 50 and rows[0].case == overdue and rows[0].deadline.overdue
     second = officer.get(reverse("cases:list"), {"page": 2})
     assert len(second.context["page"].object_list) == 5
+
+
+def test_the_officers_home_counts_safety_concerns_and_the_urgent_ones_come_first(users, client_for, hamlet_a):
+    import uuid
+
+    from children.household_updates import update_submit
+
+    def concern(name, urgent):
+        home = HouseholdFactory(hamlet=hamlet_a)
+        child = ChildFactory(household=home, full_name=name)
+        data = {"child": str(child.pk), "urgent": "True" if urgent else "False", "description": "Lo ngại"}
+        return update_submit(user=users["ctv_a"], household=home, kind="safety_concern", client_id=uuid.uuid4(),
+                             data=data)  # fmt: skip
+
+    concern("Trẻ Không Khẩn", False)
+    concern("Trẻ Khẩn Cấp", True)
+    concern("Trẻ Thứ Ba", False)
+    officer = client_for(users["officer"])
+    home = officer.get(reverse("home-officer")).content.decode()
+    assert "3 lo ngại về an toàn của trẻ chờ tiếp nhận" in home and "1 khẩn: trẻ đang gặp nguy hiểm" in home
+    listing = officer.get(reverse("cases:list")).content.decode()
+    assert listing.index("Trẻ Khẩn Cấp") < listing.index("Trẻ Không Khẩn") < listing.index("Trẻ Thứ Ba")
+    # Nobody else is told of a concern before it is a case.
+    assert "lo ngại về an toàn" not in client_for(users["chairman"]).get(reverse("home-chairman")).content.decode()

@@ -137,7 +137,21 @@ def test_disability_needs_the_officer_to_set_the_degree(users, household, child)
     update_approve(update=update, by=users["officer"], edited={**data, "severity": "mild"})
     update.refresh_from_db()
     assert Disability.objects.get(child=child).severity == "mild"
-    assert update.edited_by_officer and update.payload["severity"] == "mild"
+    # Both versions are kept: what the collaborator sent and what the officer applied.
+    assert (
+        update.edited_by_officer and update.payload["severity"] == "" and update.applied_payload["severity"] == "mild"
+    )
+
+
+def test_the_review_page_shows_the_proposal_as_sent_beside_what_the_officer_applied(
+    users, household, child, client_for
+):
+    data = {"child": child.pk, "kind": "hearing_speech", "severity": "", "noticed_on": dmy(YESTERDAY), "notes": ""}
+    update = submit(users, household, "disability", data)
+    update_approve(update=update, by=users["officer"], edited={**data, "severity": "mild"})
+    page = client_for(users["officer"]).get(reverse("children:review-detail", args=[update.pk])).content.decode()
+    sent, applied = page.split("Cán bộ đã sửa và áp dụng")
+    assert "Chưa rõ" in sent and "Nhẹ" in applied.split("</table>")[0]
 
 
 @pytest.mark.parametrize("kind, data", [("safety_concern", {"urgent": "True", "description": "Thấy vết bầm"}),
@@ -338,3 +352,22 @@ def test_a_birth_already_in_the_household_is_not_created_twice(users, household)
 def test_the_page_tells_the_script_where_a_stored_report_lands(users, client_for, household):
     page = client_for(users["ctv_a"]).get(reverse("children:report-form", args=[household.pk, "note"]))
     assert f'data-sent-url="{reverse("children:my-updates")}"' in page.content.decode()
+
+
+def test_an_implausible_growth_report_is_approved_only_once_the_officer_confirms_it(
+    users, household, child, client_for
+):
+    # A 3-year-old of 40 kg: beyond WHO's plausibility limit for weight-for-age.
+    data = {"child": child.pk, "measured_on": dmy(YESTERDAY), "weight_kg": "40", "height_cm": "94"}
+    update = submit(users, household, "growth", data)
+    officer = client_for(users["officer"])
+    url = reverse("children:review-detail", args=[update.pk])
+    refused = officer.post(url, {"action": "approve"}).content.decode()
+    assert "Số đo bất thường" in refused and 'name="confirm_implausible"' in refused
+    update.refresh_from_db()
+    assert update.state == "waiting" and not GrowthMeasurement.objects.exists()
+    assert officer.post(url, {"action": "approve", "confirm_implausible": "1"}).status_code == 302
+    measurement = GrowthMeasurement.objects.get(child=child)
+    assert measurement.confirmed_implausible and "waz" in measurement.flags
+    update.refresh_from_db()
+    assert update.state == "approved"
