@@ -38,6 +38,8 @@ def _refusal(case: Case, action: str) -> str | None:
     """Why the step cannot be taken now, beyond the status it starts from; None when it can."""
     if action == "emergency" and not case.immediate_danger:
         return _("Chỉ quyết định bảo vệ khẩn cấp khi trẻ đang gặp nguy hiểm.")
+    if action == "detail" and case.status == S.ASSESSED and case.immediate_danger:
+        return _("Trẻ đang gặp nguy hiểm: chờ Chủ tịch quyết định bảo vệ khẩn cấp.")
     if action in ("close", "return_to_planning") and case.recommendation != "close":
         return _("Rà soát không đề nghị đóng hồ sơ: cán bộ xây dựng lại kế hoạch.")
     if action == "draft_plan" and case.status == S.REVIEWED and case.recommendation != "plan_again":

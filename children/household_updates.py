@@ -276,9 +276,10 @@ def update_approve(
         )
     if not form.is_valid():
         raise InvalidUpdate(form)
-    data = {**form.cleaned_data, "confirm_implausible": confirm_implausible}
+    data = form.cleaned_data
     with services.change_reason(f"{UPDATE_REASON}{update.pk}"):
-        result = KINDS[update.kind].apply(update.household, data.get("child_obj"), data, by)
+        applying = {**data, "confirm_implausible": confirm_implausible}
+        result = KINDS[update.kind].apply(update.household, data.get("child_obj"), applying, by)
     update.state = HouseholdUpdate.State.APPROVED
     update.result_child = result
     update.edited_by_officer = edited is not None and _payload(data) != update.payload

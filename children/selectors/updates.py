@@ -40,8 +40,12 @@ class QueueCounts:
 
 
 def queue_counts(*, user) -> QueueCounts:
+    """Reports waiting for review. Safety concerns are in `by_kind` but not in `waiting`/`oldest_waiting_at`:
+    they are received as cases (the case list and the officer's home count them on their own)."""
     waiting = updates_visible_to(user=user).filter(state=HouseholdUpdate.State.WAITING).order_by()
-    summary = waiting.aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    summary = waiting.exclude(kind=HouseholdUpdate.Kind.SAFETY_CONCERN).aggregate(
+        n=Count("pk"), oldest=Min("submitted_at")
+    )
     by_kind = dict(waiting.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     return QueueCounts(waiting=summary["n"], oldest_waiting_at=summary["oldest"], by_kind=by_kind)
 

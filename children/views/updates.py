@@ -129,13 +129,16 @@ def review_queue_view(request):
 def review_detail_view(request, pk: int):
     update = get_update_for_user(user=request.user, pk=pk)
     edit_form = form_for(update.kind, update.household, as_form_data(update.payload))
-    reject_error, implausible = "", False
+    reject_error, implausible = "", ""
     confirm = request.POST.get("confirm_implausible") == "1"
     if request.method == "POST" and update.state != HouseholdUpdate.State.WAITING:
         messages.warning(request, reviewed_message(update))
         return redirect("children:review-detail", pk=pk)
     if request.method == "POST":
         action = request.POST.get("action")
+        if action != "reject" and update.kind == HouseholdUpdate.Kind.SAFETY_CONCERN:
+            # A concern about a child's safety is received as a case, never just filed as "received".
+            return redirect(f"{reverse('cases:intake')}?lo-ngai={update.pk}")
         try:
             if action == "approve":
                 update_approve(update=update, by=request.user, confirm_implausible=confirm)
@@ -155,7 +158,7 @@ def review_detail_view(request, pk: int):
             messages.warning(request, error.message)
             return redirect("children:review-detail", pk=pk)
         except ImplausibleMeasurement as error:
-            implausible = True  # the page offers to confirm the measurement, as the child page does
+            implausible = action  # that form offers to confirm the measurement, as the child page does
             messages.error(request, " ".join(error.messages))
             if action == "edit_approve":
                 edit_form = form_for(update.kind, update.household, request.POST)
@@ -181,5 +184,6 @@ def review_detail_view(request, pk: int):
         "reject_reason": request.POST.get("reason", "") if request.method == "POST" else "",
         "waiting_for": timezone.now() - update.submitted_at,
         "acknowledged_only": update.kind in ACKNOWLEDGED_ONLY,
+        "safety_concern": update.kind == HouseholdUpdate.Kind.SAFETY_CONCERN,
     }
     return render(request, "children/updates/review.html", context)

@@ -23,8 +23,8 @@ S = Case.Status
 # Where each step may be taken from, as the law orders them (DESIGN 5), with the case's flags that matter.
 EXPECTED = {
     "assess": {S.INTAKE},
-    "emergency": {S.ASSESSED},  # only with the child in danger
-    "detail": {S.ASSESSED, S.EMERGENCY},
+    "emergency": {S.ASSESSED},  # only with the child in danger (the case is set so for this step)
+    "detail": {S.ASSESSED, S.EMERGENCY},  # from "assessed" only without danger (the chairman decides first)
     "draft_plan": {S.DETAILED, S.REVIEWED},  # from a review only when it proposed a new plan
     "approve_plan": {S.PLAN_DRAFTED},
     "start": {S.PLAN_APPROVED},
@@ -46,7 +46,8 @@ def test_each_step_from_each_status(users, hamlet_a, status, action):
     case = case_open(child=child, concern="violence", channel="family", description="x", by=users["officer"],
                      received_at=timezone.now() - timedelta(hours=2))  # fmt: skip
     recommendation = "plan_again" if action == "draft_plan" else "close"
-    Case.objects.filter(pk=case.pk).update(status=status, immediate_danger=True, recommendation=recommendation)
+    danger = action == "emergency"
+    Case.objects.filter(pk=case.pk).update(status=status, immediate_danger=danger, recommendation=recommendation)
     case.refresh_from_db()
     who = users["chairman"] if Role.CHAIRMAN in STEPS[action][3] else users["officer"]
     text = "Lý do, tình trạng của trẻ"

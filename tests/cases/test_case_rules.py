@@ -169,3 +169,14 @@ def test_a_new_plan_asked_for_after_a_review_has_its_deadlines_from_that_request
     # Without the re-plan date the draft would have been due 5 working days after a receipt 40 days ago.
     assert deadline.label == "Xây dựng kế hoạch hỗ trợ, can thiệp" and not deadline.overdue
     assert deadline.due_at.date() > timezone.localdate()
+
+
+def test_the_officer_cannot_move_past_a_pending_emergency_decision(case, users):
+    take(case, "assess", users["officer"], data=valid_form("assess", immediate_danger=True))
+    case.refresh_from_db()
+    assert steps_open_to(case, users["officer"]) == []
+    with pytest.raises(ValidationError, match="chờ Chủ tịch quyết định bảo vệ khẩn cấp"):
+        take(case, "detail", users["officer"])
+    assert awaiting_decision_count(user=users["chairman"]) == 1
+    take(case, "emergency", users["chairman"])
+    take(case, "detail", users["officer"])

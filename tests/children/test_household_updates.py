@@ -371,3 +371,45 @@ def test_an_implausible_growth_report_is_approved_only_once_the_officer_confirms
     assert measurement.confirmed_implausible and "waz" in measurement.flags
     update.refresh_from_db()
     assert update.state == "approved"
+
+
+def test_a_safety_concern_is_received_as_a_case_never_just_filed(users, household, child, client_for):
+    data = {"child": str(child.pk), "urgent": "True", "description": "Thấy trẻ bị đánh"}
+    update = submit(users, household, "safety_concern", data)
+    officer = client_for(users["officer"])
+    url = reverse("children:review-detail", args=[update.pk])
+    page = officer.get(url).content.decode()
+    assert f"?lo-ngai={update.pk}" in page and 'value="approve"' not in page
+    for action in ("approve", "edit_approve"):
+        response = officer.post(url, {"action": action})
+        assert response.status_code == 302 and response.url == f"{reverse('cases:intake')}?lo-ngai={update.pk}"
+    update.refresh_from_db()
+    assert update.state == "waiting"
+    # Counted once on the officer's home: as a concern, not again among the reports to review.
+    assert queue_counts(user=users["officer"]).waiting == 0
+    home = officer.get(reverse("home-officer")).content.decode()
+    assert "1 lo ngại về an toàn của trẻ chờ tiếp nhận" in home and "0 cập nhật của cộng tác viên chờ duyệt" in home
+
+
+def test_saving_the_proposal_unchanged_through_the_edit_form_is_not_an_edit(users, household, child):
+    data = {"child": child.pk, "measured_on": dmy(YESTERDAY), "weight_kg": "13,2", "height_cm": "94"}
+    update = submit(users, household, "growth", data)
+    update_approve(update=update, by=users["officer"], edited=dict(data))
+    update.refresh_from_db()
+    assert not update.edited_by_officer and update.applied_payload is None
+
+
+def test_a_refused_edit_is_confirmed_on_the_edit_form_with_the_officers_numbers(users, household, child, client_for):
+    data = {"child": child.pk, "measured_on": dmy(YESTERDAY), "weight_kg": "14", "height_cm": "94"}
+    update = submit(users, household, "growth", data)
+    officer = client_for(users["officer"])
+    url = reverse("children:review-detail", args=[update.pk])
+    edited = {**data, "weight_kg": "40", "action": "edit_approve"}
+    page = officer.post(url, edited).content.decode()
+    approve_form, edit_form = page.split('value="edit_approve"')
+    assert 'name="confirm_implausible"' not in approve_form.split('value="approve"')[-1]
+    assert 'name="confirm_implausible"' in edit_form and 'value="40"' in edit_form
+    assert officer.post(url, {**edited, "confirm_implausible": "1"}).status_code == 302
+    assert GrowthMeasurement.objects.get(child=child).weight_kg == Decimal("40")
+    update.refresh_from_db()
+    assert update.payload["weight_kg"] == "14" and update.applied_payload["weight_kg"] == "40"
