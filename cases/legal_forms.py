@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-RISK = (("high", _("Cao")), ("medium", _("Trung bình")), ("low", _("Thấp")))
+from cases.models import Case
+
 YES_NO = ((True, _("Có")), (False, _("Không")))
 HARM_SIGNS = (
     ("physical", _("Tổn hại thân thể")),
@@ -82,7 +83,7 @@ F = Field
 FIELDS: dict[str, tuple[Field, ...]] = {
     # Mẫu 02: initial risk assessment.
     "assess": (
-        F("risk", _("Mức độ nguy cơ"), "choice", RISK, required=True),
+        F("risk", _("Mức độ nguy cơ"), "choice", tuple(Case.Risk.choices), required=True),
         F("immediate_danger", _("Trẻ đang gặp nguy hiểm tức thời"), "yesno", YES_NO, required=True),
         F("harm_signs", _("Dấu hiệu tổn hại"), "choices", HARM_SIGNS),
         F("perpetrator", _("Người gây tổn hại"), "choice", PERPETRATOR),
