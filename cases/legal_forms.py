@@ -77,6 +77,7 @@ class Field:
     kind: str  # choice, choices (several), yesno, text, longtext, date, days
     choices: tuple = ()
     required: bool = False
+    ahead: bool = False  # a date planned ahead (today or later) rather than one that has happened
 
 
 F = Field
@@ -112,7 +113,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "draft_plan": (
         F("objectives", _("Mục tiêu"), "longtext", required=True),
         F("activities", _("Hoạt động, đơn vị thực hiện, thời gian"), "longtext", required=True),
-        F("review_on", _("Ngày rà soát, đánh giá"), "date", required=True),
+        F("review_on", _("Ngày rà soát, đánh giá"), "date", required=True, ahead=True),
         F("resources", _("Kinh phí, nguồn lực"), "text"),
     ),
     # Mẫu 05: the chairman's decision approving the plan.
@@ -165,10 +166,10 @@ def clean(action: str, data: dict, *, earliest: date, today: date) -> dict:
                 errors[field.name] = gettext("Ngày không hợp lệ.")
             elif value < earliest:
                 errors[field.name] = gettext("Ngày không được trước ngày tiếp nhận.")
-            elif field.name != "review_on" and value > today:
-                errors[field.name] = gettext("Ngày không được ở tương lai.")
-            elif field.name == "review_on" and value < today:
+            elif field.ahead and value < today:
                 errors[field.name] = gettext("Ngày rà soát phải từ hôm nay trở đi.")
+            elif not field.ahead and value > today:
+                errors[field.name] = gettext("Ngày không được ở tương lai.")
         if field.name not in errors:
             cleaned[field.name] = value.isoformat() if field.kind == "date" else value
             if field.kind == "choices":

@@ -106,6 +106,12 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_concern_display()}"
 
+    @classmethod
+    def confirmed_abuse(cls, start, end) -> models.Q:
+        """Cases of confirmed abuse received between two datetimes (end excluded): indicator 9 and the
+        chairman's statistics count the same children."""
+        return models.Q(confirmed=True, concern__in=cls.ABUSE, received_at__gte=start, received_at__lt=end)
+
 
 class TimelineEntry(models.Model):
     """One line of a case's history: a step with its form's content, a note, an assignment, a task result."""

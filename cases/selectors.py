@@ -226,7 +226,7 @@ def case_statistics(*, user, year: int) -> CaseStatistics:
     received = Q(received_at__gte=start, received_at__lt=end)
     closed = Q(closed_at__gte=start, closed_at__lt=end)
     still_open = ~Q(status=Case.Status.CLOSED)
-    abuse = received & Q(confirmed=True, concern__in=Case.ABUSE)
+    abuse = Case.confirmed_abuse(start, end)
     totals = cases.aggregate(
         open_now=Count("pk", filter=still_open),
         awaiting=Count("pk", filter=AWAITS_CHAIRMAN),

@@ -117,7 +117,7 @@ def case_open(
     TimelineEntry.objects.create(case=case, kind="step", form="Mẫu 01", status=S.INTAKE, text=description, by=by)
     if from_update is not None:
         # The collaborator's concern is now a case: it leaves their "waiting" list as received.
-        update_approve(update=from_update, by=by)
+        update_approve(update=from_update, by=by, case=case)
     return case
 
 
@@ -184,12 +184,23 @@ def may_contribute(user, case: Case) -> bool:
     return user.role == Role.UNIT_STAFF and case.assignments.filter(unit_id=user.unit_id).exists()
 
 
+def may_assign(user, case: Case) -> bool:
+    return user.role == Role.OFFICER and user.commune_id == case.commune_id and case.status != S.CLOSED
+
+
+def may_record_result(user, assignment: Assignment) -> bool:
+    """A task's result: staff of the assigned unit, or the case's officer."""
+    if user.role == Role.UNIT_STAFF:
+        return user.unit_id == assignment.unit_id
+    return user.role == Role.OFFICER and user.commune_id == assignment.case.commune_id
+
+
 @transaction.atomic
 def case_assign(*, case: Case, unit, by, tasks: list[tuple[str, date]]) -> Assignment:
     """Assign a unit to the case (once) with tasks, each with its due date."""
     if by.role != Role.OFFICER or by.commune_id != case.commune_id:
         raise PermissionDenied
-    if case.status == S.CLOSED:
+    if not may_assign(by, case):
         raise ValidationError(_("Hồ sơ đã đóng."))
     if unit.commune_id != case.commune_id:
         raise ValidationError(_("Đơn vị không thuộc xã của hồ sơ."))
@@ -211,8 +222,7 @@ def case_assign(*, case: Case, unit, by, tasks: list[tuple[str, date]]) -> Assig
 def task_result(*, task: Task, by, result: str, done: bool = True) -> Task:
     """A unit records what it did; only staff of the assigned unit (or the officer) may."""
     case = task.assignment.case
-    officer = by.role == Role.OFFICER and by.commune_id == case.commune_id
-    if not (officer or (by.role == Role.UNIT_STAFF and by.unit_id == task.assignment.unit_id)):
+    if not may_record_result(by, task.assignment):
         raise PermissionDenied
     if not result.strip():
         raise ValidationError({"result": _("Ghi kết quả thực hiện.")})

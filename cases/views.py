@@ -38,7 +38,9 @@ from cases.services import (
     case_note,
     case_open,
     case_step,
+    may_assign,
     may_contribute,
+    may_record_result,
     steps_open_to,
     task_result,
 )
@@ -104,11 +106,14 @@ def intake_view(request):
 def case_detail_view(request, pk: int):
     case = get_case_for_user(user=request.user, pk=pk)
     log_access(request, obj=case)
+    assignments = list(case.assignments.select_related("unit", "case").prefetch_related("tasks"))
     context = {
         "case": case,
         "protection_level": dict(legal_forms.PROTECTION_LEVEL).get(case.protection_level, ""),
         "timeline": case_timeline(case),
-        "assignments": case.assignments.select_related("unit").prefetch_related("tasks"),
+        "assignments": assignments,
+        "recording_units": {a.unit_id for a in assignments if may_record_result(request.user, a)},
+        "can_assign": may_assign(request.user, case),
         "attachments": case.attachments.all(),
         "actions": steps_open_to(case, request.user),
         "show_reporter": request.user.role == Role.OFFICER,
@@ -269,6 +274,8 @@ def inbox_view(request):
 def task_result_view(request, pk: int):
     task = get_object_or_404(Task.objects.select_related("assignment__case"), pk=pk)
     case = get_case_for_user(user=request.user, pk=task.assignment.case_id)
+    if not may_record_result(request.user, task.assignment):
+        raise PermissionDenied
     log_access(request, obj=case)
     form = TaskResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

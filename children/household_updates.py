@@ -42,6 +42,13 @@ class AlreadyReviewed(ValidationError):
     pass
 
 
+class NeedsCase(ValidationError):
+    """A safety concern is received by opening a case (cases.services.case_open), never just approved."""
+
+    def __init__(self):
+        super().__init__(_("Lo ngại về an toàn của trẻ được tiếp nhận thành hồ sơ trường hợp."))
+
+
 def _new_child(household, data, by, **extra) -> Child:
     twin = household.children.exclude(status=Child.Status.MERGED).filter(
         name_search=fold(data["full_name"]), date_of_birth=data["date_of_birth"]
@@ -251,16 +258,19 @@ class ResentChanged(InvalidUpdate):
 
 @transaction.atomic
 def update_approve(
-    *, update: HouseholdUpdate, by, edited: dict | None = None, confirm_implausible: bool = False
+    *, update: HouseholdUpdate, by, edited: dict | None = None, confirm_implausible: bool = False, case=None
 ) -> HouseholdUpdate:
     """Apply the proposed (or the officer's edited) change to the registry and mark the update approved.
 
     A growth report whose z-scores pass WHO's plausibility limits is refused (ImplausibleMeasurement) unless
-    the officer confirms the measurement (`confirm_implausible`), as on the child page.
+    the officer confirms the measurement (`confirm_implausible`), as on the child page. A safety concern is
+    approved only as the case it became (`case`, passed by cases.services.case_open).
 
     All or nothing: if the change no longer fits the registry (the child was already marked deceased, say),
     a ValidationError explains why and neither the registry nor the update changes.
     """
+    if update.kind == HouseholdUpdate.Kind.SAFETY_CONCERN and case is None:
+        raise NeedsCase
     claimed = HouseholdUpdate.objects.filter(pk=update.pk, state=HouseholdUpdate.State.WAITING).update(
         state=HouseholdUpdate.State.APPROVED, reviewed_by=by, reviewed_at=timezone.now()
     )

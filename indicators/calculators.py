@@ -11,11 +11,12 @@ after its end. Ages are completed years at a date, compared in the database thro
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from cases.models import Case as CaseRecord
 from children.ages import birth_date_bounds_for_age
@@ -332,12 +333,9 @@ def abused_children(period: Period, scope: Scope) -> Result:
     """Distinct children with a confirmed abuse case (violence, sexual abuse, exploitation, trafficking,
     abandonment or neglect) received in the period / all children."""
     children = children_under_16(period, scope)
-    cases = CaseRecord.objects.filter(
-        child=OuterRef("pk"),
-        confirmed=True,
-        concern__in=CaseRecord.ABUSE,
-        received_at__date__range=(period.start, period.end),
-    )
+    start = timezone.make_aware(datetime.combine(period.start, time.min))
+    end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
+    cases = CaseRecord.objects.filter(CaseRecord.confirmed_abuse(start, end), child=OuterRef("pk"))
     return _ratio(children.filter(Exists(cases)), children)
 
 

@@ -20,6 +20,7 @@ from children.household_updates import (
     KINDS,
     AlreadyReviewed,
     InvalidUpdate,
+    NeedsCase,
     ResentChanged,
     as_form_data,
     describe_current,
@@ -136,16 +137,10 @@ def review_detail_view(request, pk: int):
         return redirect("children:review-detail", pk=pk)
     if request.method == "POST":
         action = request.POST.get("action")
-        if action != "reject" and update.kind == HouseholdUpdate.Kind.SAFETY_CONCERN:
-            # A concern about a child's safety is received as a case, never just filed as "received".
-            return redirect(f"{reverse('cases:intake')}?lo-ngai={update.pk}")
         try:
             if action == "approve":
                 update_approve(update=update, by=request.user, confirm_implausible=confirm)
-            elif action == "edit_approve":
-                edit_form = form_for(update.kind, update.household, request.POST)
-                if not edit_form.is_valid():
-                    raise InvalidUpdate(edit_form)
+            elif action == "edit_approve":  # the service validates the edited values (InvalidUpdate has the form)
                 update_approve(update=update, by=request.user, edited=request.POST.dict(), confirm_implausible=confirm)
             elif action == "reject":
                 update_reject(update=update, by=request.user, reason=request.POST.get("reason", ""))
@@ -154,6 +149,8 @@ def review_detail_view(request, pk: int):
         except InvalidUpdate as error:
             edit_form = error.form
             messages.error(request, str(error.message))
+        except NeedsCase:
+            return redirect(f"{reverse('cases:intake')}?lo-ngai={update.pk}")
         except AlreadyReviewed as error:
             messages.warning(request, error.message)
             return redirect("children:review-detail", pk=pk)

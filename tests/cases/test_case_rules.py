@@ -180,3 +180,16 @@ def test_the_officer_cannot_move_past_a_pending_emergency_decision(case, users):
     assert awaiting_decision_count(user=users["chairman"]) == 1
     take(case, "emergency", users["chairman"])
     take(case, "detail", users["officer"])
+
+
+def test_a_unit_opens_and_records_only_its_own_tasks_on_a_shared_case(case, users, client_for, commune):
+    today = timezone.localdate()
+    health_task = case_assign(case=case, unit=commune.units.get(code="tram-y-te"), by=users["officer"],
+                              tasks=[("Khám", today)]).tasks.get()  # fmt: skip
+    case_assign(case=case, unit=commune.units.get(code="truong-th"), by=users["officer"], tasks=[("Đến lớp", today)])
+    school = client_for(users["school"])
+    page = school.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:task", args=[health_task.pk]) not in page
+    assert school.get(reverse("cases:task", args=[health_task.pk])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        task_result(task=health_task, by=users["school"], result="x")

@@ -10,8 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.services import case_open
 from children import services
-from children.household_updates import AlreadyReviewed, InvalidUpdate, update_approve, update_reject, update_submit
+from children.household_updates import (
+    AlreadyReviewed,
+    InvalidUpdate,
+    NeedsCase,
+    update_approve,
+    update_reject,
+    update_submit,
+)
 from children.models import (
     BirthRegistration,
     Child,
@@ -156,10 +164,18 @@ def test_the_review_page_shows_the_proposal_as_sent_beside_what_the_officer_appl
 
 @pytest.mark.parametrize("kind, data", [("safety_concern", {"urgent": "True", "description": "Thấy vết bầm"}),
                                         ("note", {"text": "Gia đình đi làm rẫy cả tuần"})])  # fmt: skip
-def test_concerns_and_notes_are_acknowledged_without_touching_the_registry(users, household, kind, data):
+def test_concerns_and_notes_are_acknowledged_without_touching_the_registry(users, household, child, kind, data):
     before = (Child.objects.count(), Child.history.count())
     update = submit(users, household, kind, data)
-    update_approve(update=update, by=users["officer"])
+    if kind == "safety_concern":
+        # A concern is acknowledged only by the case it becomes.
+        with pytest.raises(NeedsCase):
+            update_approve(update=update, by=users["officer"])
+        assert HouseholdUpdate.objects.get(pk=update.pk).state == "waiting"
+        case_open(child=child, concern="violence", channel="collaborator", received_at=update.submitted_at,
+                  description="Thấy vết bầm", by=users["officer"], from_update=update)  # fmt: skip
+    else:
+        update_approve(update=update, by=users["officer"])
     update.refresh_from_db()
     assert update.state == "approved" and (Child.objects.count(), Child.history.count()) == before
 
