@@ -14,7 +14,8 @@ LOGGING["loggers"]["tanloi_portal.access"]["level"] = "CRITICAL"  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not the shared in-memory database: its table locks would fail concurrent writers at once,
     # where a real SQLite file makes them wait (tests/children/test_concurrent_review.py).
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # TEST_SQLITE_NAME lets two runs on one machine keep apart.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
 
 # Imports run in the request in tests, so that their results are there when the response is.
