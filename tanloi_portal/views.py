@@ -1,7 +1,6 @@
 """Base views: the landing redirect, each role's home page, and a health check."""
 
-from django.db import connection
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
@@ -17,6 +16,7 @@ from children.selectors import (
 )
 from indicators.selectors import current_plan, indicators_led_by, plan_objectives, plan_visible_to
 from tanloi_portal.access import allow, allow_any_user, public
+from tanloi_portal.health import health
 from tanloi_portal.models import Role
 from tanloi_portal.roles import home_url_for
 from tanloi_portal.selectors import unit_of
@@ -85,9 +85,10 @@ def home_district(request):
 
 @public
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    """200 when the database, the cache and the static files all answer, else 503, with each part's state."""
+    results = health()
+    status = 200 if all(v == "ok" for v in results.values()) else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", **results}, status=status)
 
 
 @public

@@ -229,7 +229,7 @@ def test_anonymous_visitors_are_sent_to_log_in_on_every_page(sample_kwargs):
 def test_public_pages_answer_anonymous_visitors():
     client = Client()
     assert client.get(reverse("login")).status_code == 200
-    assert client.get(reverse("healthz")).content == b"ok"
+    assert client.get(reverse("healthz")).json() == {"status": "ok", "database": "ok", "cache": "ok", "static": "ok"}
     assert client.post(reverse("set_language"), {"language": "en", "next": "/"}).status_code == 302
 
 

@@ -1,0 +1,173 @@
+"""Production as documented: static files built with DEBUG off, pages served through the WSGI application,
+errors logged as JSON with their tracebacks, and `check --deploy` silent with the HTTPS settings set.
+
+Each check runs in a fresh interpreter with the real settings (not the test settings), as gunicorn would.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tanloi_portal.models import Role
+from tests.factories import UserFactory
+
+# The production process's view of the test database: the URL of the database this test run uses.
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def production_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE"}}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "tanloi_portal.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver,localhost",
+        "CACHE_URL": "locmemcache://",
+    }
+    env |= {k: str(v) for k, v in extra.items()}
+    return env
+
+
+def run(args: list[str], env: dict, timeout: int = 240) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("staticfiles")
+    result = run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], production_env(STATIC_ROOT=root))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root
+
+
+def test_collectstatic_with_debug_off_builds_every_file_and_its_manifest(static_root):
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    paths = manifest["paths"]
+    for name in ("css/portal.css", "vendor/chartjs-4/chart.umd.min.js", "vendor/bootstrap-5.3.8/bootstrap.min.css"):
+        assert (static_root / paths[name]).is_file(), name
+    # A vendored file's source-map reference resolves (the map is there), or the build would have failed.
+    assert "vendor/chartjs-4/chart.umd.min.js.map" in paths
+
+
+# Runs inside the production process: calls the WSGI application as gunicorn would, and prints what it got.
+SERVE = r"""
+import io, json, sys
+from wsgiref.util import setup_testing_defaults
+
+from tanloi_portal.wsgi import application
+
+import django.contrib.auth as auth
+from django.contrib.sessions.backends.db import SessionStore
+from tanloi_portal.models import User
+
+
+def call(path, cookie=""):
+    environ = {"PATH_INFO": path, "HTTP_HOST": "testserver", "wsgi.errors": sys.stderr}
+    if cookie:
+        environ["HTTP_COOKIE"] = cookie
+    setup_testing_defaults(environ)
+    got = {}
+
+    def start_response(status, headers, exc_info=None):
+        got["status"], got["headers"] = int(status.split()[0]), dict(headers)
+
+    body = b"".join(application(environ, start_response))
+    return got["status"], got["headers"], body.decode("utf-8", "replace")
+
+
+user = User.objects.get(username=sys.argv[1])
+session = SessionStore()
+session[auth.SESSION_KEY] = str(user.pk)
+session[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.save()
+cookie = f"sessionid={session.session_key}"
+
+out = {}
+status, headers, body = call("/dang-nhap/")
+out["login"] = {"status": status, "csp": headers.get("Content-Security-Policy", ""), "body": body}
+status, headers, body = call("/trang-chu/can-bo/", cookie)
+out["home"] = {"status": status, "body": body}
+import re
+css = re.search(r'href="(/static/css/portal\.[0-9a-f]+\.css)"', out["login"]["body"]).group(1)
+status, headers, body = call(css)
+out["static"] = {"status": status, "type": headers.get("Content-Type", ""), "path": css}
+status, headers, body = call("/healthz")
+out["healthz"] = {"status": status, "body": json.loads(body)}
+
+# A server error: the view breaks; the visitor gets the error page, the log gets the traceback.
+import tanloi_portal.views
+def broken():
+    raise RuntimeError("health check exploded")
+tanloi_portal.views.health = broken
+status, headers, body = call("/healthz")
+out["error"] = {"status": status, "body": body}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_wsgi_application_serves_pages_static_files_and_logs_errors_with_debug_off(
+    static_root, committed_reference_data, tmp_path
+):
+    UserFactory(username="can-bo-san-xuat", role=Role.OFFICER)
+    env = production_env(STATIC_ROOT=static_root, DATABASE_URL=_database_url(), PRIVATE_ROOT=tmp_path)
+    result = run([sys.executable, "-c", SERVE, "can-bo-san-xuat"], env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert out["login"]["status"] == 200
+    assert "/static/css/portal." in out["login"]["body"]  # the hashed name from the manifest
+    assert "script-src 'self'" in out["login"]["csp"] and "unsafe-inline" not in out["login"]["csp"]
+    assert out["home"]["status"] == 200 and "Đăng xuất" in out["home"]["body"]
+    assert out["static"]["status"] == 200 and out["static"]["type"].startswith("text/css")
+    assert out["healthz"] == {"status": 200, "body": {"status": "ok", "database": "ok", "cache": "ok", "static": "ok"}}
+
+    assert out["error"]["status"] == 500
+    assert "Đã có lỗi ở máy chủ" in out["error"]["body"] and "health check exploded" not in out["error"]["body"]
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    errors = [line for line in lines if line.get("logger") == "django.request" and line["level"] == "ERROR"]
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert errors[0]["path"] == "/healthz" and errors[0]["status_code"] == 500
+    assert "Traceback" in errors[0]["exc_info"] and "health check exploded" in errors[0]["exc_info"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_answers_503_naming_the_part_when_static_files_are_not_built(committed_reference_data, tmp_path):
+    env = production_env(STATIC_ROOT=tmp_path / "never-built", DATABASE_URL=_database_url(), PRIVATE_ROOT=tmp_path)
+    probe = (
+        "import json, sys; from tanloi_portal.wsgi import application; from django.test import Client; "
+        "r = Client().get('/healthz'); print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    result = run([sys.executable, "-c", probe], env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["status"] == 503
+    assert out["body"]["static"].startswith("error") and out["body"]["database"] == "ok"
+
+
+def test_check_deploy_is_silent_with_https_settings_and_a_strong_key():
+    env = production_env(SECURE_COOKIES="true", SECURE_HSTS_SECONDS="31536000", SECURE_SSL_REDIRECT="true")
+    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_names_what_is_missing_without_the_https_settings():
+    result = run([sys.executable, "manage.py", "check", "--deploy"], production_env())
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in result.stdout + result.stderr
