@@ -24,14 +24,17 @@ from children.models import (
     SupportRecord,
     VaccinationDose,
 )
+from children.permissions import FILTER_SECTIONS
 from children.selectors import AGE_BANDS, possible_duplicates
 from children.selectors.registry import NOT_IN_SCHOOL
+from tanloi_portal.validators import guard_dates
 
 ALL = [("", _("Tất cả"))]
 
 
 def vietnamese_inputs(form: forms.BaseForm) -> None:
-    """Dates typed dd/mm/yyyy and numbers with a decimal comma (12,5 kg; 12.5 is accepted too)."""
+    """Dates typed dd/mm/yyyy (from 1900 on) and numbers with a decimal comma (12,5 kg; 12.5 is accepted too)."""
+    guard_dates(form)
     for f in form.fields.values():
         if isinstance(f, forms.DateField):
             f.widget = VnDateInput()
@@ -67,11 +70,15 @@ class ChildFilterForm(forms.Form):
     )
     no_birth_registration = forms.BooleanField(label=_("Chưa đăng ký khai sinh"), required=False)
 
-    def __init__(self, *args, hamlets, groups, **kwargs):
+    def __init__(self, *args, hamlets, groups, allowed: frozenset[str], **kwargs):
+        """`allowed`: the section-bound filters the user may use (children.permissions.child_filters_for);
+        the others are not offered, and what the query string says of them is dropped."""
         super().__init__(*args, **kwargs)
         self.fields["hamlet"].choices = ALL + [(h.pk, h.name) for h in hamlets]
         self.fields["status"].choices = ALL + [c for c in Child.Status.choices if c[0] != Child.Status.MERGED]
         self.fields["group"].choices = ALL + [(0, _("Thuộc bất kỳ nhóm nào"))] + [(g.number, str(g)) for g in groups]
+        for name in FILTER_SECTIONS.keys() - allowed:
+            del self.fields[name]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -138,6 +145,7 @@ class ChildForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.commune_id = commune_id
         self.duplicates: list[Child] = []
+        guard_dates(self)
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())
@@ -196,12 +204,20 @@ class MoveChildForm(forms.Form):
 class MovedAwayForm(forms.Form):
     moved_on = forms.DateField(label=_("Ngày chuyển đi"), widget=VnDateInput())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_dates(self)
+
 
 class DeathForm(forms.ModelForm):
     class Meta:
         model = Death
         fields = ["died_on", "cause", "notes"]
         widgets = {"died_on": VnDateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_dates(self)
 
 
 class MergeForm(forms.Form):

@@ -54,3 +54,26 @@ def child_page_sections(user) -> frozenset[str]:
     if user.role == Role.UNIT_STAFF and user.unit_id:
         return UNIT_SECTIONS.get(user.unit.kind, frozenset({"general", "civil"}))
     return frozenset()
+
+
+# Every other path to a child's facts asks the same question as the child page. A list filter or an export
+# column that reads a section the user may not read is neither offered nor honoured (docs/security.md).
+FILTER_SECTIONS = {"group": "protection", "school_status": "school", "no_birth_registration": "civil"}
+EXPORT_COLUMN_SECTIONS = {
+    "birth_registered": "civil",
+    "registered_on": "civil",
+    "groups": "protection",
+    "notes": "notes",
+}
+
+
+def child_filters_for(user) -> frozenset[str]:
+    """The child list's section-bound filters this user may use (the others read only the general section)."""
+    sections = child_page_sections(user)
+    return frozenset(name for name, section in FILTER_SECTIONS.items() if section in sections)
+
+
+def export_column_allowed(user, key: str) -> bool:
+    """Whether a column of the child export may be written for this user."""
+    section = EXPORT_COLUMN_SECTIONS.get(key, "general")
+    return section in child_page_sections(user)

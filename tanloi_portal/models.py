@@ -126,23 +126,62 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
 
+class AppendOnlyError(Exception):
+    """The access log is evidence: an entry is never changed or removed."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The access log is append-only.")
+
+
 class AccessLog(models.Model):
-    """One read of a sensitive record: who opened what, when, from where. Append-only."""
+    """One read of a sensitive record, a list or an export, or one refused request for an object: who, what,
+    when, from where, with what was asked (filters, row count). Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("xem")
+        PRINT = "print", _("in")
+        DOWNLOAD = "download", _("tải tệp")
+        LIST = "list", _("xem danh sách")
+        EXPORT = "export", _("xuất tệp")
+        DRILL_DOWN = "drill-down", _("xem danh sách trẻ của chỉ tiêu")
+        EDIT_FORM = "edit-form", _("mở biểu mẫu sửa")
+        REFUSED = "refused", _("bị từ chối")
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("người xem"))
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
-    object_type = models.CharField(_("loại hồ sơ"), max_length=40)
-    object_id = models.PositiveBigIntegerField(_("mã hồ sơ"))
-    action = models.CharField(_("thao tác"), max_length=40, default="view")
+    object_type = models.CharField(_("loại hồ sơ"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("mã hồ sơ"), null=True, blank=True)
+    action = models.CharField(_("thao tác"), max_length=40, default=Action.VIEW, choices=Action.choices)
     path = models.CharField(_("đường dẫn"), max_length=255)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    # What was asked and what came back: the filters of a list or an export, its row count, a refusal's status.
+    details = models.JSONField(_("chi tiết"), default=dict, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nhật ký truy cập")
         verbose_name_plural = _("nhật ký truy cập")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="accesslog_object_idx"),
+            models.Index(fields=["user", "at"], name="accesslog_user_idx"),
+        ]
 
     def __str__(self) -> str:
         at = timezone.localtime(self.at)
-        return f"{at:%d/%m/%Y %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"
+        target = f"{self.object_type}#{self.object_id}" if self.object_id else self.object_type
+        return f"{at:%d/%m/%Y %H:%M} {self.user} {self.action} {target}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The access log is append-only.")

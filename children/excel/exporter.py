@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from children.excel.columns import COLUMNS
 from children.models import BirthRegistration, Child, CircumstanceMembership, Household
+from children.permissions import export_column_allowed
 
 CHUNK = 2000
 # The file's values are Vietnamese whatever the interface language, so that any export imports back.
@@ -94,44 +95,64 @@ def write_template(stream) -> None:
     workbook.save(stream)
 
 
-def _children_rows(children: QuerySet[Child]):
-    """Rows as plain tuples, a chunk at a time by primary key (no model objects, constant memory)."""
+def _children_rows(children: QuerySet[Child], keys: list[str]):
+    """Rows as plain lists of the columns `keys`, a chunk at a time by primary key (no model objects, constant
+    memory). A column left out is never read from the database."""
     registered_on = BirthRegistration.objects.filter(child=OuterRef("pk")).values("registered_on")[:1]
     columns = (
         "pk", "household__code", "household__head_name", "household__hamlet__name", "full_name", "date_of_birth",
-        "sex", "ethnicity", "personal_id", "registered", "registration_date", "notes",
+        "sex", "ethnicity", "personal_id",
     )  # fmt: skip
-    qs = children.annotate(
-        registered=Exists(BirthRegistration.objects.filter(child=OuterRef("pk"))), registration_date=registered_on
-    ).order_by("pk")
+    qs = children.order_by("pk")
+    if "birth_registered" in keys or "registered_on" in keys:
+        qs = qs.annotate(
+            registered=Exists(BirthRegistration.objects.filter(child=OuterRef("pk"))), registration_date=registered_on
+        )
+        columns += ("registered", "registration_date")
+    if "notes" in keys:
+        columns += ("notes",)
     today = timezone.localdate()
     last = 0
     while True:
-        chunk = list(qs.filter(pk__gt=last).values_list(*columns)[:CHUNK])
+        chunk = list(qs.filter(pk__gt=last).values(*columns)[:CHUNK])
         if not chunk:
             return
-        last = chunk[-1][0]
+        last = chunk[-1]["pk"]
         groups: dict[int, set[int]] = {}
-        memberships = CircumstanceMembership.objects.filter(
-            child_id__in=[r[0] for r in chunk], started_on__lte=today, ended_on__isnull=True
-        ).values_list("child_id", "group__number")
-        for child_id, number in memberships:
-            groups.setdefault(child_id, set()).add(number)
-        for pk, code, head, hamlet, name, born, sex, ethnicity, pid, registered, reg_on, notes in chunk:
-            yield [
-                code, head, hamlet, name, born, SEX[sex], ethnicity, pid,
-                "Có" if registered else "Không", reg_on,
-                ", ".join(str(n) for n in sorted(groups.get(pk, ()))) or None, notes or None,
-            ]  # fmt: skip
+        if "groups" in keys:
+            memberships = CircumstanceMembership.objects.filter(
+                child_id__in=[r["pk"] for r in chunk], started_on__lte=today, ended_on__isnull=True
+            ).values_list("child_id", "group__number")
+            for child_id, number in memberships:
+                groups.setdefault(child_id, set()).add(number)
+        for r in chunk:
+            row = {
+                "household_code": r["household__code"],
+                "head_name": r["household__head_name"],
+                "hamlet": r["household__hamlet__name"],
+                "full_name": r["full_name"],
+                "date_of_birth": r["date_of_birth"],
+                "sex": SEX[r["sex"]],
+                "ethnicity": r["ethnicity"],
+                "personal_id": r["personal_id"],
+                "birth_registered": "Có" if r.get("registered") else "Không",
+                "registered_on": r.get("registration_date"),
+                "groups": ", ".join(str(n) for n in sorted(groups.get(r["pk"], ()))) or None,
+                "notes": r.get("notes") or None,
+            }
+            yield [row[key] for key in keys]
 
 
-def write_children(stream, children: QuerySet[Child], *, commune) -> int:
+def write_children(stream, children: QuerySet[Child], *, commune, user) -> int:
+    """The children as the template's columns, less those reading a section of the child page this user may not
+    read (children.permissions). Returns the number of rows written."""
+    columns = [c for c in COLUMNS if export_column_allowed(user, c.key)]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Trẻ em"))
-    _title(sheet, commune, _("Danh sách trẻ em"), (c.width for c in COLUMNS))
-    sheet.append([_cell(sheet, c.header, bold=True) for c in COLUMNS])
+    _title(sheet, commune, _("Danh sách trẻ em"), (c.width for c in columns))
+    sheet.append([_cell(sheet, c.header, bold=True) for c in columns])
     count = 0
-    for values in _children_rows(children):
+    for values in _children_rows(children, [c.key for c in columns]):
         sheet.append(_row(sheet, values))
         count += 1
     workbook.save(stream)

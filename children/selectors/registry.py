@@ -4,7 +4,7 @@ Officers and unit staff see their commune; a collaborator sees their hamlet only
 individual record (the chairman and the level above read aggregates). Views never query models directly.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -24,6 +24,7 @@ from children.models import (
     SchoolEnrolment,
 )
 from children.models.facts import school_year_of
+from children.permissions import FILTER_SECTIONS, child_filters_for
 from tanloi_portal.models import Role
 from tanloi_portal.text import fold
 
@@ -96,7 +97,29 @@ class ChildFilters:
     on: date | None = None  # reference date for ages, groups and the school year; today by default
 
 
+def filters_asked(filters: ChildFilters) -> dict:
+    """The filters that narrow the list (those left at their default omitted), for the access log."""
+    blank = ChildFilters()
+    return {name: value for name, value in vars(filters).items() if name != "on" and value != getattr(blank, name)}
+
+
+def reads_protected_sections(filters: ChildFilters) -> bool:
+    """Whether a list filtered so tells something of a child beyond the general section (a group, schooling,
+    birth registration): such a list is logged like the child page."""
+    blank = ChildFilters()
+    return any(getattr(filters, name) != getattr(blank, name) for name in FILTER_SECTIONS)
+
+
+def permitted_filters(*, user, filters: ChildFilters) -> ChildFilters:
+    """The filters with those reading a section the user may not read reset: never honoured, whatever the
+    query string says."""
+    allowed = child_filters_for(user)
+    blank = ChildFilters()
+    return replace(filters, **{name: getattr(blank, name) for name in FILTER_SECTIONS if name not in allowed})
+
+
 def child_list(*, user, filters: ChildFilters) -> QuerySet[Child]:
+    filters = permitted_filters(user=user, filters=filters)
     on = filters.on or timezone.localdate()
     qs = children_visible_to(user=user).select_related("household__hamlet")
     if filters.q:

@@ -12,25 +12,27 @@ from children.excel.exporter import write_children, write_households, write_temp
 from children.excel.jobs import job_cancel, job_confirm, job_start, progress_of
 from children.excel.reader import SpreadsheetError
 from children.models import ImportJob
-from children.selectors import child_list, household_list
+from children.selectors import child_list, filters_asked, household_list
 from children.views.lists import REGISTRY_READERS, child_filters_from
 from tanloi_portal.access import allow
+from tanloi_portal.audit import Action, log_access
 from tanloi_portal.models import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _xlsx_response(write, filename: str) -> FileResponse:
+def _xlsx_response(write, filename: str) -> tuple[FileResponse, int | None]:
+    """The workbook `write` makes, as a download, and what `write` returned (the number of rows)."""
     # Written to a temporary file, not memory: a 50,000-row export stays small in the process.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    write(handle)
+    rows = write(handle)
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX), rows
 
 
 @allow(Role.OFFICER)
 def template_view(request):
-    return _xlsx_response(write_template, "mau-nhap-tre-em.xlsx")
+    return _xlsx_response(write_template, "mau-nhap-tre-em.xlsx")[0]
 
 
 @allow(Role.OFFICER)
@@ -78,9 +80,14 @@ def import_progress_view(request, pk):
 def export_children_view(request):
     filters, _form, _hamlets = child_filters_from(request)
     children = child_list(user=request.user, filters=filters)
-    commune = request.user.commune
+    commune, user = request.user.commune, request.user
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _xlsx_response(lambda h: write_children(h, children, commune=commune), f"tre-em-{stamp}.xlsx")
+    response, rows = _xlsx_response(
+        lambda h: write_children(h, children, commune=commune, user=user), f"tre-em-{stamp}.xlsx"
+    )
+    details = {"filters": filters_asked(filters), "rows": rows}
+    log_access(request, object_type="children.child", action=Action.EXPORT, details=details)
+    return response
 
 
 @allow(*REGISTRY_READERS)
@@ -88,4 +95,8 @@ def export_households_view(request):
     households = household_list(user=request.user)
     commune = request.user.commune
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _xlsx_response(lambda h: write_households(h, households, commune=commune), f"ho-gia-dinh-{stamp}.xlsx")
+    response, rows = _xlsx_response(
+        lambda h: write_households(h, households, commune=commune), f"ho-gia-dinh-{stamp}.xlsx"
+    )
+    log_access(request, object_type="children.household", action=Action.EXPORT, details={"rows": rows})
+    return response

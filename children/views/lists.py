@@ -5,17 +5,21 @@ from django.shortcuts import render
 
 from children.forms import ChildFilterForm, HouseholdFilterForm
 from children.models import SpecialCircumstanceGroup
-from children.permissions import can_write_registry
+from children.permissions import can_write_registry, child_filters_for
 from children.selectors import (
     ChildFilters,
     child_list,
+    filters_asked,
     get_household_for_user,
     hamlet_summary,
     hamlets_visible_to,
     household_children,
     household_list,
+    permitted_filters,
+    reads_protected_sections,
 )
 from tanloi_portal.access import allow
+from tanloi_portal.audit import Action, log_access
 from tanloi_portal.models import Role
 
 REGISTRY_READERS = (Role.OFFICER, Role.COLLABORATOR, Role.UNIT_STAFF)
@@ -37,7 +41,7 @@ def child_filters_from(request) -> tuple[ChildFilters, ChildFilterForm, list]:
     with the filter form and the hamlets the user may choose from."""
     hamlets = list(hamlets_visible_to(user=request.user))
     groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
-    form = ChildFilterForm(request.GET or None, hamlets=hamlets, groups=groups)
+    form = ChildFilterForm(request.GET or None, hamlets=hamlets, groups=groups, allowed=child_filters_for(request.user))
     data = form.cleaned_data if form.is_valid() else {}
     filters = ChildFilters(
         q=data.get("q") or "",
@@ -49,13 +53,16 @@ def child_filters_from(request) -> tuple[ChildFilters, ChildFilterForm, list]:
         school_status=data.get("school_status") or "",
         no_birth_registration=bool(data.get("no_birth_registration")),
     )
-    return filters, form, hamlets
+    return permitted_filters(user=request.user, filters=filters), form, hamlets
 
 
 @allow(*REGISTRY_READERS)
 def child_list_view(request):
     filters, form, hamlets = child_filters_from(request)
     page = _page(request, child_list(user=request.user, filters=filters))
+    if reads_protected_sections(filters):
+        details = {"filters": filters_asked(filters), "rows": page.paginator.count}
+        log_access(request, object_type="children.child", action=Action.LIST, details=details)
     context = {
         "form": form,
         "page": page,

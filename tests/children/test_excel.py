@@ -178,7 +178,7 @@ def test_round_trip_export_then_import_changes_nothing(tmp_path, commune, users,
     history = Child.history.count()
     exported = tmp_path / "xuat.xlsx"
     with exported.open("wb") as handle:
-        assert write_children(handle, Child.objects.all(), commune=commune) == 2
+        assert write_children(handle, Child.objects.all(), commune=commune, user=users["officer"]) == 2
     result = run(exported, commune, users, commit=True)
     assert (result.new, result.updated, result.unchanged, result.ok) == (0, 0, 2, True)
     after = sorted(Child.objects.values_list("full_name", "date_of_birth", "personal_id", "notes", "household_id"))
@@ -195,12 +195,12 @@ def test_the_template_has_the_headers_and_an_instructions_sheet(tmp_path):
     assert "Có hoặc Không" in " ".join(str(c.value) for row in workbook["Hướng dẫn"].iter_rows() for c in row)
 
 
-def test_formulas_are_written_as_text(tmp_path, commune, hamlet_a):
+def test_formulas_are_written_as_text(tmp_path, commune, users, hamlet_a):
     household = HouseholdFactory(hamlet=hamlet_a, code="=HYPERLINK(1)", head="+Nguyễn Văn A")
     ChildFactory(household=household, full_name="@Lê Thị B")
     path = tmp_path / "x.xlsx"
     with path.open("wb") as handle:
-        write_children(handle, Child.objects.all(), commune=commune)
+        write_children(handle, Child.objects.all(), commune=commune, user=users["officer"])
     with zipfile.ZipFile(path) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
@@ -377,7 +377,7 @@ def test_notes_keep_their_line_breaks_through_a_round_trip(tmp_path, commune, us
     child.save()
     exported = tmp_path / "x.xlsx"
     with exported.open("wb") as handle:
-        write_children(handle, Child.objects.all(), commune=commune)
+        write_children(handle, Child.objects.all(), commune=commune, user=users["officer"])
     result = run(exported, commune, users, commit=True)
     child.refresh_from_db()
     assert child.notes == "Dòng 1\nDòng 2" and result.unchanged == 1
