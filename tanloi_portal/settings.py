@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Writes down refused requests for an object (403/404) in the access log.
+    "tanloi_portal.audit.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the signed-in user on every history row (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -133,11 +135,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): five failures for one user name from one address lock it for an hour.
+# Login throttling (django-axes, two rules: tanloi_portal/login_throttle.py): five failures for one user name from
+# one address lock it there for an hour; twenty from one address, whatever the user names (password spraying),
+# block that address for an hour. The admin can lift either at once; the lock-out page says when it ends.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "tanloi_portal.login_throttle.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "tanloi_portal.login_throttle.lockout_response"
+# Tries made while locked are refused without being counted, so a lock ends when its page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "tanloi_portal.client_ip.client_ip"
 
