@@ -141,3 +141,42 @@ def test_the_admin_unblocks_an_address(limits, users, client_for):
     assert "Đã mở khóa 1 địa chỉ mạng" in response.content.decode()
     assert not AccessAttempt.objects.filter(ip_address=OFFICE).exists()
     assert _login(office, "officer").status_code == 302
+
+
+# --- (10) passwords ---------------------------------------------------------------------------------------------
+
+
+def _change_password(client: Client, new: str):
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    form = response.context["form"] if response.status_code == 200 else None
+    return response, ({e.code for e in form.errors.as_data().get("new_password2", [])} if form else set())
+
+
+@pytest.mark.parametrize(
+    ("new", "code"),
+    [
+        ("Sen-hong-26", "password_too_short"),  # 11 characters
+        ("123456789012", "password_entirely_numeric"),
+        ("password1234", "password_too_common"),
+        ("nguyenthihongnhung", "password_too_similar"),  # the full name without its accents
+        ("Nhung-Nguyen-Thi-Hong", "password_too_similar"),
+        ("cb-hongnhung", "password_too_similar"),  # the user name
+    ],
+)
+def test_passwords_fit_for_sensitive_data(client_for, new, code):
+    user = UserFactory(username="cb-hongnhung", full_name="Nguyễn Thị Hồng Nhung", role=Role.OFFICER)
+    response, codes = _change_password(client_for(user), new)
+    assert response.status_code == 200
+    assert code in codes
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_a_long_passphrase_is_accepted(client_for):
+    user = UserFactory(username="cb-hongnhung", full_name="Nguyễn Thị Hồng Nhung", role=Role.OFFICER)
+    response, _ = _change_password(client_for(user), "sông Tiền chảy qua 13 ấp")
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("sông Tiền chảy qua 13 ấp")
