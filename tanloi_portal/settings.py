@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Writes down refused requests for an object (403/404) in the access log.
     "tanloi_portal.audit.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session idle longer than IDLE_TIMEOUT_SECONDS (tanloi_portal/idle.py); before the access checks.
+    "tanloi_portal.idle.IdleTimeoutMiddleware",
     # Records the signed-in user on every history row (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tanloi_portal.context_processors.navigation",
+                "tanloi_portal.idle.idle_timeout",
             ],
         },
     },
@@ -158,7 +161,10 @@ SESSION_COOKIE_HTTPONLY = True
 # Behind HTTPS in production set SECURE_COOKIES=true.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# At most 8 hours from the log-in, and ended after 30 minutes without a request (the page warns 2 minutes before).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+IDLE_TIMEOUT_SECONDS = env.int("IDLE_TIMEOUT_SECONDS", default=30 * 60)
+IDLE_WARNING_SECONDS = env.int("IDLE_WARNING_SECONDS", default=2 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tanloi_portal import views
+from tanloi_portal import login_views, views
 from tanloi_portal.access import allow_any_user, public
 from tanloi_portal.forms import LoginForm
 
@@ -21,7 +21,8 @@ urlpatterns = [
         public(auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)),
         name="login",
     ),
-    path("dang-xuat/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("dang-xuat/", login_views.PortalLogoutView.as_view(), name="logout"),
+    path("phien/con-lam-viec/", login_views.keepalive, name="keepalive"),
     path("doi-mat-khau/", allow_any_user(auth_views.PasswordChangeView.as_view()), name="password_change"),
     path(
         "doi-mat-khau/xong/", allow_any_user(auth_views.PasswordChangeDoneView.as_view()), name="password_change_done"

@@ -31,6 +31,8 @@ EXPECTED = {
     "home-district": {Role.DISTRICT},
     "login": PUBLIC,
     "logout": PUBLIC,
+    # The idle warning's "stay signed in" ping.
+    "keepalive": ALL,
     "set_language": PUBLIC,
     "healthz": PUBLIC,
     "password_change": ALL,
@@ -87,7 +89,7 @@ EXPECTED = {
     "indicators:enter": {Role.OFFICER, Role.UNIT_STAFF},
 }
 # Requests that must be POSTs.
-POST_ONLY = {"logout", "set_language"}
+POST_ONLY = {"logout", "set_language", "keepalive"}
 # One user per role; the collaborator is ctv_a, whose hamlet holds the objects used in the URLs.
 USER_OF_ROLE = {
     Role.OFFICER: "officer",

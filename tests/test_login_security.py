@@ -1,6 +1,11 @@
 """Log-in security: throttling by account and by address, the way back from a lock-out, password rules, the idle
 timeout and the second factor."""
 
+import os
+import re
+import subprocess
+import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -180,3 +185,136 @@ def test_a_long_passphrase_is_accepted(client_for):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("sông Tiền chảy qua 13 ấp")
+
+
+# --- (10) idle timeout ------------------------------------------------------------------------------------------
+
+
+def _signed_in_client(username: str) -> Client:
+    client = Client()
+    assert _login(client, username).status_code == 302
+    return client
+
+
+def _idle_for(client: Client, seconds: int) -> None:
+    session = client.session
+    session["last_activity"] = int(time.time()) - seconds
+    session.save()
+
+
+def test_an_idle_session_ends_and_the_log_in_page_says_why(users):
+    client = _signed_in_client("officer")
+    _idle_for(client, 30 * 60 + 5)
+    response = client.get(reverse("home-officer"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse('home-officer')}"
+    assert not _signed_in(client)
+    page = client.get(response.url).content.decode()
+    assert "không có thao tác nào trong 30 phút" in page
+
+
+def test_a_request_within_the_timeout_keeps_the_session_and_counts_as_activity(users):
+    client = _signed_in_client("officer")
+    _idle_for(client, 29 * 60)
+    assert client.get(reverse("home-officer")).status_code == 200
+    assert abs(client.session["last_activity"] - time.time()) < 5
+    assert _signed_in(client)
+
+
+def test_the_timeout_comes_from_the_setting(users, settings):
+    settings.IDLE_TIMEOUT_SECONDS = 5 * 60
+    client = _signed_in_client("officer")
+    _idle_for(client, 5 * 60 + 5)
+    assert client.get(reverse("home-officer")).status_code == 302
+    assert not _signed_in(client)
+
+
+def test_the_idle_timeout_setting_is_read_from_the_environment():
+    result = subprocess.run(
+        [sys.executable, "-c", "from tanloi_portal import settings; print(settings.IDLE_TIMEOUT_SECONDS)"],
+        env={**os.environ, "IDLE_TIMEOUT_SECONDS": "900", "TESTING": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "900", result.stderr
+    default = subprocess.run(
+        [sys.executable, "-c", "from tanloi_portal import settings; print(settings.IDLE_TIMEOUT_SECONDS)"],
+        env={k: v for k, v in os.environ.items() if k != "IDLE_TIMEOUT_SECONDS"} | {"TESTING": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert default.stdout.strip() == "1800", default.stderr
+
+
+def test_the_stay_signed_in_ping_records_activity(users):
+    client = _signed_in_client("ctv-a")
+    _idle_for(client, 28 * 60)
+    response = client.post(reverse("keepalive"))
+    assert response.status_code == 200
+    assert response.json()["left"] == 30 * 60
+    assert abs(client.session["last_activity"] - time.time()) < 5
+    assert client.get(reverse("keepalive")).status_code == 405
+
+
+def test_a_ping_after_the_timeout_is_refused_and_the_reason_waits_on_the_log_in_page(users):
+    client = _signed_in_client("ctv-a")
+    _idle_for(client, 31 * 60)
+    response = client.post(reverse("keepalive"))
+    assert response.status_code == 401
+    assert response.json()["login_url"] == reverse("login")
+    assert not _signed_in(client)
+    assert "không có thao tác nào" in client.get(reverse("login")).content.decode()
+
+
+def test_an_htmx_poll_after_the_timeout_loads_the_log_in_page_whole(users):
+    client = _signed_in_client("officer")
+    _idle_for(client, 31 * 60)
+    response = client.get(reverse("home-officer"), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_pages_tell_the_script_the_time_left_without_inline_script(users):
+    client = _signed_in_client("officer")
+    # Under a minute since the last recorded activity: the request does not write it again, so the page is
+    # told the time left from that recorded activity, never more than the server keeps.
+    _idle_for(client, 40)
+    content = client.get(reverse("home-officer")).content.decode()
+    body = re.search(r"<body[^>]*>", content).group(0)
+    assert f'data-user-id="{users["officer"].pk}"' in body
+    left = int(re.search(r'data-idle-left="(\d+)"', body).group(1))
+    assert 30 * 60 - 45 <= left <= 30 * 60 - 40
+    assert 'data-idle-warning="120"' in body
+    assert f'data-keepalive-url="{reverse("keepalive")}"' in body
+    assert "js/session.js" in content
+    assert 'id="idle-warning"' in content and "data-idle-stay" in content
+    for page in (content, Client().get(reverse("login")).content.decode()):
+        assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
+        assert " style=" not in page and "<style" not in page
+
+
+def test_sessions_still_end_eight_hours_after_the_log_in(users):
+    client = _signed_in_client("officer")
+    ends = client.session.get_expiry_date()
+    assert abs((ends - timezone.now()).total_seconds() - 8 * 3600) < 60
+    _idle_for(client, 5 * 60)
+    assert client.get(reverse("home-officer")).status_code == 200  # writes the activity, hence the session
+    assert client.session.get_expiry_date() == ends
+
+
+# --- (13) drafts and log-out ------------------------------------------------------------------------------------
+
+
+def test_log_out_clears_this_browsers_storage(users):
+    client = _signed_in_client("ctv-a")
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert '"storage"' in response["Clear-Site-Data"]
+    assert not _signed_in(client)
+
+
+def test_the_log_out_form_is_known_to_the_script(users, client_for):
+    content = client_for(users["ctv_a"]).get(reverse("home-collaborator")).content.decode()
+    assert re.search(r'<form method="post" action="/dang-xuat/" data-logout-form\s+data-msg-unsent="[^"]+"', content)

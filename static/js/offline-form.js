@@ -2,10 +2,13 @@
 // Every change is saved to localStorage; sending goes through fetch so that a lost connection leaves the
 // page (and the typed values) in place with a "send again" button. The hidden client_id travels with the
 // draft, so a resend after a half-received request is recognised by the server and stored once.
+// Drafts belong to the signed-in user (<body data-user-id>): another user of the same phone never gets them, and
+// log-out removes them all (static/js/session.js, and the log-out response's Clear-Site-Data header).
 (function () {
   var form = document.querySelector("form[data-offline-form]");
-  if (!form) { return; }
-  var key = "draft:" + form.dataset.draftKey;
+  var user = document.body.dataset.userId;
+  if (!form || !user) { return; }
+  var key = "tanloi:draft:" + user + ":" + form.dataset.draftKey;
   var notice = document.getElementById("draft-notice");
   var resend = form.querySelector("[data-resend]");
   var submit = form.querySelector("button[type=submit]");
