@@ -18,6 +18,7 @@ from cases.models import Case, Task, TimelineEntry
 from children.models import Child, HouseholdUpdate
 from children.selectors import ChildFilters, child_list, children_visible_to
 from tanloi_portal.models import Role
+from tanloi_portal.params import positive_id
 
 # A decision is the chairman's: emergency protection (assessed, child in danger), the plan's approval, the
 # closure (reviewed, closing proposed). The same rule as a query and for one case.
@@ -104,8 +105,9 @@ def intake_choices(*, user, q: str = "", chosen: str | int | None = None, limit:
     (name without diacritics, or household code)."""
     visible = children_visible_to(user=user).select_related("household__hamlet")
     shown = []
-    if chosen and str(chosen).isdigit():
-        shown = list(visible.filter(pk=int(chosen)))
+    chosen_pk = positive_id(chosen)
+    if chosen_pk is not None:
+        shown = list(visible.filter(pk=chosen_pk))
     if q.strip():
         matches = child_list(user=user, filters=ChildFilters(q=q)).exclude(pk__in=[c.pk for c in shown])
         shown += list(matches[:limit])

@@ -49,7 +49,7 @@ from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
 from tanloi_portal.audit import log_access
 from tanloi_portal.models import Role
-from tanloi_portal.params import year_param
+from tanloi_portal.params import id_param, year_param
 from tanloi_portal.selectors import units_of_commune
 
 CASES_PER_PAGE = 50
@@ -72,10 +72,11 @@ def case_list_view(request):
 def intake_view(request):
     concern = None
     if request.GET.get("lo-ngai"):
-        if not request.GET["lo-ngai"].isdigit():
+        concern_pk = id_param(request, "lo-ngai")
+        if concern_pk is None:
             raise Http404
-        concern = get_object_or_404(concerns_waiting(user=request.user), pk=request.GET["lo-ngai"])
-    initial = {"child": request.GET.get("tre")}
+        concern = get_object_or_404(concerns_waiting(user=request.user), pk=concern_pk)
+    initial = {"child": id_param(request, "tre")}
     if concern is not None:
         initial = {
             "child": concern.child_id,

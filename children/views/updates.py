@@ -43,6 +43,7 @@ from children.selectors import (
 from children.services import ImplausibleMeasurement
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
+from tanloi_portal.params import id_param
 
 Kind = HouseholdUpdate.Kind
 
@@ -109,10 +110,7 @@ def review_queue_view(request):
     state = request.GET.get("state", HouseholdUpdate.State.WAITING)
     state = state if state in HouseholdUpdate.State.values else ""
     kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else ""
-    try:
-        hamlet = int(request.GET.get("hamlet") or 0) or None
-    except ValueError:
-        hamlet = None
+    hamlet = id_param(request, "hamlet")
     updates = review_queue(user=request.user, state=state, hamlet=hamlet, kind=kind)
     page = Paginator(updates, 50).get_page(request.GET.get("page"))
     context = {
