@@ -26,6 +26,7 @@ from indicators.selectors import (
 )
 from indicators.services import enter_value
 from tanloi_portal.access import allow, allow_any_user
+from tanloi_portal.audit import Action, log_access
 from tanloi_portal.params import year_param
 
 
@@ -120,6 +121,13 @@ def drill_down_view(request, code: str):
         else []
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    details = {
+        "metric": metric.code,
+        "year": year,
+        "hamlet": hamlet.code if hamlet else None,
+        "rows": page.paginator.count,
+    }
+    log_access(request, object_type="children.child", action=Action.DRILL_DOWN, details=details)
     context = {
         "metric": metric,
         "year": year,

@@ -2,13 +2,16 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Case, DateTimeField, Value, When
+from django.db.models import Case, DateTimeField, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tanloi_portal.audit import Action, access_log_workbook, log_access
 from tanloi_portal.login_throttle import locked_accounts, login_unlock
-from tanloi_portal.models import AccessLog, Unit, User
+from tanloi_portal.models import AccessLog, SecondFactorRequirement, Unit, User
+from tanloi_portal.second_factor import second_factor_remove
 from tanloi_portal.services import apply_role_flags
 
 
@@ -50,9 +53,10 @@ class PortalUserAdmin(UserAdmin):
         "is_active",
         "last_login",
         "login_locked_until",
+        "has_second_factor",
     )
     list_filter = (LoginLockFilter, "role", "commune", "is_active")
-    actions = ["unlock_login"]
+    actions = ["unlock_login", "remove_second_factor"]
     search_fields = ("username", "full_name")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -79,7 +83,30 @@ class PortalUserAdmin(UserAdmin):
             if locks
             else Value(None, output_field=DateTimeField())
         )
-        return super().get_queryset(request).annotate(login_locked_until=until)
+        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(login_locked_until=until, has_second_factor=Exists(devices))
+
+    @admin.display(description=_("xác thực hai bước"), boolean=True, ordering="has_second_factor")
+    def has_second_factor(self, obj):
+        return obj.has_second_factor
+
+    @admin.action(description=_("Xóa thiết bị xác thực hai bước (mất điện thoại)"))
+    def remove_second_factor(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            if second_factor_remove(user=user):
+                self.log_change(request, user, [{"deleted": {"name": str(_("thiết bị xác thực hai bước"))}}])
+        self.message_user(
+            request,
+            ngettext(
+                "Đã xóa thiết bị xác thực hai bước của %(count)d người dùng. Lần đăng nhập sau sẽ cài lại nếu vai trò "
+                "bắt buộc.",
+                "Đã xóa thiết bị xác thực hai bước của %(count)d người dùng. Lần đăng nhập sau sẽ cài lại nếu vai trò "
+                "bắt buộc.",
+                len(users),
+            )
+            % {"count": len(users)},
+        )
 
     @admin.display(description=_("khóa đăng nhập đến"), ordering="login_locked_until")
     def login_locked_until(self, obj):
@@ -115,10 +142,24 @@ class UnitAdmin(admin.ModelAdmin):
 class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is evidence, nobody edits or deletes it."""
 
-    list_display = ("at", "user", "action", "object_type", "object_id", "ip_address")
-    list_filter = ("action", "object_type")
-    search_fields = ("user__username", "object_id")
+    list_display = ("at", "user", "action", "object_type", "object_id", "ip_address", "path")
+    list_filter = ("action", "object_type", "user__role", "at")
+    # "Who saw this child": search "children.child 123" (type and id), a user name or an address.
+    search_fields = ("user__username", "user__full_name", "=object_type", "=object_id", "=ip_address")
+    search_help_text = _("Tìm theo người xem, loại hồ sơ và mã hồ sơ (ví dụ: children.child 123), hoặc địa chỉ IP.")
     date_hierarchy = "at"
+    list_select_related = ("user",)
+    readonly_fields = ("at", "user", "action", "object_type", "object_id", "path", "ip_address", "details")
+    actions = ["export_xlsx"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    @admin.action(description=_("Xuất các dòng đã chọn ra Excel"))
+    def export_xlsx(self, request, queryset):
+        response, rows = access_log_workbook(queryset)
+        log_access(request, object_type="tanloi_portal.accesslog", action=Action.EXPORT, details={"rows": rows})
+        return response
 
 
 admin.site.unregister(AccessAttempt)
@@ -143,3 +184,12 @@ class PortalAccessAttemptAdmin(AccessAttemptAdmin):
             )
             % {"count": len(addresses)},
         )
+
+
+@admin.register(SecondFactorRequirement)
+class SecondFactorRequirementAdmin(admin.ModelAdmin):
+    """Tick the roles that must sign in with a code from an authenticator app; it holds from their next log-in."""
+
+    list_display = ("role", "required")
+    list_editable = ("required",)
+    list_display_links = None

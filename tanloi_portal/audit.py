@@ -1,6 +1,14 @@
 """The access log: every read of a sensitive record, list, drill-down or export, and every refused request for an
 object, is written down with what was asked (docs/security.md)."""
 
+import json
+import tempfile
+
+from django.http import FileResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
 from tanloi_portal.client_ip import client_ip
 from tanloi_portal.models import AccessLog
 
@@ -29,3 +37,71 @@ def log_access(
         ip_address=client_ip(request),
         details=details or {},
     )
+
+
+class RefusalLogMiddleware:
+    """Writes down every request for an object that was refused (403) or not found in the user's scope (404):
+    probing for other hamlets' or communes' records leaves a trace. Only URLs naming an object are logged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and getattr(request, "user", None) and request.user.is_authenticated:
+            match = request.resolver_match
+            ids = {k: v for k, v in (match.kwargs if match else {}).items() if k == "pk" or k.endswith("_pk")}
+            if ids:
+                pk = ids.get("pk")
+                object_id = pk if isinstance(pk, int) and 0 < pk < 2**63 else None
+                details = {
+                    "status": response.status_code,
+                    "url": match.view_name,
+                    "ids": {k: str(v)[:40] for k, v in ids.items()},
+                }
+                log_access(
+                    request, object_type=match.view_name, object_id=object_id, action=Action.REFUSED, details=details
+                )
+        return response
+
+
+LOG_HEADERS = (
+    "Thời điểm",
+    "Người xem",
+    "Vai trò",
+    "Thao tác",
+    "Loại hồ sơ",
+    "Mã hồ sơ",
+    "Đường dẫn",
+    "Địa chỉ IP",
+    "Chi tiết",
+)
+
+
+def _text(sheet, value):
+    """openpyxl stores a string beginning with "=" as a formula: write it as text (formula injection)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def access_log_workbook(entries) -> tuple[FileResponse, int]:
+    """The entries as an .xlsx download (streamed to a temporary file, a chunk at a time), and their number."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Nhật ký truy cập")
+    sheet.append(LOG_HEADERS)
+    rows = 0
+    for e in entries.select_related("user").order_by("at", "pk").iterator(chunk_size=2000):
+        at = timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S")
+        who = e.user.username
+        details = json.dumps(e.details, ensure_ascii=False) if e.details else ""
+        values = [at, who, e.user.role, e.action, e.object_type, e.object_id, e.path, e.ip_address, details]
+        sheet.append([_text(sheet, v) for v in values])
+        rows += 1
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    workbook.save(handle)
+    handle.seek(0)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return FileResponse(handle, as_attachment=True, filename=f"nhat-ky-truy-cap-{stamp}.xlsx"), rows

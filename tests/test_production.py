@@ -129,11 +129,12 @@ def test_the_wsgi_application_serves_pages_static_files_and_logs_errors_with_deb
     result = run([sys.executable, "-c", SERVE, "can-bo-san-xuat"], env)
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
+    log = result.stderr[-3000:]
 
-    assert out["login"]["status"] == 200
+    assert out["login"]["status"] == 200, log
     assert "/static/css/portal." in out["login"]["body"]  # the hashed name from the manifest
     assert "script-src 'self'" in out["login"]["csp"] and "unsafe-inline" not in out["login"]["csp"]
-    assert out["home"]["status"] == 200 and "Đăng xuất" in out["home"]["body"]
+    assert out["home"]["status"] == 200 and "Đăng xuất" in out["home"]["body"], log
     assert out["static"]["status"] == 200 and out["static"]["type"].startswith("text/css")
     assert out["healthz"] == {"status": 200, "body": {"status": "ok", "database": "ok", "cache": "ok", "static": "ok"}}
 

@@ -14,6 +14,7 @@ from children.permissions import can_write_fact
 from children.selectors import get_child_for_user
 from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
+from tanloi_portal.audit import Action, log_access
 from tanloi_portal.models import Role
 from tanloi_portal.selectors import units_of_commune
 
@@ -66,4 +67,6 @@ def fact_edit_view(request, pk: int, kind: str, fact_pk: int):
     fact_kind = _kind_for(request, kind)
     child = get_child_for_user(user=request.user, pk=pk)
     instance = get_object_or_404(fact_kind.model, pk=fact_pk, child=child)
+    if request.method == "GET":
+        log_access(request, obj=instance, action=Action.EDIT_FORM)
     return _edit(request, child, fact_kind, instance)

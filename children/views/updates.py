@@ -42,6 +42,7 @@ from children.selectors import (
 )
 from children.services import ImplausibleMeasurement
 from tanloi_portal.access import allow
+from tanloi_portal.audit import log_access
 from tanloi_portal.models import Role
 from tanloi_portal.params import id_param
 
@@ -127,6 +128,8 @@ def review_queue_view(request):
 @allow(Role.OFFICER)
 def review_detail_view(request, pk: int):
     update = get_update_for_user(user=request.user, pk=pk)
+    if request.method == "GET":
+        log_access(request, obj=update)
     edit_form = form_for(update.kind, update.household, as_form_data(update.payload))
     reject_error, implausible = "", ""
     confirm = request.POST.get("confirm_implausible") == "1"

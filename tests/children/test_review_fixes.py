@@ -149,8 +149,10 @@ def test_school_dates_fit_the_school_year(child, school_year, status_date, field
 
 
 def test_access_log_entries_show_local_time(users):
-    entry = AccessLog.objects.create(user=users["officer"], object_type="children.child", object_id=1, path="/")
-    AccessLog.objects.filter(pk=entry.pk).update(at=datetime(2026, 11, 30, 0, 25, tzinfo=timezone.UTC))
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 11, 30, 0, 25, tzinfo=timezone.UTC)):
+        entry = AccessLog.objects.create(user=users["officer"], object_type="children.child", object_id=1, path="/")
     entry.refresh_from_db()
     assert str(entry).startswith("30/11/2026 07:25")
 
