@@ -6,6 +6,7 @@ Each case runs in a fresh Python process on a fresh database, so that its peak m
 - reference 1: django-import-export's default row-by-row import of the same rows (a ModelResource);
 - reference 2: a bare openpyxl read-only read plus bulk_create, no validation at all;
 - portal export: children.excel.exporter (write-only, chunked queryset) against django-import-export's export.
+- a hostile workbook (460 KB unpacking to 190 MB of shared strings): the time and peak memory of refusing it.
 
 Run: python -m benchmarks.excel [SIZE ...]; BENCH_DATABASE_URL=postgres://... for PostgreSQL.
 """
@@ -220,6 +221,15 @@ def main(sizes: list[int]) -> None:
                     flush=True,
                 )
         _summary(results)
+        code = f"from benchmarks.excel import _hostile; _hostile({str(workdir)!r})"
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        h = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"hostile workbook ({h['packed_kb']:,} KB holding {h['unpacked_mb']} MB of shared strings): "
+            f"{h['outcome']} in {h['seconds']:.2f} s, peak {h['peak_mb']} MB (baseline {h['baseline_mb']} MB)"
+        )
 
 
 def _summary(results: list[dict]) -> None:
@@ -242,6 +252,35 @@ def _file(workdir: str, size: int) -> None:
 
     django.setup()
     make_file(Path(workdir) / f"rows-{size}.xlsx", size)
+
+
+def _hostile(workdir: str) -> None:
+    """Checking a 460 KB file whose 7.9 million shared strings unpack to 190 MB (under the unpacked-size cap):
+    before children.excel.limits, openpyxl read the table in 68 s and 1.2 GB here."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
+    import django
+
+    django.setup()
+    from children.excel.reader import SpreadsheetError, open_sheet
+    from tests.children.hostile_xlsx import registry_workbook, unpacked_size
+
+    path = registry_workbook(Path(workdir) / "hostile.xlsx", extra_strings=7_900_000, length=8)
+    baseline = _peak_mb()
+    start = time.perf_counter()
+    try:
+        sheet = open_sheet(path)
+        rows = sum(1 for _row in sheet.rows)
+        sheet.close()
+        outcome = f"read ({rows} row)"
+    except SpreadsheetError:
+        outcome = "refused"
+    result = {
+        "packed_kb": round(path.stat().st_size / 1024), "unpacked_mb": round(unpacked_size(path) / 1024**2),
+        "outcome": outcome, "seconds": round(time.perf_counter() - start, 2), "peak_mb": round(_peak_mb()),
+        "baseline_mb": round(baseline),
+    }  # fmt: skip
+    print(json.dumps(result))
 
 
 def _case(name: str, size: int, db_url: str, workdir: str) -> None:

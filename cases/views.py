@@ -51,6 +51,7 @@ from tanloi_portal.audit import log_access
 from tanloi_portal.models import Role
 from tanloi_portal.params import id_param, year_param
 from tanloi_portal.selectors import units_of_commune
+from tanloi_portal.uploads import body_limit
 
 CASES_PER_PAGE = 50
 
@@ -194,26 +195,15 @@ def note_view(request, pk: int):
     return render(request, "cases/form.html", {"case": case, "form": form, "heading": _("Ghi chú, đính chính")})
 
 
-def _body_too_large(request) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > settings.CASE_ATTACHMENT_MAX_BYTES + 64 * 1024  # room for the form's other fields
-
-
 @allow(Role.OFFICER, Role.UNIT_STAFF)
+# An oversized file is refused by its declared length before anything reads the body (tanloi_portal.uploads).
+@body_limit(max_file_bytes=lambda: settings.CASE_ATTACHMENT_MAX_BYTES, message=attachment_too_large_message)
 def attachment_upload_view(request, pk: int):
     case = get_case_for_user(user=request.user, pk=pk)
     if not may_contribute(request.user, case):
         raise PermissionDenied
-    if request.method == "POST" and _body_too_large(request):
-        # Refused before the body is read: an oversized file is not written to a temporary file first.
-        form = AttachmentForm()
-        messages.error(request, attachment_too_large_message())
-    else:
-        form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_bound and form.is_valid():
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         try:
             attachment_add(case=case, by=request.user, upload=form.cleaned_data["upload"],
                            title=form.cleaned_data["title"])  # fmt: skip

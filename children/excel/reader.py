@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from children.excel import limits
 from children.excel.columns import BY_KEY, COLUMNS, match_headers
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -46,7 +47,11 @@ def check_upload(name: str, size: int) -> None:
             _("Chỉ nhận tệp Excel .xlsx (tệp .xls, .csv hoặc .ods: mở bằng Excel rồi lưu lại dạng .xlsx).")
         )
     if size > MAX_BYTES:
-        raise SpreadsheetError(_("Tệp lớn hơn 10 MB: hãy chia thành nhiều tệp nhỏ hơn."))
+        raise SpreadsheetError(too_large_message())
+
+
+def too_large_message() -> str:
+    return _("Tệp lớn hơn 10 MB: hãy chia thành nhiều tệp nhỏ hơn.")
 
 
 def _unreadable() -> SpreadsheetError:
@@ -68,10 +73,22 @@ def _check_unpacked_size(path: Path | str) -> None:
         raise SpreadsheetError(_("Tệp giải nén ra quá lớn (hơn 200 MB): hãy chia thành nhiều tệp nhỏ hơn."))
 
 
+def _check_contents(path: Path | str) -> None:
+    """What each part holds, counted in bounded memory before openpyxl reads it (children.excel.limits)."""
+    try:
+        limits.check_package(path)
+    except limits.LimitError as error:
+        raise SpreadsheetError(str(error)) from error
+    except (limits.Unreadable, OSError, TypeError, *BROKEN) as error:
+        raise _unreadable() from error
+
+
 def open_sheet(path: Path | str) -> Sheet:
     _check_unpacked_size(path)
+    _check_contents(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # External links hold cached copies of other workbooks; the import has no use for them.
+        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except (InvalidFileException, OSError, *BROKEN) as error:
         # A password-protected .xlsx is an encrypted OLE container, not a zip: it lands here too.
         raise _unreadable() from error

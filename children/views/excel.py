@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from children.excel import reader
 from children.excel.exporter import write_children, write_households, write_template
 from children.excel.jobs import job_cancel, job_confirm, job_start, progress_of
 from children.excel.reader import SpreadsheetError
@@ -17,6 +18,7 @@ from children.views.lists import REGISTRY_READERS, child_filters_from
 from tanloi_portal.access import allow
 from tanloi_portal.audit import Action, log_access
 from tanloi_portal.models import Role
+from tanloi_portal.uploads import body_limit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,6 +38,8 @@ def template_view(request):
 
 
 @allow(Role.OFFICER)
+# An oversized file is refused by its declared length before anything reads the body (tanloi_portal.uploads).
+@body_limit(max_file_bytes=lambda: reader.MAX_BYTES, message=reader.too_large_message)
 def import_view(request):
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http.multipartparser import MultiPartParser
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -152,11 +154,23 @@ def test_an_odd_concern_number_is_not_found_rather_than_an_error(users, client_f
     assert client_for(users["officer"]).get(reverse("cases:intake"), {"lo-ngai": "abc"}).status_code == 404
 
 
-def test_an_oversized_upload_is_refused_before_its_body_is_read(case, users, client_for, settings):
+def test_an_oversized_upload_is_refused_before_its_body_is_read(case, users, settings, monkeypatch):
     settings.CASE_ATTACHMENT_MAX_BYTES = 1024
-    big = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"0" * 200_000, content_type="application/pdf")
-    page = client_for(users["officer"]).post(reverse("cases:attach", args=[case.pk]), {"upload": big})
-    assert page.status_code == 200 and "Tệp lớn hơn mức 1,0\xa0KB cho phép." in page.content.decode()
+
+    def body_read(self):
+        raise AssertionError("the multipart body was read")
+
+    monkeypatch.setattr(MultiPartParser, "parse", body_read)
+    # CSRF checks on, as in a browser: CsrfViewMiddleware reads a POST's form (for its token) before the view.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["officer"])
+    url = reverse("cases:attach", args=[case.pk])
+    client.get(url)
+    # Over FILE_UPLOAD_MAX_MEMORY_SIZE: a smaller body is read in memory by HostileInputMiddleware anyway.
+    big = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + b"0" * 3_000_000, content_type="application/pdf")
+    page = client.post(url, {"upload": big, "csrfmiddlewaretoken": client.cookies["csrftoken"].value}, follow=True)
+    assert page.redirect_chain == [(url, 302)]
+    assert "Tệp lớn hơn mức 1,0\xa0KB cho phép." in page.content.decode()
     assert not case.attachments.exists()
 
 
