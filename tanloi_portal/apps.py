@@ -7,5 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("Người dùng và phân quyền")
 
     def ready(self):
-        # Connects what a log-in starts: the idle-session clock.
-        from tanloi_portal import idle  # noqa: F401
+        # Connects what a log-in starts: the idle-session clock and the second factor owed.
+        from tanloi_portal import idle, second_factor  # noqa: F401

@@ -126,6 +126,25 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
 
+class SecondFactorRequirement(models.Model):
+    """Whether a role must sign in with a code from an authenticator app as well as the password.
+
+    One row per role, edited by the admin in the admin site; a change holds from each user's next log-in. Any user
+    may turn the second factor on for themselves; a user of a role that requires it cannot turn it off.
+    """
+
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, unique=True)
+    required = models.BooleanField(_("bắt buộc xác thực hai bước"), default=False)
+
+    class Meta:
+        verbose_name = _("yêu cầu xác thực hai bước")
+        verbose_name_plural = _("yêu cầu xác thực hai bước")
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        return str(self.get_role_display())
+
+
 class AppendOnlyError(Exception):
     """The access log is evidence: an entry is never changed or removed."""
 

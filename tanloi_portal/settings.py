@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # The optional second factor: a code from an authenticator app (TOTP), tanloi_portal/second_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "simple_history",
     "tanloi_portal",
     "children",
@@ -73,11 +76,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tanloi_portal.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Before CsrfViewMiddleware, which reads a POST's body: an upload over its view's @body_limit is refused
-    # by its Content-Length, unread (tanloi_portal/uploads.py).
-    "tanloi_portal.uploads.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Writes down refused requests for an object (403/404) in the access log.
     "tanloi_portal.audit.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A strict Content-Security-Policy on every response (SECURE_CSP below).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Sends a user who owes the second factor to its code or set-up page before anything else.
+    "tanloi_portal.second_factor.SecondFactorMiddleware",
     # Refuses every view that does not declare who may use it (tanloi_portal.access).
     "tanloi_portal.access.AccessMiddleware",
     # Must be last: it turns failed log-ins into a lock-out (django-axes).
@@ -159,6 +162,8 @@ AXES_LOCKOUT_CALLABLE = "tanloi_portal.login_throttle.lockout_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "tanloi_portal.client_ip.client_ip"
+# The name authenticator apps show beside the user name.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="BVCSTE Tân Lợi")
 
 SESSION_COOKIE_HTTPONLY = True
 # Behind HTTPS in production set SECURE_COOKIES=true.

@@ -23,6 +23,8 @@ urlpatterns = [
     ),
     path("dang-xuat/", login_views.PortalLogoutView.as_view(), name="logout"),
     path("phien/con-lam-viec/", login_views.keepalive, name="keepalive"),
+    path("xac-thuc-hai-buoc/", login_views.second_factor_setup, name="second-factor-setup"),
+    path("xac-thuc-hai-buoc/ma/", login_views.second_factor_verify, name="second-factor-verify"),
     path("doi-mat-khau/", allow_any_user(auth_views.PasswordChangeView.as_view()), name="password_change"),
     path(
         "doi-mat-khau/xong/", allow_any_user(auth_views.PasswordChangeDoneView.as_view()), name="password_change_done"

@@ -33,6 +33,9 @@ EXPECTED = {
     "logout": PUBLIC,
     # The idle warning's "stay signed in" ping.
     "keepalive": ALL,
+    # Any user may turn the second factor on; the code page sends a user who owes no code on.
+    "second-factor-setup": ALL,
+    "second-factor-verify": ALL,
     "set_language": PUBLIC,
     "healthz": PUBLIC,
     "password_change": ALL,

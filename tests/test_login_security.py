@@ -1,6 +1,7 @@
 """Log-in security: throttling by account and by address, the way back from a lock-out, password rules, the idle
 timeout and the second factor."""
 
+import base64
 import os
 import re
 import subprocess
@@ -13,8 +14,10 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tanloi_portal.models import Role
+from tanloi_portal.models import Role, SecondFactorRequirement
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -318,3 +321,157 @@ def test_log_out_clears_this_browsers_storage(users):
 def test_the_log_out_form_is_known_to_the_script(users, client_for):
     content = client_for(users["ctv_a"]).get(reverse("home-collaborator")).content.decode()
     assert re.search(r'<form method="post" action="/dang-xuat/" data-logout-form\s+data-msg-unsent="[^"]+"', content)
+
+
+# --- (10) second factor -----------------------------------------------------------------------------------------
+
+
+def _code(key_hex: str, offset: int = 0) -> str:
+    return f"{totp(bytes.fromhex(key_hex), t0=0, step=30, digits=6, drift=offset):06d}"
+
+
+def _device_for(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def _require(role: str) -> None:
+    SecondFactorRequirement.objects.update_or_create(role=role, defaults={"required": True})
+
+
+def test_a_user_with_a_device_is_asked_for_the_code_after_the_password(users):
+    device = _device_for(users["officer"])
+    client = Client()
+    response = _login(client, "officer", next="/tre-em/")
+    assert response.status_code == 302
+    # Every page sends to the code page first, keeping the page asked for.
+    home = client.get(reverse("home-officer"))
+    assert home.status_code == 302
+    assert home.url == f"{reverse('second-factor-verify')}?next={reverse('home-officer')}"
+    assert client.get("/tre-em/").url.startswith(reverse("second-factor-verify"))
+    page = client.get(reverse("second-factor-verify"), {"next": "/tre-em/"})
+    assert page.status_code == 200 and "Xác thực hai bước" in page.content.decode()
+
+    wrong = client.post(reverse("second-factor-verify"), {"code": "000000", "next": "/tre-em/"})
+    assert wrong.status_code == 200 and "Mã không đúng" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttling_failure_timestamp = None  # no waiting for the back-off in the test
+    device.save()
+    right = client.post(reverse("second-factor-verify"), {"code": _code(device.key), "next": "/tre-em/"})
+    assert right.status_code == 302 and right.url == "/tre-em/"
+    assert client.get(reverse("home-officer")).status_code == 200
+
+
+def test_a_code_is_not_accepted_twice(users):
+    device = _device_for(users["chairman"])
+    code = _code(device.key)
+    first = Client()
+    _login(first, "chairman")
+    assert first.post(reverse("second-factor-verify"), {"code": code}).status_code == 302
+    second = Client()
+    _login(second, "chairman")
+    assert second.post(reverse("second-factor-verify"), {"code": code}).status_code == 200
+    assert second.get(reverse("home-chairman")).status_code == 302
+
+
+def test_a_role_that_must_use_it_is_sent_to_set_it_up_before_anything_else(users):
+    _require(Role.CHAIRMAN)
+    client = Client()
+    _login(client, "chairman")
+    home = client.get(reverse("home-chairman"))
+    assert home.url == f"{reverse('second-factor-setup')}?next={reverse('home-chairman')}"
+    page = client.get(home.url)
+    content = page.content.decode()
+    assert "bắt buộc dùng xác thực hai bước" in content
+    assert "<svg" in content and "otpauth://totp/" in content
+    key = client.session["second_factor_pending_key"]
+    secret = re.search(r"<code[^>]*data-secret>([A-Z2-7 ]+)</code>", content).group(1)
+    assert base64.b32decode(secret.replace(" ", "")) == bytes.fromhex(key)
+    assert "Tắt xác thực hai bước" not in content
+
+    assert client.post(home.url, {"code": "123"}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=users["chairman"]).exists()
+    done = client.post(home.url, {"code": _code(key), "next": reverse("home-chairman")})
+    assert done.status_code == 302 and done.url == reverse("home-chairman")
+    assert TOTPDevice.objects.get(user=users["chairman"]).confirmed
+    assert client.get(reverse("home-chairman")).status_code == 200
+
+    # The next log-in asks for a code.
+    again = Client()
+    _login(again, "chairman")
+    assert again.get(reverse("home-chairman")).url.startswith(reverse("second-factor-verify"))
+
+
+def test_the_admin_site_itself_waits_for_the_admins_second_factor(users):
+    _require(Role.ADMIN)
+    client = Client()
+    _login(client, "admin")
+    assert client.get("/quan-tri/").url.startswith(reverse("second-factor-setup"))
+
+
+def test_roles_not_required_pass_and_may_turn_it_on_and_off(users):
+    _require(Role.CHAIRMAN)
+    client = Client()
+    _login(client, "ctv-a")
+    assert client.get(reverse("home-collaborator")).status_code == 200
+    page = client.get(reverse("second-factor-setup")).content.decode()
+    assert "bắt buộc" not in page
+    key = client.session["second_factor_pending_key"]
+    assert client.post(reverse("second-factor-setup"), {"code": _code(key)}).status_code == 302
+    assert "Tắt xác thực hai bước" in client.get(reverse("second-factor-setup")).content.decode()
+    client.post(reverse("second-factor-setup"), {"action": "remove"})
+    assert not TOTPDevice.objects.filter(user=users["ctv_a"]).exists()
+
+
+def test_a_required_role_cannot_turn_it_off(users):
+    _require(Role.OFFICER)
+    device = _device_for(users["officer"])
+    client = Client()
+    _login(client, "officer")
+    client.post(reverse("second-factor-verify"), {"code": _code(device.key)})
+    client.post(reverse("second-factor-setup"), {"action": "remove"})
+    assert TOTPDevice.objects.filter(user=users["officer"]).exists()
+
+
+def test_the_admin_requires_it_for_a_role_and_removes_a_lost_device(users, client_for):
+    admin = client_for(users["admin"])
+    for role in Role.values:
+        SecondFactorRequirement.objects.get_or_create(role=role)
+    rows = list(SecondFactorRequirement.objects.order_by("pk"))
+    changelist = reverse("admin:tanloi_portal_secondfactorrequirement_changelist")
+    assert admin.get(changelist).status_code == 200
+    form = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Lưu"}
+    for i, row in enumerate(rows):
+        form[f"form-{i}-id"] = row.pk
+        if row.role in (Role.OFFICER, Role.CHAIRMAN, Role.ADMIN):
+            form[f"form-{i}-required"] = "on"
+    assert admin.post(changelist, form).status_code == 302
+    assert set(SecondFactorRequirement.objects.filter(required=True).values_list("role", flat=True)) == {
+        Role.OFFICER,
+        Role.CHAIRMAN,
+        Role.ADMIN,
+    }
+
+    _device_for(users["chairman"])
+    users_page = reverse("admin:tanloi_portal_user_changelist")
+    response = admin.post(
+        users_page, {"action": "remove_second_factor", "_selected_action": [users["chairman"].pk]}, follow=True
+    )
+    assert "Đã xóa thiết bị xác thực hai bước của 1 người dùng" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=users["chairman"]).exists()
+    # The chairman's next log-in asks for a new set-up.
+    client = Client()
+    _login(client, "chairman")
+    assert client.get(reverse("home-chairman")).url.startswith(reverse("second-factor-setup"))
+
+
+def test_the_second_factor_pages_have_no_inline_script_or_style(users):
+    _require(Role.CHAIRMAN)
+    _device_for(users["officer"])
+    setting_up, verifying = Client(), Client()
+    _login(setting_up, "chairman")
+    _login(verifying, "officer")
+    for page in (setting_up.get(reverse("second-factor-setup")), verifying.get(reverse("second-factor-verify"))):
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", content) == []
+        assert " style=" not in content and "<style" not in content

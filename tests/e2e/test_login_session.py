@@ -1,5 +1,6 @@
 """A shared phone: drafts belong to the collaborator who typed them and log-out clears them; the idle warning."""
 
+import base64
 import re
 
 import pytest
@@ -121,4 +122,35 @@ def test_the_idle_warning_keeps_the_session_on_a_click_then_the_session_ends(
     expect(page.get_by_text("không có thao tác nào trong")).to_be_visible(timeout=12000)
     assert "/dang-nhap/" in page.url
     screenshot(page, "idle-02-ended")
+    phone.close()
+
+
+def test_the_chairman_sets_up_the_second_factor_then_is_asked_for_a_code(live_server, browser, screenshot):
+    from django_otp.oath import totp
+
+    from tanloi_portal.models import SecondFactorRequirement
+
+    SecondFactorRequirement.objects.update_or_create(role=Role.CHAIRMAN, defaults={"required": True})
+    UserFactory(username="chairman", role=Role.CHAIRMAN, password="mat-khau-chu-tich")
+    phone = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = phone.new_page()
+    log_in(page, live_server.url, "chairman", "mat-khau-chu-tich")
+    expect(page.get_by_text("bắt buộc dùng xác thực hai bước")).to_be_visible()
+    expect(page.locator("svg[aria-hidden=true]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "second-factor-01-setup")
+    key = base64.b32decode(page.locator("[data-secret]").inner_text().replace(" ", ""))
+    page.get_by_label("Mã 6 số trong ứng dụng xác thực").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Xác nhận và bật").click()
+    expect(page.get_by_text("Đã bật xác thực hai bước")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/trang-chu/chu-tich/$"))
+    phone.clear_cookies()
+
+    log_in(page, live_server.url, "chairman", "mat-khau-chu-tich")
+    expect(page).to_have_url(re.compile(r"/xac-thuc-hai-buoc/ma/"))
+    screenshot(page, "second-factor-02-code")
+    # The code just used is not taken again: wait for the app's next one.
+    page.get_by_label("Mã 6 số trong ứng dụng xác thực").fill(f"{totp(key, drift=1):06d}")
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page).to_have_url(re.compile(r"/trang-chu/chu-tich/$"))
     phone.close()
