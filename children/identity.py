@@ -7,6 +7,11 @@ male/female; 2/3: born 2000-2099, male/female); digits 5-6: the last two digits 
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# A number held by a child the user may not know of (another commune's) is refused with this: it names no one
+# and says neither that such a child exists nor where. Within the commune the holder is named instead.
+PERSONAL_ID_UNUSABLE = gettext_lazy("Mã định danh này không dùng được; kiểm tra lại hoặc liên hệ quản trị.")
 
 _CENTURY_SEX = {(1900, "M"): "0", (1900, "F"): "1", (2000, "M"): "2", (2000, "F"): "3"}
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from children.growth import assess_growth
+from children.identity import PERSONAL_ID_UNUSABLE
 from children.models import (
     BirthRegistration,
     Child,
@@ -132,8 +133,23 @@ def child_register(
         notes=notes,
         **child_name_fields(full_name),
     )
+    _check_personal_id(personal_id=child.personal_id, commune_id=household.commune_id, exclude_pk=None)
     _save(child, by=by)
     return child
+
+
+def _check_personal_id(*, personal_id: str | None, commune_id: int, exclude_pk: int | None) -> None:
+    """A number held by another child of the commune names that child (the officer can open it and merge);
+    one held in another commune is refused without a word about that child (identity.PERSONAL_ID_UNUSABLE)."""
+    if not personal_id:
+        return
+    holder = Child.objects.filter(personal_id=personal_id).exclude(pk=exclude_pk).select_related("household")
+    holder = holder.first()
+    if holder is None:
+        return
+    if holder.household.commune_id == commune_id:
+        raise ValidationError({"personal_id": _("Mã định danh này đã thuộc về %(name)s.") % {"name": holder.full_name}})
+    raise ValidationError({"personal_id": PERSONAL_ID_UNUSABLE})
 
 
 @transaction.atomic
@@ -145,6 +161,9 @@ def child_update(*, child: Child, by, **fields) -> Child:
         fields.update(child_name_fields(fields.pop("full_name")))
     if "personal_id" in fields:
         fields["personal_id"] = fields["personal_id"] or None
+        if fields["personal_id"] != child.personal_id:
+            _check_personal_id(personal_id=fields["personal_id"], commune_id=child.household.commune_id,
+                               exclude_pk=child.pk)  # fmt: skip
     born = fields.get("date_of_birth", child.date_of_birth)
     if born != child.date_of_birth:
         earliest = _earliest_fact_date(child)

@@ -20,7 +20,7 @@ from children.ages import age_on
 from children.ethnicities import ETHNICITIES, OTHER
 from children.excel.columns import header_key
 from children.excel.reader import SpreadsheetError, column_header, open_sheet
-from children.identity import personal_id_problems
+from children.identity import PERSONAL_ID_UNUSABLE, personal_id_problems
 from children.models import (
     BirthRegistration,
     Child,
@@ -356,7 +356,8 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
         child = by_id.get(row.personal_id) if row.personal_id else None
         if child is not None and child.household.commune_id != commune.pk:
             result.errors.append(
-                RowError(row.number, column_header("personal_id"), _("mã định danh đã thuộc về một trẻ ở xã khác"))
+                # Another commune's child: nothing is said of it (identity.PERSONAL_ID_UNUSABLE).
+                RowError(row.number, column_header("personal_id"), str(PERSONAL_ID_UNUSABLE))
             )
             continue
         if (

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from children.ethnicities import ETHNICITY_CHOICES
-from children.identity import personal_id_problems
+from children.identity import PERSONAL_ID_UNUSABLE, personal_id_problems
 
 phone_validator = RegexValidator(
     r"^(\+84|0)\d{9,10}$", _("Số điện thoại gồm 10-11 chữ số, bắt đầu bằng 0 hoặc +84, ví dụ 0912345678.")
@@ -169,7 +169,8 @@ class Child(models.Model):
                 fields=["personal_id"],
                 condition=models.Q(personal_id__isnull=False),
                 name="personal_id_unique",
-                violation_error_message=_("Mã định danh cá nhân này đã thuộc về một trẻ khác trong sổ."),
+                # The last guard (two saves at once): it may concern another commune's child, so it names none.
+                violation_error_message=PERSONAL_ID_UNUSABLE,
             ),
         ]
 
