@@ -189,7 +189,7 @@ class Attachment(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     title = models.CharField(_("tên tài liệu"), max_length=200)
-    filename = models.CharField(max_length=200)  # as uploaded, for the download
+    filename = models.CharField(max_length=200)  # as uploaded; the download is named from the type found
     stored_as = models.CharField(max_length=200, unique=True, editable=False)  # relative to PRIVATE_ROOT
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

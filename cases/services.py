@@ -12,12 +12,14 @@ from django.db import transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cases import legal_forms
 from cases.models import Assignment, Attachment, Case, Task, TimelineEntry
 from children.household_updates import update_approve
 from tanloi_portal.models import Role
+from tanloi_portal.text import fold
 
 S = Case.Status
 # action -> (statuses it may start from, status it leads to, legal form, roles that may take it)
@@ -261,6 +263,19 @@ def attachment_too_large_message() -> str:
 
 def attachment_path(attachment: Attachment) -> Path:
     return Path(settings.PRIVATE_ROOT) / attachment.stored_as
+
+
+def attachment_download(attachment: Attachment) -> tuple[str, str]:
+    """(file name, content type) of the download, both from the type recognised in the file's first bytes:
+    the uploader's name and extension ("poly.html" holding a PNG) are never used. The name is the title typed
+    (without accents) or the kind of file, then the attachment's number: "bien-ban-ghi-loi-khai-12.pdf"."""
+    extensions = {ctype: ext for _magic, ctype, ext in SIGNATURES}
+    content_type = attachment.content_type if attachment.content_type in extensions else "application/octet-stream"
+    ext = extensions.get(content_type, "bin")
+    # A title left blank was filled with the uploaded file's name: that one is not used either.
+    typed = attachment.title if attachment.title != attachment.filename else ""
+    base = slugify(fold(typed))[:60].strip("-") or ("anh" if content_type.startswith("image/") else "tai-lieu")
+    return f"{base}-{attachment.pk}.{ext}", content_type
 
 
 def attachment_add(*, case: Case, by, upload, title: str = "") -> Attachment:

@@ -32,6 +32,7 @@ from cases.selectors import (
 from cases.services import (
     STEPS,
     attachment_add,
+    attachment_download,
     attachment_path,
     attachment_too_large_message,
     case_assign,
@@ -222,11 +223,12 @@ def attachment_view(request, pk: int):
     attachment = get_object_or_404(Attachment, pk=pk)
     get_case_for_user(user=request.user, pk=attachment.case_id)
     log_access(request, obj=attachment)
+    filename, content_type = attachment_download(attachment)  # never the uploader's name or extension
     response = FileResponse(
         attachment_path(attachment).open("rb"),
         as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
+        filename=filename,
+        content_type=content_type,
     )
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox"

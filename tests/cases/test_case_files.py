@@ -96,6 +96,28 @@ def test_an_attachment_is_served_only_to_who_may_open_the_case_and_each_read_is_
     assert AccessLog.objects.filter(object_type="cases.attachment").count() == 1
 
 
+def _real_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("title, name", [("", "anh-"), ("Ảnh vết thương đùi", "anh-vet-thuong-dui-")])
+def test_a_download_is_named_by_its_detected_type_never_by_the_uploaders_name(case, users, client_for, title, name):
+    png = _real_png()
+    attachment = attachment_add(case=case, by=users["officer"], title=title,
+                                upload=upload("poly.html", png, "text/html"))  # fmt: skip
+    response = client_for(users["officer"]).get(reverse("cases:attachment", args=[attachment.pk]))
+    assert b"".join(response.streaming_content) == png
+    disposition = response["Content-Disposition"]
+    assert disposition == f'attachment; filename="{name}{attachment.pk}.png"'
+    assert response["Content-Type"] == "image/png" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store" and response["Content-Security-Policy"] == "sandbox"
+    assert not [header for header, value in response.items() if "html" in value.lower()]
+
+
 def test_uploading_from_the_page_keeps_the_title_when_the_file_is_refused(case, users, client_for):
     officer = client_for(users["officer"])
     url = reverse("cases:attach", args=[case.pk])
