@@ -233,13 +233,14 @@ def _whole(archive: zipfile.ZipFile, name: str, sizes: dict[str, int], checked: 
     checked.add(name)
     if sizes[name] > MAX_PART_BYTES:
         raise _abnormal(name, MAX_PART_BYTES, "byte")
-    if _looks_like_xml(archive, name):  # an image is not parsed (by openpyxl either)
+    if not _is_image(archive, name):  # a chart sheet's picture, read by Pillow, not as XML
         _scan(archive, name, WHOLE)
 
 
 def _streamed_parts(archive: zipfile.ZipFile, sizes: dict[str, int], checked: set[str]) -> dict[str, _Rules]:
     """Check every part openpyxl reads whole in read-only mode (without external links), those it parses to
-    find the others first; return the parts it streams, with their rules: the shared strings and the first worksheet."""
+    find the others first; return the parts it streams, with their rules: the shared strings and the first
+    worksheet."""
     if ARC_CONTENT_TYPES not in sizes:
         raise Unreadable(ARC_CONTENT_TYPES)
     _whole(archive, ARC_CONTENT_TYPES, sizes, checked)
@@ -297,9 +298,11 @@ def check_package(path) -> None:
             _scan(archive, name, rules)
 
 
-def _looks_like_xml(archive: zipfile.ZipFile, name: str) -> bool:
+# The pictures a drawing may hold. No XML starts with these bytes: a part that does is no XML openpyxl could
+# parse either, so leaving it unscanned costs nothing. Anything else is scanned as XML, whatever it starts with.
+IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"\x01\x00\x00\x00", b"\xd7\xcd\xc6\x9a")
+
+
+def _is_image(archive: zipfile.ZipFile, name: str) -> bool:
     with archive.open(name) as stream:
-        head = stream.read(64)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True  # UTF-16
-    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+        return stream.read(8).startswith(IMAGES)

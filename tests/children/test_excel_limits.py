@@ -98,8 +98,45 @@ def test_a_sheet_of_abnormal_structure_is_refused(tmp_path, commune, users, shee
 def test_parts_read_whole_are_limited_too(tmp_path, commune, users, no_openpyxl):
     path = registry_workbook(tmp_path / "kieu.xlsx")
     with zipfile.ZipFile(path, "a") as archive:
-        archive.writestr("xl/styles.xml", f'<styleSheet xmlns="{MAIN}">' + "<x/>" * 100_001 + "</styleSheet>")
+        # Leading blanks are still XML to openpyxl (and to the check).
+        styles = " " * 100 + f'<styleSheet xmlns="{MAIN}">' + "<x/>" * 100_001 + "</styleSheet>"
+        archive.writestr("xl/styles.xml", styles)
     with pytest.raises(SpreadsheetError, match=r"phần xl/styles\.xml vượt giới hạn 100\.000 phần tử XML"):
+        run(path, commune, users)
+
+
+def _rewritten(path, changes: dict[str, str]) -> None:
+    with zipfile.ZipFile(path) as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    files.update({name: text.encode() for name, text in changes.items()})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+
+
+def test_a_chart_sheet_is_followed_to_its_drawing_and_chart(tmp_path, commune, users, no_openpyxl):
+    # openpyxl reads a chart sheet whole, with its drawing and the drawing's charts, even in read-only mode.
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rels = "http://schemas.openxmlformats.org/package/2006/relationships"
+    path = registry_workbook(tmp_path / "bieu-do.xlsx")
+    _rewritten(path, {
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{rel}"><sheets>'
+                           '<sheet name="Biểu đồ" sheetId="2" r:id="rId9"/>'
+                           '<sheet name="Trẻ em" sheetId="1" r:id="rId1"/>'
+                           "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{rels}">'
+            f'<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="{rel}/worksheet"/>'
+            f'<Relationship Id="rId2" Target="sharedStrings.xml" Type="{rel}/sharedStrings"/>'
+            f'<Relationship Id="rId9" Target="chartsheets/sheet1.xml" Type="{rel}/chartsheet"/></Relationships>',
+        "xl/chartsheets/sheet1.xml": f'<chartsheet xmlns="{MAIN}"/>',
+        "xl/chartsheets/_rels/sheet1.xml.rels": f'<Relationships xmlns="{rels}">'
+            f'<Relationship Id="rId1" Target="../drawings/drawing1.xml" Type="{rel}/drawing"/></Relationships>',
+        "xl/drawings/drawing1.xml": "<wsDr/>",
+        "xl/drawings/_rels/drawing1.xml.rels": f'<Relationships xmlns="{rels}">'
+            f'<Relationship Id="rId1" Target="../charts/chart1.xml" Type="{rel}/chart"/></Relationships>',
+        "xl/charts/chart1.xml": "<chartSpace>" + "<x/>" * 100_001 + "</chartSpace>",
+    })  # fmt: skip
+    with pytest.raises(SpreadsheetError, match=r"phần xl/charts/chart1\.xml vượt giới hạn 100\.000 phần tử XML"):
         run(path, commune, users)
 
 
