@@ -78,6 +78,8 @@ def intake_view(request):
         if concern_pk is None:
             raise Http404
         concern = get_object_or_404(concerns_waiting(user=request.user), pk=concern_pk)
+        if request.method == "GET":
+            log_access(request, obj=concern)
     initial = {"child": id_param(request, "tre")}
     if concern is not None:
         initial = {
