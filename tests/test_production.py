@@ -30,7 +30,9 @@ def _database_url() -> str:
 
 
 def production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE"}}
+    # As a server starts: no test switches (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE fails check --deploy).
+    dropped = {"TESTING", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env |= {
         "DJANGO_SETTINGS_MODULE": "tanloi_portal.settings",
         "DEBUG": "false",
