@@ -1,6 +1,7 @@
 """Hostile input never gives a 500: the security review's findings, then a property-based walk of every form
 and query parameter of the portal with random and hostile values (hypothesis)."""
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -140,6 +141,20 @@ def test_a_nul_byte_in_a_field_name_or_a_log_in_is_refused_with_400():
     assert client.post(reverse("login"), {"user\x00name": "officer", "password": "x"}).status_code == 400
 
 
+def test_a_session_cookie_holding_a_nul_byte_is_ignored(users):
+    """http.cookies unquotes "\\000" inside a quoted cookie: the session key would reach the database."""
+    client = Client(raise_request_exception=True)
+    client.cookies["sessionid"] = "abcdefgh\x00ijkl"
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_nul_byte_in_a_header_is_refused_with_400():
+    client = Client(raise_request_exception=True)
+    response = client.post(reverse("login"), {"username": "officer", "password": "x"}, headers={"user-agent": "a\x00b"})
+    assert response.status_code == 400
+
+
 def test_other_control_characters_are_stripped_from_form_fields(users, officer, child):
     response = officer.post(reverse("cases:intake"), _intake(child, description="Trẻ\x01 ở\x0b nhà\x1f\tmột\r\nmình"))
     assert response.status_code == 302
@@ -193,12 +208,31 @@ def test_a_case_dated_normally_is_still_received(officer, child):
 # the page again, and the database must be as it was. Every query parameter the views read is tried on every
 # page; every id in a path with ids too large for the database and with other communes' objects.
 
-SINGLE_CORE_BUDGET = {"form": 8, "query": 3, "refused": 1, "path": 3}
+SINGLE_CORE_BUDGET = {"form": 6, "query": 3, "refused": 1, "path": 3}
 ANONYMOUS = "anonymous"
 # Written by the views on a read or by a failed log-in, not by a form: left out of "the database is unchanged".
 NOT_COMPARED = {"tanloi_portal.accesslog", "sessions.session", "axes.accessattempt", "axes.accesslog",
                 "axes.accessfailurelog", "axes.accessattemptexpiration"}  # fmt: skip
-# Every query parameter read by a view (grep request.GET) besides the GET forms' fields found on the pages.
+# The query parameters each view reads (grep request.GET; the filter forms' fields; tanloi_portal.params).
+FILTERS = ["q", "hamlet", "age_band", "sex", "status", "group", "school_status", "no_birth_registration"]
+VIEW_PARAMS = {
+    "login": ["next"],
+    "cases:list": ["tat-ca", "page"],
+    "cases:intake": ["lo-ngai", "tre"],
+    "cases:statistics": ["nam"],
+    "cases:note": ["dinh-chinh"],
+    "children:child-list": [*FILTERS, "page"],
+    "children:export-children": FILTERS,
+    "children:household-list": ["q", "hamlet", "page"],
+    "children:my-updates": ["page"],
+    "children:review-queue": ["state", "kind", "hamlet", "page"],
+    "indicators:plan": ["xa"],
+    "indicators:board": ["xa", "nam", "ap"],
+    "indicators:metric": ["xa", "nam"],
+    "indicators:drill-down": ["xa", "nam", "ap", "page"],
+    "indicators:enter": ["xa"],
+}
+# Every query parameter read by a view: tried on every page, whether it reads it or not.
 QUERY_PARAMS = ["page", "tat-ca", "nam", "xa", "ap", "lo-ngai", "tre", "dinh-chinh", "state", "kind", "hamlet", "q",
                 "group", "sex", "status", "age_band", "school_status", "no_birth_registration", "next"]  # fmt: skip
 # Fields a view requires although the page does not mark them: the rejection's reason (the service refuses it
@@ -304,9 +338,25 @@ def _day(d) -> str:
 FAR_DATES = st.one_of(st.dates(max_value=date(1899, 12, 31)), st.dates(min_value=date(2101, 1, 1))).map(_day)
 
 
+# One of each kind of value that broke a page once; drawn half the time, so that each form meets most of them.
+NASTIEST = ["\x00", SUPERSCRIPT_TWO, "١٢", HUGE, "-1", "01/01/0001", "01/01/0001 00:00", "31/12/9999 23:59",
+            "x" * 10_000, "\x01\x02", "1e999", " 7"]  # fmt: skip
+
+
+# A value each kind of required field refuses.
+BLANK = {"text": "   ", "textarea": "   ", "password": "", "date": "01/01/0001", "datetime": "01/01/0001 00:00",
+         "number": "abc", "hidden": "abc", "select": ""}  # fmt: skip
+SWEEP = ["\x00", SUPERSCRIPT_TWO, "١٢", HUGE, "-1", "1e999", " 7", "x" * 10_000]
+
+
 def _hostile(foreign_ids: list[str]):
     """Any hostile value: a fixed one, another commune's id, random text, a huge or negative number, a far date."""
+    nastiest = st.sampled_from(NASTIEST)
     return st.one_of(
+        nastiest,
+        nastiest,
+        nastiest,
+        nastiest,
         st.sampled_from(HOSTILE),
         st.sampled_from(foreign_ids),
         TEXT,
@@ -494,21 +544,40 @@ def _pages(kwargs: dict):
 def _client_of(role, users, walk) -> Client:
     client = Client(raise_request_exception=True) if role == ANONYMOUS else _client(users[USER_OF_ROLE[role]])
     walk["baseline"] = _fingerprint(walk["tracked"])  # after the log-in, which sets the user's last_login
+    walk["failures"] = []
     return client
 
 
+def _report(walk) -> None:
+    """Every page's failures at once: one falsifying example each, as hypothesis shrank it."""
+    assert not walk["failures"], "\n\n".join(walk["failures"])
+
+
+def _collect(walk, label: str, attempt) -> None:
+    try:
+        attempt()
+    except Exception as error:  # hypothesis raised the shrunk example's failure
+        notes = "\n".join(getattr(error, "__notes__", []))
+        walk["failures"].append(f"{label}: {error!r}\n{notes}")
+
+
 def _checked(walk, name, role, send, answers=REFUSED_OR_SHOWN):
-    """Send one hostile request: no 500 (the client raises it), an expected answer, nothing written."""
-    writes = _writes()
-    response = send()
-    COUNTS["requests"] += 1
-    assert response.status_code in answers, (name, role, response.status_code)
-    if _writes() != writes:  # something was written: only the access log, a session or a failed log-in may be
-        assert _changes(walk["baseline"], _fingerprint(walk["tracked"])) == [], (name, role, "wrote to the database")
-    return response
+    """Send one hostile request: no 500 (the client raises it), an expected answer, nothing written. Each in
+    a savepoint rolled back after it, so that one example's write cannot be blamed on the next."""
+    with transaction.atomic():
+        try:
+            writes = _writes()
+            response = send()
+            COUNTS["requests"] += 1
+            assert response.status_code in answers, (name, role, response.status_code)
+            if _writes() != writes:  # only the access log, a session or a failed log-in may have been written
+                changes = _changes(walk["baseline"], _fingerprint(walk["tracked"]))
+                assert changes == [], (name, role, "wrote to the database")
+        finally:
+            transaction.set_rollback(True)
 
 
-def _attempts(examples: int, check, **strategies) -> None:
+def _attempts(walk, label: str, examples: int, check, **strategies) -> None:
     """Run check(**drawn) on `examples` draws of the strategies (hypothesis, derandomized)."""
 
     @_hypothesis(examples)
@@ -516,13 +585,25 @@ def _attempts(examples: int, check, **strategies) -> None:
     def attempt(**drawn):
         check(**drawn)
 
-    attempt()
+    _collect(walk, label, attempt)
 
 
 def _hammer_form(client, walk, name, role, form: PageForm) -> None:
     COUNTS["pairs"].add((name, role))
-    COUNTS["forms"].add((name, form.method, form.url.split("?")[0], tuple(sorted(form.fields))))
+    COUNTS["forms"].add((name, form.method, re.sub(r"\d+", "N", form.url.split("?")[0]), tuple(sorted(form.fields))))
     answers = REFUSED_OR_SHOWN | ({302} if form.url in REDIRECTING_FORMS else set())
+    label = f"{name} {form.method} {form.url} ({role})"
+    # Each of the nastiest values in every field at once, one required field left blank (a text if there is one:
+    # ids and dates then take the value).
+    required = [f for f in form.fields.values() if f.required and f.kind not in ("choice", "file")]
+    anchor = min(required, key=lambda f: f.kind not in ("text", "textarea"), default=None)
+    for value in SWEEP:
+        data = {f.name: value for f in form.fields.values() if f.kind != "file"}
+        if anchor is not None:
+            data[anchor.name] = BLANK[anchor.kind]
+        COUNTS["values"] += len(data)
+        send = partial(client.get if form.method == "get" else partial(_post_urlencoded, client), form.url, data)
+        _collect(walk, f"{label} {value[:20]!r}", partial(_checked, walk, label, role, send, answers))
 
     @_hypothesis(SINGLE_CORE_BUDGET["form"])
     @given(drawn=_payload(form, walk["foreign_ids"]), urlencoded=st.booleans())
@@ -532,13 +613,16 @@ def _hammer_form(client, walk, name, role, form: PageForm) -> None:
         if form.method == "get":
             send = partial(client.get, form.url, data)
         elif urlencoded and not files:
-            body = urlencode(data, doseq=True)
-            send = partial(client.post, form.url, body, content_type="application/x-www-form-urlencoded")
+            send = partial(_post_urlencoded, client, form.url, data)
         else:
             send = partial(client.post, form.url, {**data, **files})
         _checked(walk, f"{name} {form.method} {form.url}", role, send, answers)
 
-    attempt()
+    _collect(walk, label, attempt)
+
+
+def _post_urlencoded(client, url, data):
+    return client.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded")
 
 
 @pytest.mark.parametrize("role", sorted(EVERYONE))
@@ -556,6 +640,7 @@ def test_every_form_refuses_hostile_values_and_writes_nothing(role, users, walk)
             if key not in seen:
                 seen.add(key)
                 _hammer_form(client, walk, name, role, form)
+    _report(walk)
 
 
 @pytest.mark.parametrize("role", sorted(EVERYONE))
@@ -567,9 +652,21 @@ def test_every_query_parameter_takes_hostile_values(role, users, walk):
             continue
         url = reverse(name, kwargs=kwargs)
         COUNTS["pairs"].add((name, role))
+        read = VIEW_PARAMS.get(name, [])
+        if role == _sweeping_role(roles):  # each parameter the view reads, with each of the nastiest values
+            for param in read:
+                for value in SWEEP:
+                    check = partial(_get_with_query, client, walk, name, role, url, answers, {param: value})
+                    _collect(walk, f"{url}?{param}={value[:20]!r} ({role})", check)
         examples = SINGLE_CORE_BUDGET["query" if role in roles else "refused"]
-        _attempts(examples, partial(_get_with_query, client, walk, name, role, url, answers),
-                  params=_query(QUERY_PARAMS, walk["foreign_ids"]))  # fmt: skip
+        check = partial(_get_with_query, client, walk, name, role, url, answers)
+        _attempts(walk, f"{url} ({role})", examples, check,
+                  params=_query(read or QUERY_PARAMS, walk["foreign_ids"]))  # fmt: skip
+    _report(walk)
+
+
+def _sweeping_role(roles):
+    return Role.OFFICER if Role.OFFICER in roles else sorted(roles)[0]
 
 
 def _get_with_query(client, walk, name, role, url, answers, params):
@@ -606,8 +703,10 @@ def test_ids_in_paths_of_other_communes_or_too_large_are_not_found(role, users, 
             hamlet_b = reverse(name, kwargs={**kwargs, "pk": walk["hamlet_b_household"]})
             _checked(walk, name, role, partial(client.get, hamlet_b), {404})
 
-        _attempts(SINGLE_CORE_BUDGET["path"], partial(_get_with_id, client, walk, name, role, kwargs),
+        check = partial(_get_with_id, client, walk, name, role, kwargs)
+        _attempts(walk, f"{name} ids ({role})", SINGLE_CORE_BUDGET["path"], check,
                   key=st.sampled_from(ids), value=st.integers(min_value=10**9, max_value=10**40))  # fmt: skip
+    _report(walk)
 
 
 def _get_with_id(client, walk, name, role, kwargs, key, value):
@@ -626,8 +725,10 @@ def test_words_in_paths_take_hostile_values(role, users, walk):
         COUNTS["pairs"].add((name, role))
 
         values = _hostile(walk["foreign_ids"]).filter(lambda v: "/" not in v)
-        _attempts(SINGLE_CORE_BUDGET["path"], partial(_get_with_word, client, walk, name, role, kwargs),
+        check = partial(_get_with_word, client, walk, name, role, kwargs)
+        _attempts(walk, f"{name} words ({role})", SINGLE_CORE_BUDGET["path"], check,
                   key=st.sampled_from(words), value=values)  # fmt: skip
+    _report(walk)
 
 
 def _get_with_word(client, walk, name, role, kwargs, key, value):
