@@ -53,7 +53,9 @@ class CodeForm(forms.Form):
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # A path of ours only: redirect() takes any other word for a URL name (?next=abc was a NoReverseMatch, a 500).
+    hosts = {request.get_host()}
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, hosts, require_https=request.is_secure()):
         return target
     return reverse("home")
 
