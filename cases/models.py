@@ -53,7 +53,7 @@ class Case(models.Model):
         MEDIUM = "medium", _("Trung bình")
         LOW = "low", _("Thấp")
 
-    commune = models.ForeignKey("children.Commune", on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey("tanloi_portal.Commune", on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="cases", verbose_name=_("trẻ"))
     concern = models.CharField(_("vấn đề được báo"), max_length=30, choices=Concern.choices)
     channel = models.CharField(_("nguồn tin"), max_length=20, choices=Channel.choices)

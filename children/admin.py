@@ -1,27 +1,7 @@
 from django.contrib import admin
 
-from children.models import Commune, Hamlet, SpecialCircumstanceGroup
+from children.models import SpecialCircumstanceGroup
 from tanloi_portal.admin import ReadOnlyAdminMixin
-
-
-class HamletInline(admin.TabularInline):
-    model = Hamlet
-    extra = 0
-    fields = ("position", "code", "name")
-
-
-@admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "authority_name", "district", "province")
-    inlines = [HamletInline]
-
-
-@admin.register(Hamlet)
-class HamletAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "commune", "position")
-    list_filter = ("commune",)
-    list_editable = ("position",)
-    search_fields = ("name", "code")
 
 
 @admin.register(SpecialCircumstanceGroup)

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 class Plan(models.Model):
     """A commune's child-protection plan: each commune has its own indicators and targets."""
 
-    commune = models.ForeignKey("children.Commune", on_delete=models.PROTECT, related_name="plans")
+    commune = models.ForeignKey("tanloi_portal.Commune", on_delete=models.PROTECT, related_name="plans")
     code = models.CharField(_("mã"), max_length=40)
     title = models.TextField(_("tên kế hoạch"))
     start_year = models.PositiveSmallIntegerField(_("từ năm"))
@@ -122,7 +122,7 @@ class HamletAssessment(models.Model):
     """A hamlet's yearly assessment: child-friendly standard met (indicator 1), a children's cultural and play
     space (indicator 21)."""
 
-    hamlet = models.ForeignKey("children.Hamlet", on_delete=models.PROTECT, related_name="assessments")
+    hamlet = models.ForeignKey("tanloi_portal.Hamlet", on_delete=models.PROTECT, related_name="assessments")
     year = models.PositiveSmallIntegerField(_("năm"))
     child_friendly = models.BooleanField(_("đạt tiêu chuẩn phù hợp với trẻ em"))
     play_space = models.BooleanField(_("có điểm văn hóa, vui chơi cho trẻ em"))
@@ -154,8 +154,8 @@ class Measurement(models.Model):
         ENTERED = "entered", _("nhập tay")
 
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="measurements")
-    commune = models.ForeignKey("children.Commune", on_delete=models.PROTECT, related_name="+")
-    hamlet = models.ForeignKey("children.Hamlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    commune = models.ForeignKey("tanloi_portal.Commune", on_delete=models.PROTECT, related_name="+")
+    hamlet = models.ForeignKey("tanloi_portal.Hamlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     year = models.PositiveSmallIntegerField(_("năm"))
     # 1 or 2 for a half-year (interim reports), 0 for the whole year.
     half = models.PositiveSmallIntegerField(

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tanloi_portal.audit import Action, access_log_workbook, log_access
 from tanloi_portal.login_throttle import locked_accounts, login_unlock
-from tanloi_portal.models import AccessLog, SecondFactorRequirement, Unit, User
+from tanloi_portal.models import AccessLog, Commune, Hamlet, SecondFactorRequirement, Unit, User
 from tanloi_portal.second_factor import second_factor_remove
 from tanloi_portal.services import apply_role_flags
 
@@ -193,3 +193,23 @@ class SecondFactorRequirementAdmin(admin.ModelAdmin):
     list_display = ("role", "required")
     list_editable = ("required",)
     list_display_links = None
+
+
+class HamletInline(admin.TabularInline):
+    model = Hamlet
+    extra = 0
+    fields = ("position", "code", "name")
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "authority_name", "district", "province")
+    inlines = [HamletInline]
+
+
+@admin.register(Hamlet)
+class HamletAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "commune", "position")
+    list_filter = ("commune",)
+    list_editable = ("position",)
+    search_fields = ("name", "code")

@@ -1,4 +1,5 @@
-"""The commune's organisation: responsible units, users, their role and their scope.
+"""The commune's organisation: its geography (communes, hamlets), responsible units, users, their role and
+their scope.
 
 Scope: the commune; the hamlet for a collaborator; the unit for unit staff. Units live here, not in cases/,
 because the registry, the indicators and the cases all refer to them.
@@ -20,6 +21,50 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
+# --- geography: the communes and their ấp/sóc, which every app refers to (decision 0012) -----------------
+
+
+class Commune(models.Model):
+    """A commune: the unit of the organisation that owns a registry, a plan and cases."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=120)
+    # The issuing body printed on documents, e.g. "UBND XÃ TÂN LỢI".
+    authority_name = models.CharField(_("tên cơ quan ban hành"), max_length=120)
+    district = models.CharField(_("huyện"), max_length=120, blank=True)
+    province = models.CharField(_("tỉnh"), max_length=120, blank=True)
+
+    class Meta:
+        db_table = "children_commune"  # kept from when the registry held the geography (decision 0012)
+        verbose_name = _("xã")
+        verbose_name_plural = _("xã")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Hamlet(models.Model):
+    """An ấp or sóc of the commune."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="hamlets", verbose_name=_("xã"))
+    code = models.CharField(_("mã"), max_length=20)
+    name = models.CharField(_("tên"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        db_table = "children_hamlet"
+        verbose_name = _("ấp/sóc")
+        verbose_name_plural = _("ấp/sóc")
+        ordering = ["commune", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "code"], name="hamlet_code_unique_in_commune"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Unit(models.Model):
     """A responsible unit of the commune: the health station, a school, the police, justice, ...
 
@@ -38,7 +83,7 @@ class Unit(models.Model):
         FRONT = "front", _("Mặt trận và đoàn thể")
         HAMLET = "hamlet", _("Khu dân cư ấp/sóc")
 
-    commune = models.ForeignKey("children.Commune", on_delete=models.PROTECT, related_name="units")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="units")
     code = models.CharField(_("mã"), max_length=30)
     name = models.CharField(_("tên"), max_length=200)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
@@ -70,10 +115,10 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=120, blank=True)
     # A district viewer without a commune reads every commune of the installation.
     commune = models.ForeignKey(
-        "children.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("xã")
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("xã")
     )
     hamlet = models.ForeignKey(
-        "children.Hamlet",
+        Hamlet,
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -1,4 +1,4 @@
-"""The child registry: the administrative hierarchy Commune -> Hamlet -> Household -> Child.
+"""The child registry: Household -> Child under the organisation's geography (tanloi_portal: Commune -> Hamlet).
 
 Every registry record belongs to a commune through its hamlet, so one installation can serve many communes.
 Writes go through children.services; these classes hold structure and constraints only.
@@ -14,48 +14,12 @@ from simple_history.models import HistoricalRecords
 
 from children.ethnicities import ETHNICITY_CHOICES
 from children.identity import PERSONAL_ID_UNUSABLE, personal_id_problems
+from tanloi_portal.models import Commune, Hamlet
 
 phone_validator = RegexValidator(
     r"^(\+84|0)\d{9,10}$", _("Số điện thoại gồm 10-11 chữ số, bắt đầu bằng 0 hoặc +84, ví dụ 0912345678.")
 )
 personal_id_validator = RegexValidator(r"^\d{12}$", _("Mã định danh cá nhân gồm đúng 12 chữ số."))
-
-
-class Commune(models.Model):
-    code = models.CharField(_("mã"), max_length=20, unique=True)
-    name = models.CharField(_("tên"), max_length=120)
-    # The issuing body printed on documents, e.g. "UBND XÃ TÂN LỢI".
-    authority_name = models.CharField(_("tên cơ quan ban hành"), max_length=120)
-    district = models.CharField(_("huyện"), max_length=120, blank=True)
-    province = models.CharField(_("tỉnh"), max_length=120, blank=True)
-
-    class Meta:
-        verbose_name = _("xã")
-        verbose_name_plural = _("xã")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Hamlet(models.Model):
-    """An ấp or sóc of the commune."""
-
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="hamlets", verbose_name=_("xã"))
-    code = models.CharField(_("mã"), max_length=20)
-    name = models.CharField(_("tên"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-
-    class Meta:
-        verbose_name = _("ấp/sóc")
-        verbose_name_plural = _("ấp/sóc")
-        ordering = ["commune", "position", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["commune", "code"], name="hamlet_code_unique_in_commune"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SpecialCircumstanceGroup(models.Model):
