@@ -1,11 +1,11 @@
 """The printable case file: the case's forms, units, attachments and timeline in the commune's document
-layout (reports.documents). It is an official document: in Vietnamese, whatever the reader's language."""
+layout (tanloi_portal.documents). It is an official document: in Vietnamese, whatever the reader's language."""
 
 from django.utils import translation
 
 from cases.models import Case
 from cases.selectors import case_timeline
-from reports.documents import head_for, render_pdf
+from tanloi_portal.documents import head_for, render_pdf
 from tanloi_portal.models import Role
 
 

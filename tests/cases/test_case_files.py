@@ -227,24 +227,6 @@ def test_the_case_file_is_refused_like_the_case_page(case, users, client_for):
     assert not AccessLog.objects.filter(action="print").exists()
 
 
-def test_the_document_date_follows_the_decree(commune):
-    from datetime import date
-
-    from reports.documents import head_for
-
-    assert (
-        head_for(commune, number="", title="x", issued_on=date(2026, 2, 5)).dated
-        == "Tân Lợi, ngày 05 tháng 02 năm 2026"
-    )
-    assert (
-        head_for(commune, number="", title="x", issued_on=date(2026, 11, 30)).dated
-        == "Tân Lợi, ngày 30 tháng 11 năm 2026"
-    )
-    assert (
-        head_for(commune, number="", title="x", issued_on=date(2026, 3, 9)).dated == "Tân Lợi, ngày 09 tháng 3 năm 2026"
-    )
-
-
 def test_case_status_is_untouched_by_reading(case, users, client_for):
     client_for(users["officer"]).get(reverse("cases:case-file", args=[case.pk]))
     assert Case.objects.get(pk=case.pk).version == case.version
