@@ -55,8 +55,8 @@ def main() -> None:
         m.SchoolEnrolment, m.Death, m.Injury, m.ChildLabour, m.ChildMarriage, m.BirthRegistration, m.Caregiver,
         m.HouseholdPoverty,
     ]  # fmt: skip
+    from indicators.reference_data import load_reference_data
     from tanloi_portal.models import Role
-    from tanloi_portal.reference_data import load_reference_data
     from tanloi_portal.services import user_create
 
     reset_database()

@@ -40,8 +40,8 @@ def main() -> None:
     from cases.services import case_assign, case_note, case_open, case_step
     from children.demo import generate_registry
     from children.models import Child, Commune
+    from indicators.reference_data import load_reference_data
     from tanloi_portal.models import Role
-    from tanloi_portal.reference_data import load_reference_data
     from tanloi_portal.services import user_create
 
     reset_database()

@@ -36,7 +36,7 @@ def _django(db_url: str) -> None:
 
     django.setup()
     from benchmarks import reset_database
-    from tanloi_portal.reference_data import load_reference_data
+    from indicators.reference_data import load_reference_data
 
     reset_database()
 

@@ -32,9 +32,9 @@ def main(sizes: list[int]) -> None:
     from children.demo_facts import generate_facts
     from children.models import Commune
     from indicators.calculators import Period, Scope
+    from indicators.reference_data import load_reference_data
     from indicators.selectors import current_plan
     from indicators.services import recompute
-    from tanloi_portal.reference_data import load_reference_data
 
     timings = {}
     for size in sizes:

@@ -155,7 +155,9 @@ class Measurement(models.Model):
 
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="measurements")
     commune = models.ForeignKey("tanloi_portal.Commune", on_delete=models.PROTECT, related_name="+")
-    hamlet = models.ForeignKey("tanloi_portal.Hamlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    hamlet = models.ForeignKey(
+        "tanloi_portal.Hamlet", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     # 1 or 2 for a half-year (interim reports), 0 for the whole year.
     half = models.PositiveSmallIntegerField(

@@ -1,4 +1,6 @@
-"""Loading the plan's reference data (fixtures/plan.json) into the database, idempotently.
+"""Loading reference data (fixtures/plan.json) into the database, idempotently: the tools every app's loader
+uses, and the organisation's part (the commune, its hamlets, its units). The plan's loader is
+indicators.reference_data; the 14 groups and the vaccines are children.reference_data.
 
 What the plan fixes (the 14 legal groups, objectives, indicators, metrics, targets) is brought in line with
 the file on every run. What the admin may rename locally (the commune's names, hamlets, units) is created
@@ -8,16 +10,12 @@ when missing and otherwise left as the admin left it. A second run changes nothi
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 
-from children.models import Commune, Hamlet, SpecialCircumstanceGroup, Vaccine
-from children.vaccination import Schedule, load_schedule
-from indicators.models import Indicator, Metric, Objective, Plan, Target
-from tanloi_portal.models import Unit
+from tanloi_portal.models import Commune, Hamlet, Unit
 
 DEFAULT_PLAN_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan.json"
 
@@ -40,7 +38,7 @@ class LoadReport:
         ]
 
 
-def _sync(report: LoadReport, model: type[models.Model], lookup: dict, values: dict, *, overwrite: bool):
+def sync_row(report: LoadReport, model: type[models.Model], lookup: dict, values: dict, *, overwrite: bool):
     """Create the row if missing; if ``overwrite``, update the fields that differ (and only those)."""
     name = model._meta.model_name
     obj = model.objects.filter(**lookup).first()
@@ -66,27 +64,10 @@ def read_plan_file(path: Path | str = DEFAULT_PLAN_FILE) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-@transaction.atomic
-def vaccines_load(schedule: Schedule, report: LoadReport | None = None) -> LoadReport:
-    """The vaccines of the immunisation schedule (fixtures/vaccine_schedule.json), in schedule order."""
-    report = report or LoadReport()
-    for position, vaccine in enumerate(schedule.vaccines, start=1):
-        values = {"name": vaccine.name, "doses": len(vaccine.doses), "position": position}
-        _sync(report, Vaccine, {"code": vaccine.code}, values, overwrite=True)
-    return report
-
-
-def load_reference_data(plan_file: Path | str = DEFAULT_PLAN_FILE) -> LoadReport:
-    """Everything `load_plan` loads: the plan and the vaccination schedule."""
-    report = plan_load(read_plan_file(plan_file))
-    return vaccines_load(load_schedule(), report)
-
-
-@transaction.atomic
-def plan_load(data: dict) -> LoadReport:
-    report = LoadReport()
+def organisation_load(data: dict, report: LoadReport) -> tuple[Commune, dict[str, Unit]]:
+    """The commune, its hamlets and its responsible units, created when missing (the admin's renames kept)."""
     c = data["commune"]
-    commune = _sync(
+    commune = sync_row(
         report,
         Commune,
         {"code": c["code"]},
@@ -94,16 +75,13 @@ def plan_load(data: dict) -> LoadReport:
         overwrite=False,
     )
     for h in data["hamlets"]:
-        _sync(
+        sync_row(
             report,
             Hamlet,
             {"commune": commune, "code": h["code"]},
             {"name": h["name"], "position": h["position"]},
             overwrite=False,
         )
-    for g in data["special_circumstance_groups"]:
-        _sync(report, SpecialCircumstanceGroup, {"number": g["number"]}, {"name": g["name"]}, overwrite=True)
-
     units: dict[str, Unit] = {}
     for u in data["units"]:
         values = {
@@ -113,54 +91,5 @@ def plan_load(data: dict) -> LoadReport:
             "tasks": u["tasks"],
             "parent": units[u["parent"]] if u["parent"] else None,
         }
-        units[u["code"]] = _sync(report, Unit, {"commune": commune, "code": u["code"]}, values, overwrite=False)
-
-    p = data["plan"]
-    plan = _sync(
-        report,
-        Plan,
-        {"commune": commune, "code": p["code"]},
-        {k: p[k] for k in ("title", "start_year", "end_year", "base_year")},
-        overwrite=True,
-    )
-    for o in p["objectives"]:
-        objective = _sync(
-            report, Objective, {"plan": plan, "number": o["number"]}, {"title": o["title"]}, overwrite=True
-        )
-        for i in o["indicators"]:
-            indicator = _sync(
-                report,
-                Indicator,
-                {"plan": plan, "number": i["number"]},
-                {
-                    "objective": objective,
-                    "title": i["title"],
-                    "plan_text": i["plan_text"],
-                    "lead_unit": units[i["lead_unit"]],
-                },
-                overwrite=True,
-            )
-            for position, m in enumerate(i["metrics"], start=1):
-                metric = _sync(
-                    report,
-                    Metric,
-                    {"indicator": indicator, "code": m["code"]},
-                    {
-                        "position": position,
-                        "title": m["title"],
-                        "unit": m["unit"],
-                        "direction": m["direction"],
-                        "source": m["source"],
-                    },
-                    overwrite=True,
-                )
-                for year, value in m["targets"].items():
-                    _sync(
-                        report, Target, {"metric": metric, "year": int(year)}, {"value": Decimal(value)}, overwrite=True
-                    )
-                # A target the plan no longer sets must not linger.
-                stale = metric.targets.exclude(year__in=[int(y) for y in m["targets"]])
-                deleted, _ = stale.delete()
-                if deleted:
-                    report.updated["target"] += deleted
-    return report
+        units[u["code"]] = sync_row(report, Unit, {"commune": commune, "code": u["code"]}, values, overwrite=False)
+    return commune, units

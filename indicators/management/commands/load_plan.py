@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from tanloi_portal.reference_data import DEFAULT_PLAN_FILE, load_reference_data
+from indicators.reference_data import load_reference_data
+from tanloi_portal.reference_data import DEFAULT_PLAN_FILE
 
 
 class Command(BaseCommand):

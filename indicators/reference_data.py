@@ -1,0 +1,74 @@
+"""Loading the plan (fixtures/plan.json) into the database, idempotently: the organisation it belongs to
+(tanloi_portal), the 14 groups (children), then its objectives, indicators, metrics and targets, which are
+brought in line with the file on every run. `load_reference_data` is what `load_plan` runs."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from children.reference_data import groups_load, schedule_load
+from indicators.models import Indicator, Metric, Objective, Plan, Target
+from tanloi_portal.reference_data import DEFAULT_PLAN_FILE, LoadReport, organisation_load, read_plan_file, sync_row
+
+
+def load_reference_data(plan_file: Path | str = DEFAULT_PLAN_FILE) -> LoadReport:
+    """Everything `load_plan` loads: the plan and the vaccination schedule."""
+    return schedule_load(plan_load(read_plan_file(plan_file)))
+
+
+@transaction.atomic
+def plan_load(data: dict) -> LoadReport:
+    report = LoadReport()
+    commune, units = organisation_load(data, report)
+    groups_load(data, report)
+
+    p = data["plan"]
+    plan = sync_row(
+        report,
+        Plan,
+        {"commune": commune, "code": p["code"]},
+        {k: p[k] for k in ("title", "start_year", "end_year", "base_year")},
+        overwrite=True,
+    )
+    for o in p["objectives"]:
+        objective = sync_row(
+            report, Objective, {"plan": plan, "number": o["number"]}, {"title": o["title"]}, overwrite=True
+        )
+        for i in o["indicators"]:
+            indicator = sync_row(
+                report,
+                Indicator,
+                {"plan": plan, "number": i["number"]},
+                {
+                    "objective": objective,
+                    "title": i["title"],
+                    "plan_text": i["plan_text"],
+                    "lead_unit": units[i["lead_unit"]],
+                },
+                overwrite=True,
+            )
+            for position, m in enumerate(i["metrics"], start=1):
+                metric = sync_row(
+                    report,
+                    Metric,
+                    {"indicator": indicator, "code": m["code"]},
+                    {
+                        "position": position,
+                        "title": m["title"],
+                        "unit": m["unit"],
+                        "direction": m["direction"],
+                        "source": m["source"],
+                    },
+                    overwrite=True,
+                )
+                for year, value in m["targets"].items():
+                    sync_row(
+                        report, Target, {"metric": metric, "year": int(year)}, {"value": Decimal(value)}, overwrite=True
+                    )
+                # A target the plan no longer sets must not linger.
+                stale = metric.targets.exclude(year__in=[int(y) for y in m["targets"]])
+                deleted, _ = stale.delete()
+                if deleted:
+                    report.updated["target"] += deleted
+    return report
