@@ -5,14 +5,17 @@ Deterministic for a given seed. Rows are written with bulk_create in batches so 
 """
 
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from children.household_updates import InvalidUpdate, update_submit
 from children.models import Child, Commune, Household
 from children.services import child_name_fields, household_name_fields
+from tanloi_portal.models import User
 
 FAMILY = (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
@@ -135,3 +138,27 @@ def generate_registry(
         bulk_create_with_history(kids, Child, batch_size=batch_size)
         made_children += len(kids)
     return DemoRegistryReport(households=made_households, children=made_children)
+
+
+def demo_updates(*, commune, today) -> None:
+    """A few collaborators' reports waiting for the officer, so that the review queue has work in it."""
+    for position in (1, 2, 3):
+        collaborator = User.objects.get(username=f"ctv-ap{position}")
+        household = commune.households.filter(hamlet=collaborator.hamlet).order_by("pk").first()
+        if household is None:
+            continue
+        child = household.children.filter(status=Child.Status.LIVING).order_by("-date_of_birth").first()
+        born = today - timedelta(days=3 + position)
+        reports = [
+            ("new_birth", {"full_name": f"{household.head_name.split()[0]} Thị Bé {position}", "sex": "F",
+                           "date_of_birth": born.strftime("%d/%m/%Y"), "birth_registered": "False"}),
+            ("note", {"text": "Gia đình đi làm rẫy cả tuần, trẻ ở nhà với bà."}),
+        ]  # fmt: skip
+        if child is not None:
+            reports.append(("growth", {"child": str(child.pk), "measured_on": today.strftime("%d/%m/%Y"),
+                                       "weight_kg": "11,5", "height_cm": "85"}))  # fmt: skip
+        for kind, data in reports:
+            try:
+                update_submit(user=collaborator, household=household, kind=kind, data=data, client_id=uuid.uuid4())
+            except InvalidUpdate:
+                continue  # e.g. a growth report for a child too old for the demo values

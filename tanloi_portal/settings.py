@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "indicators",
     "cases",
     "reports",
+    # The top of the flow: seed_demo orchestrates each app's demo module.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from children.models import Commune
-from tanloi_portal.demo import seed_demo
+from demo.seed import seed_demo
+from tanloi_portal.models import Commune
 
 
 class Command(BaseCommand):
