@@ -11,11 +11,6 @@ admin.site.site_title = "Quản trị"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("trang-chu/can-bo/", views.home_officer, name="home-officer"),
-    path("trang-chu/cong-tac-vien/", views.home_collaborator, name="home-collaborator"),
-    path("trang-chu/don-vi/", views.home_unit, name="home-unit"),
-    path("trang-chu/chu-tich/", views.home_chairman, name="home-chairman"),
-    path("trang-chu/cap-tren/", views.home_district, name="home-district"),
     path(
         "dang-nhap/",
         public(auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)),
@@ -35,4 +30,5 @@ urlpatterns = [
     path("", include("children.urls")),
     path("", include("indicators.urls")),
     path("", include("cases.urls")),
+    path("", include("reports.urls")),
 ]
