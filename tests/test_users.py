@@ -31,13 +31,17 @@ def test_a_collaborator_needs_a_hamlet_of_their_own_commune(commune, other_commu
 
 
 def test_unit_staff_need_a_unit_and_others_may_not_have_one(commune, other_commune, hamlet_a):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         user_create(username="u1", role=Role.UNIT_STAFF, commune=commune, password="Mat-khau-2026")
-    with pytest.raises(ValidationError):
-        foreign_unit = other_commune.units.get()
+    assert error.value.message_dict == {"unit": ["Cán bộ đơn vị phải gắn với một đơn vị."]}
+    foreign_unit = other_commune.units.get()
+    with pytest.raises(ValidationError) as error:
         user_create(username="u2", role=Role.UNIT_STAFF, commune=commune, unit=foreign_unit, password="Mat-khau-2026")
-    with pytest.raises(ValidationError):
+    assert error.value.message_dict == {"unit": ["Đơn vị không thuộc xã của người dùng."]}
+    with pytest.raises(ValidationError) as error:
         user_create(username="u3", role=Role.OFFICER, commune=commune, hamlet=hamlet_a, password="Mat-khau-2026")
+    assert error.value.message_dict == {"hamlet": ["Chỉ cộng tác viên mới gắn với ấp/sóc."]}
+    assert not User.objects.filter(username__in=["u1", "u2", "u3"]).exists()
 
 
 def test_the_database_refuses_a_collaborator_without_a_hamlet(commune):

@@ -169,6 +169,18 @@ def test_load_plan_keeps_the_admins_hamlet_names_but_restores_the_plans_targets(
     assert report.updated["target"] == 1
 
 
-def test_fixture_is_valid_utf8_json_with_vietnamese_text():
+def test_the_database_holds_the_fixtures_vietnamese_text_exactly():
+    """Every name and sentence of the file reaches the database unchanged (no lost diacritics, no decomposed
+    characters), the commune's printed name included."""
+    import unicodedata
+
     data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "plan.json").read_text(encoding="utf-8"))
-    assert data["commune"]["authority_name"] == "UBND XÃ TÂN LỢI"
+    commune = Commune.objects.get(code=data["commune"]["code"])
+    assert commune.authority_name == data["commune"]["authority_name"] == "UBND XÃ TÂN LỢI"
+    texts = {i["number"]: i["plan_text"] for o in data["plan"]["objectives"] for i in o["indicators"]}
+    stored = dict(Indicator.objects.filter(plan__commune=commune).values_list("number", "plan_text"))
+    assert stored == texts
+    assert all(unicodedata.is_normalized("NFC", t) for t in texts.values())
+    groups = {g["number"]: g["name"] for g in data["special_circumstance_groups"]}
+    assert dict(SpecialCircumstanceGroup.objects.values_list("number", "name")) == groups
+    assert groups[11] == "Trẻ em bị xâm hại tình dục"
