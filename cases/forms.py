@@ -89,7 +89,8 @@ class StepForm(forms.Form):
 
 class TaskResultForm(forms.Form):
     result = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
-    done = forms.BooleanField(label=_("Đã hoàn thành"), required=False, initial=True)
+    # Unticked unless the unit ticks it: saving a progress note must not close the task.
+    done = forms.BooleanField(label=_("Đã hoàn thành"), required=False)
 
 
 class AssignForm(forms.Form):

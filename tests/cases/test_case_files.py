@@ -14,8 +14,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Attachment, Case
-from cases.services import attachment_add, attachment_path, case_assign, case_open, case_step
+from cases.services import attachment_add, attachment_path, case_assign, case_step
 from tanloi_portal.models import AccessLog
+from tests.cases.conftest import DESCRIPTION
 from tests.cases.steps import valid_form
 from tests.factories import ChildFactory, HouseholdFactory
 
@@ -23,14 +24,6 @@ pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-@pytest.fixture
-def case(users, hamlet_a):
-    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), full_name="Trần Thị Bé")
-    return case_open(child=child, concern="sexual_abuse", channel="hotline_111",
-                     received_at=timezone.now() - timedelta(hours=5), description="Tổng đài 111 chuyển tin",
-                     reporter_name="Chị Năm", reporter_contact="0909000111", by=users["officer"])  # fmt: skip
 
 
 def upload(name="bien-ban.pdf", content=PDF, ctype="application/pdf"):
@@ -135,13 +128,25 @@ def test_a_correction_from_the_page_leaves_the_corrected_line_as_it_was(case, us
     first = case.timeline.get()
     response = client_for(users["officer"]).post(
         reverse("cases:note", args=[case.pk]),
-        {"text": "Đính chính: tin từ Tổng đài 111 lúc 7 giờ", "corrects": first.pk},
+        {"text": "Đính chính: hàng xóm báo lúc 7 giờ", "corrects": first.pk},
     )
     assert response.status_code == 302
     correction = case.timeline.get(kind="correction")
-    assert correction.corrects == first and case.timeline.get(pk=first.pk).text == "Tổng đài 111 chuyển tin"
+    assert correction.corrects == first and case.timeline.get(pk=first.pk).text == DESCRIPTION
     page = client_for(users["officer"]).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Đính chính dòng lúc" in page
+
+
+def test_the_note_page_refuses_to_correct_a_line_of_another_case(case, users, client_for, open_case):
+    other = open_case(name="Lê Văn Khác").timeline.get()
+    response = client_for(users["officer"]).post(
+        reverse("cases:note", args=[case.pk]), {"text": "Đính chính", "corrects": other.pk}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["corrects"] == [
+        f"Hãy chọn một lựa chọn hợp lệ. {other.pk} không phải là một trong các lựa chọn khả thi."
+    ]
+    assert not case.timeline.filter(kind__in=["note", "correction"]).exists()
 
 
 def test_the_officer_assigns_a_unit_with_a_task_from_the_page(case, users, client_for, commune):
@@ -216,7 +221,7 @@ def test_the_case_file_is_in_vietnamese_for_an_english_reader(case, users, clien
     client = client_for(users["officer"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     text = _text(client.get(reverse("cases:case-file", args=[case.pk])).content)
-    assert "Tiếp nhận thông tin, thông báo, tố giác" in text and "Sexual abuse" not in text
+    assert "Tiếp nhận thông tin, thông báo, tố giác" in text and "Bạo lực" in text and "Violence" not in text
 
 
 def test_the_case_file_is_refused_like_the_case_page(case, users, client_for):
@@ -225,6 +230,33 @@ def test_the_case_file_is_refused_like_the_case_page(case, users, client_for):
         assert client_for(users[who]).get(url).status_code == 404
     assert client_for(users["ctv_a"]).get(url).status_code == 403
     assert not AccessLog.objects.filter(action="print").exists()
+
+
+@pytest.mark.parametrize(
+    "name, contact, shown",
+    [("", "", "Không ghi"), ("Chị Năm", "", "Chị Năm"), ("", "0909000111", "0909000111"),
+     ("Chị Năm", "0909000111", "Chị Năm, 0909000111")],
+)  # fmt: skip
+def test_the_reporter_line_is_marked_confidential_once_and_says_when_nobody_was_recorded(
+    open_case, users, client_for, name, contact, shown
+):
+    case = open_case(reporter_name=name, reporter_contact=contact)
+    text = _text(client_for(users["officer"]).get(reverse("cases:case-file", args=[case.pk])).content)
+    lines = [line.strip() for line in text.splitlines()]  # the labels come out first, then the values
+    assert "Người báo tin (bảo mật)" in lines and shown in lines
+    assert text.count("bảo mật") == 1  # the label says it; "Không ghi" is not a confidential name
+
+
+def test_the_demo_cases_record_no_placeholder_reporter(users, commune, hamlet_a, client_for):
+    from cases.demo import demo_cases
+
+    ChildFactory.create_batch(8, household=HouseholdFactory(hamlet=hamlet_a))
+    demo_cases(commune=commune)
+    cases = list(Case.objects.all())
+    assert len(cases) == 3 and {(c.reporter_name, c.reporter_contact) for c in cases} == {("", "")}
+    for case in cases:
+        text = _text(client_for(users["officer"]).get(reverse("cases:case-file", args=[case.pk])).content)
+        assert text.count("bảo mật") == 1 and "Không ghi" in text
 
 
 def test_case_status_is_untouched_by_reading(case, users, client_for):

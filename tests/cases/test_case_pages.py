@@ -10,24 +10,10 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import case_assign, case_open, case_step
 from tanloi_portal.models import AccessLog, Role
+from tests.cases.conftest import DESCRIPTION, REPORTER, REPORTER_CONTACT
 from tests.factories import ChildFactory, HouseholdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case(users, hamlet_a):
-    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), full_name="Lê Thị Nhỏ")
-    return case_open(
-        child=child,
-        concern="violence",
-        channel="neighbour",
-        received_at=timezone.now() - timedelta(hours=1),
-        description="Bị đánh",
-        reporter_name="Bà Tư",
-        reporter_contact="0911111111",
-        by=users["officer"],
-    )
 
 
 def test_officer_receives_a_report_through_the_intake_page(users, client_for, hamlet_a):
@@ -42,10 +28,10 @@ def test_officer_receives_a_report_through_the_intake_page(users, client_for, ha
 def test_every_opening_of_a_case_is_logged_and_lists_hide_the_reporter(users, client_for, case):
     officer = client_for(users["officer"])
     page = officer.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "Bà Tư" in page
+    assert REPORTER in page
     assert AccessLog.objects.filter(object_type="cases.case", object_id=case.pk, user=users["officer"]).count() == 1
     listing = officer.get(reverse("cases:list")).content.decode()
-    assert "Bà Tư" not in listing and "0911111111" not in listing and "Bị đánh" not in listing
+    assert REPORTER not in listing and REPORTER_CONTACT not in listing and DESCRIPTION not in listing
 
 
 def test_the_chairman_opens_a_case_only_while_a_decision_waits(users, client_for, case):
@@ -54,7 +40,7 @@ def test_the_chairman_opens_a_case_only_while_a_decision_waits(users, client_for
     case_step(case=case, action="assess", by=users["officer"], expected_version=case.version,
               data={"risk": "high", "immediate_danger": True})  # fmt: skip
     page = chairman.get(reverse("cases:detail", args=[case.pk]))
-    assert page.status_code == 200 and "Bà Tư" not in page.content.decode()  # never the reporter
+    assert page.status_code == 200 and REPORTER not in page.content.decode()  # never the reporter
 
 
 def test_units_see_only_cases_assigned_to_them_and_record_results(users, client_for, case, commune):
@@ -69,6 +55,22 @@ def test_units_see_only_cases_assigned_to_them_and_record_results(users, client_
     task.refresh_from_db()
     assert task.status == "done"
     assert school.post(reverse("cases:task", args=[task.pk]), {"result": "x"}).status_code == 404
+
+
+def test_a_progress_note_leaves_the_task_open_unless_done_is_ticked(users, client_for, case, commune):
+    task = case_assign(case=case, unit=commune.units.get(code="tram-y-te"), by=users["officer"],
+                       tasks=[("Khám sức khỏe", timezone.localdate())]).tasks.get()  # fmt: skip
+    health = client_for(users["health"])
+    url = reverse("cases:task", args=[task.pk])
+    page = health.get(url).content.decode()
+    done_box = re.search(r'<input[^>]*name="done"[^>]*>', page).group(0)
+    assert "checked" not in done_box  # a unit saving a progress note must not close its task by default
+    assert health.post(url, {"result": "Đã hẹn gia đình thứ Hai"}).status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.result) == ("open", "Đã hẹn gia đình thứ Hai")
+    assert health.post(url, {"result": "Đã khám", "done": "on"}).status_code == 302
+    task.refresh_from_db()
+    assert task.status == "done"
 
 
 def test_a_stale_step_form_is_refused_with_who_changed_it(users, client_for, case, commune):

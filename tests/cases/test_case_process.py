@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.deadlines import next_deadline, working_days_after
-from cases.models import Case, TimelineEntry
-from cases.services import ConcurrentEdit, case_assign, case_note, case_open, case_step, task_result
-from tests.cases.steps import valid_form
+from cases.models import Case, Task, TimelineEntry
+from cases.selectors import case_timeline, unit_inbox
+from cases.services import ConcurrentEdit, case_assign, case_note, case_step, task_result
+from tests.cases.conftest import DESCRIPTION
+from tests.cases.steps import take, valid_form
 from tests.factories import ChildFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,47 +42,23 @@ def test_working_days_skip_tet():
 # --- the process --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def case(users, hamlet_a):
-    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a))
-    return case_open(
-        child=child,
-        concern="violence",
-        channel="hotline_111",
-        received_at=timezone.now() - timedelta(hours=2),
-        description="Hàng xóm báo trẻ bị đánh",
-        reporter_name="Người báo",
-        reporter_contact="0912345678",
-        by=users["officer"],
-    )
-
-
-def step(case, action, user, **kw):
-    kw.setdefault("data", valid_form(action))
-    case.refresh_from_db()
-    try:
-        return case_step(case=case, action=action, by=user, expected_version=case.version, **kw)
-    finally:
-        case.refresh_from_db()
-
-
 def test_the_whole_process_in_order(case, users):
     assert next_deadline(case).label == "Đánh giá nguy cơ ban đầu"
-    step(case, "assess", users["officer"], data={"risk": "high", "immediate_danger": True, "confirmed": True})
+    take(case, "assess", users["officer"], data={"risk": "high", "immediate_danger": True, "confirmed": True})
     assert next_deadline(case).label == "Quyết định bảo vệ khẩn cấp"
-    step(case, "emergency", users["chairman"], text="Tạm thời cách ly, giao cho bà ngoại")
+    take(case, "emergency", users["chairman"], text="Tạm thời cách ly, giao cho bà ngoại")
     assert next_deadline(case).label == "Xây dựng kế hoạch hỗ trợ, can thiệp"
-    step(case, "detail", users["officer"], text="Họp xác định nhu cầu")
+    take(case, "detail", users["officer"], text="Họp xác định nhu cầu")
     assert case.protection_level == "support"
-    step(case, "draft_plan", users["officer"], text="Kế hoạch hỗ trợ")
+    take(case, "draft_plan", users["officer"], text="Kế hoạch hỗ trợ")
     assert next_deadline(case).label == "Phê duyệt kế hoạch"
-    step(case, "approve_plan", users["chairman"])
-    step(case, "start", users["officer"])
+    take(case, "approve_plan", users["chairman"])
+    take(case, "start", users["officer"])
     # No task yet: the next thing due is the review the plan set, 30 days on.
     assert next_deadline(case).label == "Rà soát, đánh giá"
     assert next_deadline(case).due_at.date() == timezone.localdate() + timedelta(days=30)
-    step(case, "review", users["officer"], text="Trẻ an toàn")
-    step(case, "close", users["chairman"], text="Trẻ an toàn, gia đình đã được tư vấn")
+    take(case, "review", users["officer"], text="Trẻ an toàn")
+    take(case, "close", users["chairman"], text="Trẻ an toàn, gia đình đã được tư vấn")
     case.refresh_from_db()
     assert case.status == "closed" and case.outcome.startswith("Trẻ an toàn")
     assert case.outcome_kind == "safe_with_family" and case.closed_at is not None
@@ -101,34 +79,39 @@ def test_the_whole_process_in_order(case, users):
 def test_out_of_order_steps_are_refused(case, users, action, why):
     who = users["chairman"] if action in ("approve_plan", "close") else users["officer"]
     with pytest.raises(ValidationError, match="Không thể"):
-        step(case, action, who)
+        take(case, action, who)
     case.refresh_from_db()
     assert case.status == "intake" and case.timeline.count() == 1
 
 
 def test_each_step_is_taken_by_its_role(case, users):
     with pytest.raises(PermissionDenied):
-        step(case, "assess", users["chairman"])
-    step(case, "assess", users["officer"], data={"risk": "low", "immediate_danger": False})
-    step(case, "detail", users["officer"])
-    step(case, "draft_plan", users["officer"])
+        take(case, "assess", users["chairman"])
+    take(case, "assess", users["officer"], data={"risk": "low", "immediate_danger": False})
+    take(case, "detail", users["officer"])
+    take(case, "draft_plan", users["officer"])
     with pytest.raises(PermissionDenied):
-        step(case, "approve_plan", users["officer"])  # the chairman approves plans
+        take(case, "approve_plan", users["officer"])  # the chairman approves plans
 
 
 def test_emergency_only_when_in_danger(case, users):
-    step(case, "assess", users["officer"], data={"risk": "medium", "immediate_danger": False})
+    take(case, "assess", users["officer"], data={"risk": "medium", "immediate_danger": False})
     with pytest.raises(ValidationError, match="nguy hiểm"):
-        step(case, "emergency", users["chairman"])
+        take(case, "emergency", users["chairman"])
 
 
-def test_dates_before_receipt_or_in_the_future_are_refused(case, users):
-    with pytest.raises(ValidationError):
-        step(case, "assess", users["officer"], when=case.received_at - timedelta(minutes=1),
-             data={"risk": "low", "immediate_danger": False})  # fmt: skip
-    with pytest.raises(ValidationError):
-        step(case, "assess", users["officer"], when=timezone.now() + timedelta(hours=1),
-             data={"risk": "low", "immediate_danger": False})  # fmt: skip
+@pytest.mark.parametrize(
+    "moved, message",
+    [
+        (lambda case: case.received_at - timedelta(minutes=1), "Thời điểm không được trước lúc tiếp nhận."),
+        (lambda case: timezone.now() + timedelta(hours=1), "Thời điểm không được ở tương lai."),
+    ],
+)
+def test_dates_before_receipt_or_in_the_future_are_refused(case, users, moved, message):
+    with pytest.raises(ValidationError) as error:
+        take(case, "assess", users["officer"], when=moved(case), data=valid_form("assess"))
+    assert error.value.message_dict == {"when": [message]}
+    assert case.status == "intake" and case.version == 1 and case.timeline.count() == 1
 
 
 def test_a_second_edit_from_a_stale_page_is_refused(case, users):
@@ -165,6 +148,32 @@ def test_assignments_and_task_results_by_the_assigned_unit_only(case, users, com
     assert list(case.timeline.values_list("kind", flat=True)) == ["step", "assignment", "task"]
 
 
+def test_a_result_not_done_keeps_the_task_open_and_says_so_on_the_timeline(case, users, commune):
+    health = commune.units.get(code="tram-y-te")
+    task = case_assign(case=case, unit=health, by=users["officer"], tasks=[("Khám", timezone.localdate())]).tasks.get()
+    task_result(task=task, by=users["health"], result="Đã hẹn gia đình, chưa khám được", done=False)
+    task.refresh_from_db()
+    assert (task.status, task.result) == ("open", "Đã hẹn gia đình, chưa khám được")
+    entry = case.timeline.get(kind="task")
+    assert entry.data == {"task": task.pk, "what": "Khám", "done": False}
+    assert entry.text == "Đã hẹn gia đình, chưa khám được"
+    assert list(unit_inbox(user=users["health"])) == [task]  # still the unit's to do
+    shown = next(row for row in case_timeline(case) if row.entry == entry)
+    assert shown.details == [("Tình trạng", "Đang làm")]
+    with pytest.raises(ValidationError) as error:
+        task_result(task=task, by=users["health"], result="  ", done=True)
+    assert error.value.message_dict == {"result": ["Ghi kết quả thực hiện."]}
+    assert Task.objects.get(pk=task.pk).status == "open"
+
+
+def test_a_correction_cannot_point_at_another_cases_entry(case, users, open_case):
+    other = open_case(name="Lê Văn Khác")
+    with pytest.raises(ValidationError) as error:
+        case_note(case=case, by=users["officer"], text="Đính chính", corrects=other.timeline.get())
+    assert error.value.messages == ["Dòng được đính chính không thuộc hồ sơ này."]
+    assert not TimelineEntry.objects.filter(kind="correction").exists()
+
+
 def test_the_timeline_is_append_only(case, users):
     entry = case.timeline.get()
     with pytest.raises(ValueError):
@@ -173,4 +182,4 @@ def test_the_timeline_is_append_only(case, users):
     with pytest.raises(ValueError):
         entry.delete()
     correction = case_note(case=case, by=users["officer"], text="Đính chính: trẻ 9 tuổi", corrects=entry)
-    assert correction.kind == "correction" and TimelineEntry.objects.get(pk=entry.pk).text == "Hàng xóm báo trẻ bị đánh"
+    assert correction.kind == "correction" and TimelineEntry.objects.get(pk=entry.pk).text == DESCRIPTION

@@ -15,36 +15,17 @@ from pypdf import PdfReader
 
 from cases.models import Case
 from cases.selectors import awaiting_decision_count, case_statistics
-from cases.services import ConcurrentEdit, case_assign, case_note, case_open, case_step, steps_open_to, task_result
+from cases.services import ConcurrentEdit, case_assign, case_note, case_step, steps_open_to, task_result
 from tanloi_portal.models import AccessLog, Role
-from tests.cases.steps import valid_form
-from tests.factories import ChildFactory, HouseholdFactory, UserFactory
+from tests.cases.conftest import DESCRIPTION, REPORTER, REPORTER_CONTACT
+from tests.cases.steps import take, valid_form, walk
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-TO_REVIEW = [("assess", "officer"), ("detail", "officer"), ("draft_plan", "officer"), ("approve_plan", "chairman"),
-             ("start", "officer")]  # fmt: skip
-
-
-@pytest.fixture
-def case(users, hamlet_a):
-    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a))
-    received = timezone.now() - timedelta(hours=3)
-    return case_open(child=child, concern="violence", channel="neighbour", received_at=received,
-                     description="Bị đánh", reporter_name="Ông Bảy", reporter_contact="0933444555",
-                     by=users["officer"])  # fmt: skip
-
-
-def take(case, action, user, **kw):
-    case.refresh_from_db()
-    kw.setdefault("data", valid_form(action))
-    case = case_step(case=case, action=action, by=user, expected_version=case.version, **kw)
-    return case
 
 
 def to_review(case, users, recommendation):
-    for action, who in TO_REVIEW:
-        take(case, action, users[who])
-    return take(case, "review", users["officer"], data=valid_form("review", recommendation=recommendation))
+    return walk(case, users, 6, recommendation=recommendation)
 
 
 # --- the review's proposal ---------------------------------------------------------------------------------
@@ -138,8 +119,8 @@ def test_the_printed_file_names_the_reporter_only_in_the_officers_copy(case, use
     url = reverse("cases:case-file", args=[case.pk])
     officer_copy = _pdf_text(client_for(users["officer"]).get(url).content)
     unit_copy = _pdf_text(client_for(users["health"]).get(url).content)
-    assert "Ông Bảy" in officer_copy and "0933444555" in officer_copy
-    assert "Bị đánh" in unit_copy and "Ông Bảy" not in unit_copy and "0933444555" not in unit_copy
+    assert REPORTER in officer_copy and REPORTER_CONTACT in officer_copy
+    assert DESCRIPTION in unit_copy and REPORTER not in unit_copy and REPORTER_CONTACT not in unit_copy
 
 
 def test_the_note_and_task_pages_are_logged_like_the_case_page(case, users, client_for, commune):

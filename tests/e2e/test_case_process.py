@@ -120,6 +120,8 @@ def test_intake_to_closure_across_the_officer_the_chairman_and_the_health_statio
     unit.get_by_role("link", name="Nhiệm vụ", exact=True).click()
     unit.get_by_role("link", name="Khám dinh dưỡng, tư vấn bà ngoại").click()
     unit.get_by_label("Kết quả thực hiện").fill("Đã khám: suy dinh dưỡng nhẹ, hướng dẫn bà ngoại chế độ ăn")
+    expect(unit.get_by_label("Đã hoàn thành")).not_to_be_checked()  # a progress note leaves the task open
+    unit.get_by_label("Đã hoàn thành").check()
     unit.get_by_role("button", name="Lưu").click()
     expect(unit.get_by_text("Đã ghi kết quả.")).to_be_visible()
     expect(unit.get_by_text("Bà Sáu")).to_have_count(0)
