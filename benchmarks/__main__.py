@@ -48,7 +48,8 @@ def main() -> None:
     from children import models as m
     from children.demo import generate_registry
     from children.demo_facts import generate_facts
-    from children.models import Child, Commune, Household
+    from children.models import Child, Household
+    from tanloi_portal.models import Commune
 
     FACT_MODELS = [
         m.SupportRecord, m.CircumstanceMembership, m.Disability, m.GrowthMeasurement, m.VaccinationDose,

@@ -39,9 +39,9 @@ def main() -> None:
     from cases.models import Case
     from cases.services import case_assign, case_note, case_open, case_step
     from children.demo import generate_registry
-    from children.models import Child, Commune
+    from children.models import Child
     from indicators.reference_data import load_reference_data
-    from tanloi_portal.models import Role
+    from tanloi_portal.models import Commune, Role
     from tanloi_portal.services import user_create
 
     reset_database()

@@ -72,7 +72,8 @@ def case(name: str, size: int, db_url: str, workdir: Path) -> dict:
     _django(db_url)
     from django.db import connection
 
-    from children.models import Child, Commune, Household
+    from children.models import Child, Household
+    from tanloi_portal.models import Commune
 
     commune = Commune.objects.get(code="tan-loi")
     source = workdir / f"rows-{size}.xlsx"

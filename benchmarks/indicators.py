@@ -30,11 +30,11 @@ def main(sizes: list[int]) -> None:
     from benchmarks import reset_database
     from children.demo import generate_registry
     from children.demo_facts import generate_facts
-    from children.models import Commune
     from indicators.calculators import Period, Scope
     from indicators.reference_data import load_reference_data
     from indicators.selectors import current_plan
     from indicators.services import recompute
+    from tanloi_portal.models import Commune
 
     timings = {}
     for size in sizes:

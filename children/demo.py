@@ -13,9 +13,9 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from children.household_updates import InvalidUpdate, update_submit
-from children.models import Child, Commune, Household
+from children.models import Child, Household
 from children.services import child_name_fields, household_name_fields
-from tanloi_portal.models import User
+from tanloi_portal.models import Commune, User
 
 FAMILY = (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",

@@ -24,7 +24,6 @@ from children.models import (
     ChildLabour,
     ChildMarriage,
     CircumstanceMembership,
-    Commune,
     Death,
     Disability,
     GrowthMeasurement,
@@ -39,7 +38,7 @@ from children.models import (
 )
 from children.selectors.registry import current_school_year
 from children.vaccination import load_schedule
-from tanloi_portal.models import Unit
+from tanloi_portal.models import Commune, Unit
 
 BATCH = 2000
 # Median length (cm) and weight (kg) by age in months (WHO, both sexes, rounded): enough to draw plausible

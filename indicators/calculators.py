@@ -26,11 +26,9 @@ from children.models import (
     ChildLabour,
     ChildMarriage,
     CircumstanceMembership,
-    Commune,
     Death,
     Disability,
     GrowthMeasurement,
-    Hamlet,
     Injury,
     SchoolEnrolment,
     SupportRecord,
@@ -39,6 +37,7 @@ from children.models import (
 )
 from children.vaccination import load_schedule
 from indicators.models import HamletAssessment
+from tanloi_portal.models import Commune, Hamlet
 
 
 @dataclass(frozen=True)

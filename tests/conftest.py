@@ -1,9 +1,8 @@
 import pytest
 from django.test import Client
 
-from children.models import Commune, Hamlet
 from indicators.reference_data import load_reference_data
-from tanloi_portal.models import Role, Unit
+from tanloi_portal.models import Commune, Hamlet, Role, Unit
 from tests.factories import UserFactory
 
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import factory
 
-from children.models import Child, Commune, GrowthMeasurement, Hamlet, Household
+from children.models import Child, GrowthMeasurement, Household
 from children.services import child_name_fields, household_name_fields
-from tanloi_portal.models import User
+from tanloi_portal.models import Commune, Hamlet, User
 from tanloi_portal.services import apply_role_flags
 
 

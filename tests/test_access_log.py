@@ -75,7 +75,7 @@ def test_the_edit_forms_of_support_and_special_circumstance_records_are_logged(u
 
 
 def test_refused_probes_for_objects_leave_a_record(users, client_for, other_commune, hamlet_b):
-    from children.models import Hamlet
+    from tanloi_portal.models import Hamlet
 
     elsewhere = ChildFactory(household=HouseholdFactory(hamlet=Hamlet.objects.get(commune=other_commune)))
     neighbour = ChildFactory(household=HouseholdFactory(hamlet=hamlet_b))

@@ -13,8 +13,7 @@ from django.utils import timezone
 from cases.deadlines import next_deadline
 from cases.models import Case
 from cases.services import STEPS, ConcurrentEdit, case_assign, case_open, case_step
-from children.models import Hamlet
-from tanloi_portal.models import Role, Unit
+from tanloi_portal.models import Hamlet, Role, Unit
 from tests.cases.steps import valid_form
 from tests.factories import ChildFactory, HouseholdFactory, UserFactory
 

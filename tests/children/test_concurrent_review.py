@@ -9,8 +9,8 @@ from django.db import connection
 from django.utils import timezone
 
 from children.household_updates import AlreadyReviewed, update_approve, update_submit
-from children.models import Child, Hamlet, HouseholdUpdate
-from tanloi_portal.models import Role
+from children.models import Child, HouseholdUpdate
+from tanloi_portal.models import Hamlet, Role
 from tests.factories import HouseholdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

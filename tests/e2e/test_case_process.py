@@ -7,8 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Case
-from children.models import Hamlet
-from tanloi_portal.models import Role, Unit
+from tanloi_portal.models import Hamlet, Role, Unit
 from tests.e2e.conftest import log_in
 from tests.factories import ChildFactory, HouseholdFactory, UserFactory
 

@@ -5,8 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from children.models import Hamlet
-from tanloi_portal.models import Role, Unit
+from tanloi_portal.models import Hamlet, Role, Unit
 from tests.e2e.conftest import log_in
 from tests.factories import ChildFactory, GrowthMeasurementFactory, HouseholdFactory, UserFactory
 

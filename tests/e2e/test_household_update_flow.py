@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from children.models import Child, Hamlet, HouseholdUpdate
-from tanloi_portal.models import Role
+from children.models import Child, HouseholdUpdate
+from tanloi_portal.models import Hamlet, Role
 from tests.e2e.conftest import PHONE, log_in
 from tests.factories import HouseholdFactory, UserFactory
 

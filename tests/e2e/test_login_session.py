@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from children.models import Hamlet
-from tanloi_portal.models import Role
+from tanloi_portal.models import Hamlet, Role
 from tests.e2e.conftest import PHONE, log_in
 from tests.factories import HouseholdFactory, UserFactory
 

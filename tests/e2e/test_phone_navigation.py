@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def collaborator():
-    from children.models import Hamlet
+    from tanloi_portal.models import Hamlet
 
     hamlet = Hamlet.objects.get(commune__code="tan-loi", code="ap-1")
     household = HouseholdFactory(hamlet=hamlet, code="01-00042", head="Nguyễn Văn Hùng")

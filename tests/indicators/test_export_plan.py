@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from children.models import Commune
+from tanloi_portal.models import Commune
 from tests.indicators.test_plan_data import EXPECTED
 
 pytestmark = pytest.mark.django_db

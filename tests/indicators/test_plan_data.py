@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from children.models import Commune, Hamlet, SpecialCircumstanceGroup
+from children.models import SpecialCircumstanceGroup
 from indicators.models import Indicator, Metric, Objective, Target
 from indicators.reference_data import plan_load
-from tanloi_portal.models import Unit
+from tanloi_portal.models import Commune, Hamlet, Unit
 from tanloi_portal.reference_data import read_plan_file
 
 pytestmark = pytest.mark.django_db

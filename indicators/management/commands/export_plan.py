@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from children.models import Commune
 from indicators.selectors import current_plan, plan_export
+from tanloi_portal.models import Commune
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from children.models import Commune
 from indicators.selectors import current_plan, metric_values
+from tanloi_portal.models import Commune
 
 
 def _number(value):

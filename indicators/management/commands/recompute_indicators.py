@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from children.models import Commune
 from indicators.calculators import Period, Scope
 from indicators.selectors import current_plan
 from indicators.services import recompute
+from tanloi_portal.models import Commune
 
 
 class Command(BaseCommand):
