@@ -14,6 +14,8 @@ import holidays
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.rules import STEPS
+
 EMERGENCY_HOURS = 12
 PLAN_DRAFT_DAYS = 5
 PLAN_APPROVAL_DAYS = 7
@@ -50,16 +52,19 @@ class Deadline:
 
 
 def next_deadline(case, *, now: datetime | None = None, open_tasks_due: date | None = None) -> Deadline | None:
-    """The next thing due on a case, or None when nothing is (reviewed and waiting for a decision, closed)."""
+    """The next thing due on a case, or None when nothing is (the closure a review proposed waits for the chairman
+    without a legal delay; closed)."""
     now = now or timezone.now()
     received = case.received_at
     # A plan asked for again (after a review, or by the chairman) has the same delays, counted from that request.
     planning_day = timezone.localtime(case.replan_from or received).date()
     status = case.status
-    replanning = status == "reviewed" and case.recommendation == "plan_again"
+    # The steps' own rules (cases.rules) say when the chairman's emergency decision waits and when a review sent
+    # the case back to a new plan.
+    replanning = status == "reviewed" and STEPS["draft_plan"].open_on(case)
     if status == "intake":
         label, due = _("Đánh giá nguy cơ ban đầu"), received + timedelta(hours=EMERGENCY_HOURS)
-    elif status == "assessed" and case.immediate_danger:
+    elif STEPS["emergency"].open_on(case):
         label, due = _("Quyết định bảo vệ khẩn cấp"), received + timedelta(hours=EMERGENCY_HOURS)
     elif status in ("assessed", "emergency", "detailed") or replanning:
         label, due = _("Xây dựng kế hoạch hỗ trợ, can thiệp"), end_of(working_days_after(planning_day, PLAN_DRAFT_DAYS))

@@ -6,7 +6,6 @@ from django.utils import translation
 from cases.models import Case
 from cases.selectors import case_timeline
 from tanloi_portal.documents import head_for, render_pdf
-from tanloi_portal.models import Role
 
 
 def case_file_context(case: Case, *, show_reporter: bool) -> dict:
@@ -34,7 +33,7 @@ def case_file_context(case: Case, *, show_reporter: bool) -> dict:
     }
 
 
-def case_file_pdf(case: Case, *, user) -> bytes:
+def case_file_pdf(case: Case, *, show_reporter: bool) -> bytes:
+    """The reader's copy: `show_reporter` as get_case_for_user answered (the officer's copy names the reporter)."""
     with translation.override("vi"):
-        context = case_file_context(case, show_reporter=user.role == Role.OFFICER)
-        return render_pdf("cases/case_file.html", context)
+        return render_pdf("cases/case_file.html", case_file_context(case, show_reporter=show_reporter))

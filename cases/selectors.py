@@ -7,6 +7,7 @@ The officer sees the commune's cases; unit staff the cases assigned to their uni
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,27 +15,22 @@ from django.utils.translation import gettext as _
 
 from cases import legal_forms
 from cases.deadlines import PLAN_APPROVAL_DAYS, Deadline, end_of, next_deadline, working_days_after
-from cases.models import Case, Task, TimelineEntry
+from cases.models import Assignment, Case, Task, TimelineEntry
+from cases.rules import (
+    AWAITING_CHAIRMAN,
+    STEPS,
+    Step,
+    may_assign,
+    may_contribute,
+    may_read_narrative,
+    may_read_reporter,
+    may_record_result,
+    steps_open_to,
+)
 from children.models import Child, HouseholdUpdate
 from children.selectors import ChildFilters, child_list, children_visible_to
 from tanloi_portal.models import Role
 from tanloi_portal.params import positive_id
-
-# A decision is the chairman's: emergency protection (assessed, child in danger), the plan's approval, the
-# closure (reviewed, closing proposed). The same rule as a query and for one case.
-AWAITS_CHAIRMAN = (
-    Q(status=Case.Status.PLAN_DRAFTED)
-    | Q(status=Case.Status.REVIEWED, recommendation="close")
-    | Q(status=Case.Status.ASSESSED, immediate_danger=True)
-)
-
-
-def awaits_chairman(case: Case) -> bool:
-    if case.status == Case.Status.ASSESSED:
-        return bool(case.immediate_danger)
-    if case.status == Case.Status.REVIEWED:
-        return case.recommendation == "close"
-    return case.status == Case.Status.PLAN_DRAFTED
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
@@ -46,18 +42,44 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
     return qs.none()
 
 
-def can_read_narrative(user, case: Case) -> bool:
-    if user.role == Role.CHAIRMAN:
-        return awaits_chairman(case)
-    return user.role in (Role.OFFICER, Role.UNIT_STAFF)
+@dataclass(frozen=True)
+class CaseAccess:
+    """A case with what the user who opened it may do on it, as cases.rules says: the pages show and allow
+    by these, and the services check the same rules again whoever calls them."""
+
+    case: Case
+    user: object
+    can_read_reporter: bool
+    can_contribute: bool  # notes, corrections, attachments
+    can_assign: bool
+    steps: tuple[Step, ...]  # the steps open to the user now
+
+    def step(self, action: str) -> Step:
+        """The step's record, if the user's role takes it (its page opens, and refuses what the case's status
+        does not allow); PermissionDenied otherwise."""
+        step = STEPS.get(action)
+        if step is None or not step.taken_by(self.user):
+            raise PermissionDenied
+        return step
+
+    def records_results_of(self, assignment: Assignment) -> bool:
+        return may_record_result(self.user, assignment)
 
 
-def get_case_for_user(*, user, pk: int) -> Case:
-    """The case if this user may open it (the chairman: only while it waits for their decision), else 404."""
+def get_case_for_user(*, user, pk: int) -> CaseAccess:
+    """The case and what the user may do on it, if they may open it (the chairman: only while it waits for their
+    decision); else 404."""
     case = cases_visible_to(user=user).filter(pk=pk).first()
-    if case is None or not can_read_narrative(user, case):
+    if case is None or not may_read_narrative(user, case):
         raise Http404
-    return case
+    return CaseAccess(
+        case=case,
+        user=user,
+        can_read_reporter=may_read_reporter(user),
+        can_contribute=may_contribute(user, case),
+        can_assign=may_assign(user, case),
+        steps=tuple(steps_open_to(case, user)),
+    )
 
 
 @dataclass(frozen=True)
@@ -75,7 +97,7 @@ def case_list(*, user, open_only: bool = True) -> list[CaseRow]:
     if open_only:
         qs = qs.exclude(status=Case.Status.CLOSED)
     now = timezone.now()
-    rows = [CaseRow(c, next_deadline(c, now=now, open_tasks_due=c.task_due), can_read_narrative(user, c)) for c in qs]
+    rows = [CaseRow(c, next_deadline(c, now=now, open_tasks_due=c.task_due), may_read_narrative(user, c)) for c in qs]
     far = now + timedelta(days=3650)
     return sorted(rows, key=lambda r: (r.deadline is None, r.deadline.due_at if r.deadline else far))
 
@@ -88,7 +110,7 @@ def awaiting_decision_count(*, user) -> int:
     """Cases waiting for a decision of the chairman (emergency protection, the plan, the closure)."""
     if user.role not in (Role.OFFICER, Role.CHAIRMAN):
         return 0
-    return Case.objects.filter(AWAITS_CHAIRMAN, commune_id=user.commune_id).count()
+    return Case.objects.filter(AWAITING_CHAIRMAN, commune_id=user.commune_id).count()
 
 
 def unit_inbox(*, user) -> QuerySet[Task]:
@@ -231,7 +253,7 @@ def case_statistics(*, user, year: int) -> CaseStatistics:
     abuse = Case.confirmed_abuse(start, end)
     totals = cases.aggregate(
         open_now=Count("pk", filter=still_open),
-        awaiting=Count("pk", filter=AWAITS_CHAIRMAN),
+        awaiting=Count("pk", filter=AWAITING_CHAIRMAN),
         opened=Count("pk", filter=received),
         closed=Count("pk", filter=closed),
         abused=Count("child", filter=abuse, distinct=True),

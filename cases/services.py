@@ -17,46 +17,12 @@ from django.utils.translation import gettext as _
 
 from cases import legal_forms
 from cases.models import Assignment, Attachment, Case, Task, TimelineEntry
+from cases.rules import STEPS, may_assign, may_contribute, may_record_result
 from children.household_updates import update_approve
 from tanloi_portal.models import Role
 from tanloi_portal.text import fold
 
 S = Case.Status
-# action -> (statuses it may start from, status it leads to, legal form, roles that may take it)
-STEPS = {
-    "assess": ({S.INTAKE}, S.ASSESSED, "Mẫu 02", {Role.OFFICER}),
-    "emergency": ({S.ASSESSED}, S.EMERGENCY, "Mẫu 07", {Role.CHAIRMAN}),
-    "detail": ({S.ASSESSED, S.EMERGENCY}, S.DETAILED, "Mẫu 03", {Role.OFFICER}),
-    "draft_plan": ({S.DETAILED, S.REVIEWED}, S.PLAN_DRAFTED, "Mẫu 04", {Role.OFFICER}),
-    "approve_plan": ({S.PLAN_DRAFTED}, S.PLAN_APPROVED, "Mẫu 05", {Role.CHAIRMAN}),
-    "start": ({S.PLAN_APPROVED}, S.IN_PROGRESS, "", {Role.OFFICER}),
-    "review": ({S.IN_PROGRESS}, S.REVIEWED, "", {Role.OFFICER}),
-    "close": ({S.REVIEWED}, S.CLOSED, "", {Role.CHAIRMAN}),
-    "return_to_planning": ({S.REVIEWED}, S.DETAILED, "", {Role.CHAIRMAN}),
-}
-
-
-def _refusal(case: Case, action: str) -> str | None:
-    """Why the step cannot be taken now, beyond the status it starts from; None when it can."""
-    if action == "emergency" and not case.immediate_danger:
-        return _("Chỉ quyết định bảo vệ khẩn cấp khi trẻ đang gặp nguy hiểm.")
-    if action == "detail" and case.status == S.ASSESSED and case.immediate_danger:
-        return _("Trẻ đang gặp nguy hiểm: chờ Chủ tịch quyết định bảo vệ khẩn cấp.")
-    if action in ("close", "return_to_planning") and case.recommendation != "close":
-        return _("Rà soát không đề nghị đóng hồ sơ: cán bộ xây dựng lại kế hoạch.")
-    if action == "draft_plan" and case.status == S.REVIEWED and case.recommendation != "plan_again":
-        return _("Rà soát đề nghị đóng hồ sơ: chờ Chủ tịch quyết định.")
-    return None
-
-
-def steps_open_to(case: Case, user) -> list[tuple[str, str, str]]:
-    """The steps this user may take on the case now: (action, label, legal form)."""
-    if user.commune_id != case.commune_id:
-        return []
-    return [
-        (action, str(legal_forms.LABELS[action]), form) for action, (allowed, _to, form, roles) in STEPS.items()
-        if case.status in allowed and user.role in roles and _refusal(case, action) is None
-    ]  # fmt: skip
 
 
 class ConcurrentEdit(ValidationError):
@@ -134,21 +100,17 @@ def case_step(
     data: dict | None = None,
     text: str = "",
 ) -> Case:
-    """Take one step of the process: refused if out of order, by the wrong role, dated wrongly or stale."""
-    allowed_from, to, form, roles = STEPS[action]
-    if by.role not in roles:
+    """Take one step of the process: refused if out of order, by the wrong role, dated wrongly or stale (the
+    step's record in cases.rules says from where, by whom and what refuses it)."""
+    step = STEPS[action]
+    if not step.taken_by(by):
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=case.pk)
     if by.commune_id != case.commune_id:
         raise PermissionDenied
     if case.version != expected_version:  # someone saved since this page was opened: say who, change nothing
         _raise_concurrent(case)
-    if case.status not in allowed_from:
-        raise ValidationError(
-            _("Không thể “%(step)s” khi hồ sơ đang ở bước “%(status)s”.")
-            % {"step": legal_forms.LABELS[action], "status": case.get_status_display()}
-        )
-    if refusal := _refusal(case, action):
+    if refusal := step.refusal_for(case):
         raise ValidationError(refusal)
     when = when or timezone.now()
     _check_when(case, when)
@@ -156,7 +118,7 @@ def case_step(
         action, data or {}, earliest=timezone.localtime(case.received_at).date(), today=timezone.localdate()
     )
     # The review's proposal holds until the next step.
-    fields = {"status": to, "recommendation": data.get("recommendation", "")}
+    fields = {"status": step.to, "recommendation": data.get("recommendation", "")}
     if action == "assess":
         fields.update(risk=data["risk"], immediate_danger=data["immediate_danger"])
     if action in ("assess", "detail") and "confirmed" in data:
@@ -175,26 +137,10 @@ def case_step(
         fields.update(outcome_kind=data["outcome"], outcome=text, closed_at=when)
     case = _bump(case, expected_version=expected_version, by=by, **fields)
     entry = {**data, "action": action, "when": when.isoformat()}
-    TimelineEntry.objects.create(case=case, kind="step", form=form, status=to, data=entry, text=text, by=by)
+    TimelineEntry.objects.create(
+        case=case, kind="step", form=step.legal_form, status=step.to, data=entry, text=text, by=by
+    )
     return case
-
-
-def may_contribute(user, case: Case) -> bool:
-    """Notes, attachments and task results: the officer, and staff of a unit assigned to the case."""
-    if user.role == Role.OFFICER:
-        return user.commune_id == case.commune_id
-    return user.role == Role.UNIT_STAFF and case.assignments.filter(unit_id=user.unit_id).exists()
-
-
-def may_assign(user, case: Case) -> bool:
-    return user.role == Role.OFFICER and user.commune_id == case.commune_id and case.status != S.CLOSED
-
-
-def may_record_result(user, assignment: Assignment) -> bool:
-    """A task's result: staff of the assigned unit, or the case's officer."""
-    if user.role == Role.UNIT_STAFF:
-        return user.unit_id == assignment.unit_id
-    return user.role == Role.OFFICER and user.commune_id == assignment.case.commune_id
 
 
 @transaction.atomic

@@ -18,8 +18,8 @@ from cases import legal_forms
 from cases.documents import case_file_pdf
 from cases.forms import AssignForm, AttachmentForm, IntakeForm, NoteForm, StepForm, TaskResultForm
 from cases.models import Attachment, Task
+from cases.rules import may_read_narrative
 from cases.selectors import (
-    can_read_narrative,
     case_list,
     case_statistics,
     case_timeline,
@@ -30,7 +30,6 @@ from cases.selectors import (
     unit_inbox,
 )
 from cases.services import (
-    STEPS,
     attachment_add,
     attachment_download,
     attachment_path,
@@ -39,10 +38,6 @@ from cases.services import (
     case_note,
     case_open,
     case_step,
-    may_assign,
-    may_contribute,
-    may_record_result,
-    steps_open_to,
     task_result,
 )
 from children.selectors import children_visible_to
@@ -109,29 +104,26 @@ def intake_view(request):
 
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
 def case_detail_view(request, pk: int):
-    case = get_case_for_user(user=request.user, pk=pk)
+    access = get_case_for_user(user=request.user, pk=pk)
+    case = access.case
     log_access(request, obj=case)
     assignments = list(case.assignments.select_related("unit", "case").prefetch_related("tasks"))
     context = {
         "case": case,
+        "access": access,
         "protection_level": dict(legal_forms.PROTECTION_LEVEL).get(case.protection_level, ""),
         "timeline": case_timeline(case),
         "assignments": assignments,
-        "recording_units": {a.unit_id for a in assignments if may_record_result(request.user, a)},
-        "can_assign": may_assign(request.user, case),
+        "recording_units": {a.unit_id for a in assignments if access.records_results_of(a)},
         "attachments": case.attachments.all(),
-        "actions": steps_open_to(case, request.user),
-        "show_reporter": request.user.role == Role.OFFICER,
-        "can_contribute": may_contribute(request.user, case),
     }
     return render(request, "cases/detail.html", context)
 
 
 @allow(Role.OFFICER, Role.CHAIRMAN)
 def case_step_view(request, pk: int, action: str):
-    case = get_case_for_user(user=request.user, pk=pk)
-    if action not in STEPS or request.user.role not in STEPS[action][3]:
-        raise PermissionDenied
+    access = get_case_for_user(user=request.user, pk=pk)
+    case, step = access.case, access.step(action)
     form = StepForm(request.POST or None, action=action, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,20 +139,20 @@ def case_step_view(request, pk: int, action: str):
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, _("Đã ghi bước “%(step)s”.") % {"step": legal_forms.LABELS[action]})
+            messages.success(request, _("Đã ghi bước “%(step)s”.") % {"step": step.label})
             # After their decision the chairman no longer reads the case: back to the list, not to a 404.
             return (
                 redirect("cases:detail", pk=case.pk)
-                if can_read_narrative(request.user, case)
+                if may_read_narrative(request.user, case)
                 else redirect("cases:list")
             )
-    context = {"case": case, "form": form, "label": legal_forms.LABELS[action], "legal_form": STEPS[action][2]}
+    context = {"case": case, "form": form, "label": step.label, "legal_form": step.legal_form}
     return render(request, "cases/step.html", context)
 
 
 @allow(Role.OFFICER)
 def assign_view(request, pk: int):
-    case = get_case_for_user(user=request.user, pk=pk)
+    case = get_case_for_user(user=request.user, pk=pk).case
     units = units_of_commune(commune_id=case.commune_id)
     form = AssignForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -178,9 +170,10 @@ def assign_view(request, pk: int):
 
 @allow(Role.OFFICER, Role.UNIT_STAFF)
 def note_view(request, pk: int):
-    case = get_case_for_user(user=request.user, pk=pk)
-    if not may_contribute(request.user, case):
+    access = get_case_for_user(user=request.user, pk=pk)
+    if not access.can_contribute:
         raise PermissionDenied
+    case = access.case
     log_access(request, obj=case)  # the page lists the timeline
     timeline = case_timeline(case)
     form = NoteForm(request.POST or None, entries=timeline, initial={"corrects": request.GET.get("dinh-chinh")})
@@ -202,9 +195,10 @@ def note_view(request, pk: int):
 # An oversized file is refused by its declared length before anything reads the body (tanloi_portal.uploads).
 @body_limit(max_file_bytes=lambda: settings.CASE_ATTACHMENT_MAX_BYTES, message=attachment_too_large_message)
 def attachment_upload_view(request, pk: int):
-    case = get_case_for_user(user=request.user, pk=pk)
-    if not may_contribute(request.user, case):
+    access = get_case_for_user(user=request.user, pk=pk)
+    if not access.can_contribute:
         raise PermissionDenied
+    case = access.case
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,9 +234,10 @@ def attachment_view(request, pk: int):
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
 def case_file_view(request, pk: int):
     """The case file as a PDF in the commune's document format."""
-    case = get_case_for_user(user=request.user, pk=pk)
+    access = get_case_for_user(user=request.user, pk=pk)
+    case = access.case
     log_access(request, obj=case, action="print")
-    response = HttpResponse(case_file_pdf(case, user=request.user), content_type="application/pdf")
+    response = HttpResponse(case_file_pdf(case, show_reporter=access.can_read_reporter), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ho-so-{case.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -268,9 +263,10 @@ def inbox_view(request):
 @allow(Role.UNIT_STAFF, Role.OFFICER)
 def task_result_view(request, pk: int):
     task = get_object_or_404(Task.objects.select_related("assignment__case"), pk=pk)
-    case = get_case_for_user(user=request.user, pk=task.assignment.case_id)
-    if not may_record_result(request.user, task.assignment):
+    access = get_case_for_user(user=request.user, pk=task.assignment.case_id)
+    if not access.records_results_of(task.assignment):
         raise PermissionDenied
+    case = access.case
     log_access(request, obj=case)
     form = TaskResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

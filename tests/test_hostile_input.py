@@ -579,8 +579,8 @@ def _pages(kwargs: dict):
     for name, allowed in EXPECTED.items():
         base, roles = kwargs.get(name), EVERYONE if allowed == PUBLIC else frozenset(allowed)
         if name == "cases:step":
-            for action, (_, _, _, step_roles) in STEPS.items():
-                yield name, {**base, "action": action}, frozenset(step_roles)
+            for action, step in STEPS.items():
+                yield name, {**base, "action": action}, step.roles
         elif name == "children:fact-create":
             yield from ((name, {**base, "kind": slug}, roles) for slug in FACT_KINDS)
         elif name == "children:report-form":

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cases.deadlines import next_deadline
 from cases.models import Case
-from cases.services import STEPS, ConcurrentEdit, case_assign, case_open, case_step
+from cases.rules import STEPS
+from cases.services import ConcurrentEdit, case_assign, case_open, case_step
 from tanloi_portal.models import Hamlet, Role, Unit
 from tests.cases.steps import valid_form
 from tests.factories import ChildFactory, HouseholdFactory, UserFactory
@@ -48,12 +49,12 @@ def test_each_step_from_each_status(users, hamlet_a, status, action):
     danger = action == "emergency"
     Case.objects.filter(pk=case.pk).update(status=status, immediate_danger=danger, recommendation=recommendation)
     case.refresh_from_db()
-    who = users["chairman"] if Role.CHAIRMAN in STEPS[action][3] else users["officer"]
+    who = users["chairman"] if Role.CHAIRMAN in STEPS[action].roles else users["officer"]
     text = "Lý do, tình trạng của trẻ"
     if status in EXPECTED[action]:
         after = case_step(case=case, action=action, by=who, expected_version=case.version,
                           data=valid_form(action), text=text)  # fmt: skip
-        assert after.status == STEPS[action][1] and after.timeline.count() == 2
+        assert after.status == STEPS[action].to and after.timeline.count() == 2
     else:
         with pytest.raises(ValidationError, match="Không thể"):
             case_step(case=case, action=action, by=who, expected_version=case.version, data=valid_form(action),
@@ -62,7 +63,7 @@ def test_each_step_from_each_status(users, hamlet_a, status, action):
         assert case.status == status and case.timeline.count() == 1
     # The other roles may never take it.
     for other in ("officer", "chairman", "health", "ctv_a", "district", "admin"):
-        if users[other].role not in STEPS[action][3]:
+        if users[other].role not in STEPS[action].roles:
             with pytest.raises(PermissionDenied):
                 case_step(case=case, action=action, by=users[other], expected_version=case.version,
                           data=valid_form(action))  # fmt: skip

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
+from django.http import Http404
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
 from django.urls import reverse
@@ -14,8 +16,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Case
-from cases.selectors import awaiting_decision_count, case_statistics
-from cases.services import ConcurrentEdit, case_assign, case_note, case_step, steps_open_to, task_result
+from cases.rules import AWAITING_CHAIRMAN, STEPS, awaits_chairman, holds, steps_open_to
+from cases.selectors import awaiting_decision_count, case_statistics, get_case_for_user
+from cases.services import ConcurrentEdit, case_assign, case_note, case_step, task_result
 from tanloi_portal.models import AccessLog, Role
 from tests.cases.conftest import DESCRIPTION, REPORTER, REPORTER_CONTACT
 from tests.cases.steps import take, valid_form, walk
@@ -35,7 +38,7 @@ def test_a_review_proposing_a_new_plan_goes_back_to_the_officer_not_the_chairman
     case = to_review(case, users, "plan_again")
     with pytest.raises(ValidationError, match="không đề nghị đóng"):
         take(case, "close", users["chairman"], text="Đóng")
-    assert [a for a, *_ in steps_open_to(case, users["officer"])] == ["draft_plan"]
+    assert [s.action for s in steps_open_to(case, users["officer"])] == ["draft_plan"]
     assert steps_open_to(case, users["chairman"]) == []
     assert client_for(users["chairman"]).get(reverse("cases:detail", args=[case.pk])).status_code == 404
     assert awaiting_decision_count(user=users["chairman"]) == 0
@@ -48,7 +51,7 @@ def test_a_review_proposing_closure_waits_for_the_chairman_who_may_close_or_send
     with pytest.raises(ValidationError, match="chờ Chủ tịch"):
         take(case, "draft_plan", users["officer"])
     assert awaiting_decision_count(user=users["chairman"]) == 1
-    assert [a for a, *_ in steps_open_to(case, users["chairman"])] == ["close", "return_to_planning"]
+    assert [s.action for s in steps_open_to(case, users["chairman"])] == ["close", "return_to_planning"]
     with pytest.raises(ValidationError) as error:
         take(case, "return_to_planning", users["chairman"], text=" ")
     assert "text" in error.value.error_dict
@@ -188,3 +191,63 @@ def test_a_unit_opens_and_records_only_its_own_tasks_on_a_shared_case(case, user
     assert school.get(reverse("cases:task", args=[health_task.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
         task_result(task=health_task, by=users["school"], result="x")
+
+
+# --- one declaration, read by the database and by Python ------------------------------------------------------
+
+
+def test_the_rules_give_the_same_answer_as_a_query_and_on_one_case(open_case):
+    """Every status with every flag that matters: the database's answer (the list, the counts) and the case's own
+    (the refusals, the case page) agree, for the chairman's waiting decisions and for each step."""
+    combinations = [(s, d, r) for s in Case.Status for d in (None, False, True) for r in ("", "close", "plan_again")]
+    cases = {}
+    for status, danger, recommendation in combinations:
+        case = open_case()
+        Case.objects.filter(pk=case.pk).update(status=status, immediate_danger=danger, recommendation=recommendation)
+        cases[case.pk] = (status, danger, recommendation)
+    loaded = list(Case.objects.filter(pk__in=cases))
+    awaiting = set(Case.objects.filter(AWAITING_CHAIRMAN).values_list("pk", flat=True))
+    assert awaiting == {c.pk for c in loaded if awaits_chairman(c)}
+    # As the law has it: emergency protection for a child in danger, the plan's approval, a proposed closure.
+    assert {cases[pk] for pk in awaiting} == (
+        {("assessed", True, r) for r in ("", "close", "plan_again")}
+        | {("plan_drafted", d, r) for d in (None, False, True) for r in ("", "close", "plan_again")}
+        | {("reviewed", d, "close") for d in (None, False, True)}
+    )
+    for step in STEPS.values():
+        where_open = set(Case.objects.filter(step.where_open).values_list("pk", flat=True))
+        assert where_open == {c.pk for c in loaded if step.open_on(c)}, step.action
+
+
+def test_a_condition_the_rules_cannot_check_on_one_case_is_refused_not_guessed(case):
+    assert holds(Q(status__in=["intake"]) & ~Q(immediate_danger=True), case)
+    with pytest.raises(ValueError, match="received_at__gte"):
+        holds(Q(received_at__gte=timezone.now()), case)
+
+
+# --- what get_case_for_user answers ----------------------------------------------------------------------
+
+
+def test_the_case_comes_with_what_each_user_may_do_on_it(case, users, commune):
+    health = commune.units.get(code="tram-y-te")
+    case_assign(case=case, unit=health, by=users["officer"], tasks=[("Khám", timezone.localdate())])
+    take(case, "assess", users["officer"], data=valid_form("assess", immediate_danger=True))
+    officer = get_case_for_user(user=users["officer"], pk=case.pk)
+    assert (officer.can_read_reporter, officer.can_contribute, officer.can_assign) == (True, True, True)
+    assert officer.steps == ()  # the chairman decides first
+    assert officer.step("detail") == STEPS["detail"]  # its page opens and says why it is refused
+    with pytest.raises(PermissionDenied):
+        officer.step("emergency")
+    chairman = get_case_for_user(user=users["chairman"], pk=case.pk)
+    assert [s.action for s in chairman.steps] == ["emergency"]
+    assert (chairman.can_read_reporter, chairman.can_contribute, chairman.can_assign) == (False, False, False)
+    unit = get_case_for_user(user=users["health"], pk=case.pk)
+    assignment = case.assignments.get()
+    assert (unit.can_read_reporter, unit.can_contribute, unit.can_assign, unit.steps) == (False, True, False, ())
+    assert unit.records_results_of(assignment) and officer.records_results_of(assignment)
+    assert not chairman.records_results_of(assignment)
+    with pytest.raises(Http404):
+        get_case_for_user(user=users["school"], pk=case.pk)
+    take(case, "emergency", users["chairman"])
+    with pytest.raises(Http404):  # decided: no longer the chairman's to read
+        get_case_for_user(user=users["chairman"], pk=case.pk)

@@ -27,7 +27,7 @@ def take(case, action, user, data, **kw):
 
 
 def test_every_step_of_the_process_declares_its_form_and_label():
-    from cases.services import STEPS
+    from cases.rules import STEPS
 
     assert set(legal_forms.FIELDS) == set(STEPS)
     assert set(legal_forms.LABELS) == {*STEPS, "intake"}
