@@ -1,11 +1,12 @@
 """Registry forms. They validate and keep what was typed; services do the writing."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils import timezone
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from children.ages import age_on
+from children import rules
+from children.ethnicities import DEFAULT, ETHNICITIES, OTHER
 from children.models import (
     BirthRegistration,
     Caregiver,
@@ -25,7 +26,8 @@ from children.models import (
     VaccinationDose,
 )
 from children.permissions import FILTER_SECTIONS
-from children.selectors import AGE_BANDS, possible_duplicates
+from children.rules import Identity, Sameness, sameness
+from children.selectors import AGE_BANDS, same_child_candidates
 from children.selectors.registry import NOT_IN_SCHOOL
 from tanloi_portal.validators import guard_dates
 
@@ -52,6 +54,24 @@ class VnDateInput(forms.DateInput):
             attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
             format="%d/%m/%Y",
         )
+
+
+class EthnicityInput(forms.TextInput):
+    """A text box suggesting the official names; any name people write is taken (children.rules.ethnicity)."""
+
+    LIST_ID = "ethnicity-names"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"list": self.LIST_ID, "autocomplete": "off", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join("", '<option value="{}"></option>', ((n,) for n in (*ETHNICITIES, OTHER)))
+        box = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}">{}</datalist>', box, self.LIST_ID, options)
+
+
+def ethnicity_field(**kwargs) -> forms.CharField:
+    return forms.CharField(label=_("Dân tộc"), max_length=60, widget=EthnicityInput(), **kwargs)
 
 
 class ChildFilterForm(forms.Form):
@@ -103,12 +123,8 @@ class HouseholdForm(forms.ModelForm):
             del self.fields["hamlet"]
             del self.fields["code"]
 
-    def validate_unique(self):
-        # The commune comes from the hamlet in the service; check the code's uniqueness here, in Vietnamese.
-        super().validate_unique()
-        hamlet, code = self.cleaned_data.get("hamlet"), (self.cleaned_data.get("code") or "").strip()
-        if hamlet and code and Household.objects.filter(commune_id=hamlet.commune_id, code=code).exists():
-            self.add_error("code", _("Mã hộ %(code)s đã có trong xã.") % {"code": code})
+    # The code's uniqueness in the commune is a rule of the service (children.rules.household_code_free): the
+    # view shows its message on the code.
 
 
 class PovertyForm(forms.ModelForm):
@@ -117,10 +133,7 @@ class PovertyForm(forms.ModelForm):
         fields = ["year", "status"]
 
     def clean_year(self):
-        year = self.cleaned_data["year"]
-        if not 2000 <= year <= timezone.localdate().year + 1:
-            raise forms.ValidationError(_("Năm không hợp lệ."))
-        return year
+        return rules.poverty_year(self.cleaned_data["year"])
 
     def validate_unique(self):
         # A second classification for the same year replaces the first (service), it is not an error.
@@ -128,6 +141,10 @@ class PovertyForm(forms.ModelForm):
 
 
 class ChildForm(forms.ModelForm):
+    """A child's identity, held to children.rules; a record that may be a child already kept (rules.sameness:
+    same name and birth date in another household) is saved only once the officer confirms it is another child."""
+
+    ethnicity = ethnicity_field(initial=DEFAULT)
     confirm_not_duplicate = forms.BooleanField(
         label=_("Tôi đã kiểm tra: đây không phải trẻ đã có trong sổ"), required=False, widget=forms.HiddenInput
     )
@@ -141,17 +158,18 @@ class ChildForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, commune_id: int, **kwargs):
+    def __init__(self, *args, household: Household, **kwargs):
         super().__init__(*args, **kwargs)
-        self.commune_id = commune_id
+        self.household = household
+        self.commune_id = household.commune_id
         self.duplicates: list[Child] = []
         guard_dates(self)
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if len(name.split()) < 2:
-            raise forms.ValidationError(_("Nhập đủ họ và tên (ít nhất hai chữ)."))
-        return name
+        return rules.full_name(self.cleaned_data["full_name"])
+
+    def clean_ethnicity(self):
+        return rules.ethnicity(self.cleaned_data["ethnicity"])
 
     def clean_personal_id(self):
         return self.cleaned_data.get("personal_id") or None
@@ -159,25 +177,37 @@ class ChildForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         dob = cleaned.get("date_of_birth")
-        if dob and not self.instance.pk and age_on(dob, timezone.localdate()) >= 18:
-            self.add_error("date_of_birth", _("Sổ theo dõi chỉ ghi người dưới 18 tuổi."))
-        self.duplicates = list(
-            possible_duplicates(
-                commune_id=self.commune_id,
-                full_name=cleaned.get("full_name", ""),
-                date_of_birth=dob,
-                personal_id=cleaned.get("personal_id"),
-                exclude_pk=self.instance.pk,
-            )
+        if dob and not self.instance.pk:
+            try:
+                rules.registrable_age(dob)
+            except ValidationError as error:
+                self.add_error("date_of_birth", error)
+        if not cleaned.get("full_name") or not dob:
+            return cleaned
+        identity = Identity.of(
+            household=self.household.pk,
+            full_name=cleaned["full_name"],
+            date_of_birth=dob,
+            personal_id=cleaned.get("personal_id"),
         )
-        same_id = [c for c in self.duplicates if cleaned.get("personal_id") and c.personal_id == cleaned["personal_id"]]
-        if same_id:
-            self.add_error("personal_id", _("Mã định danh này đã thuộc về %(name)s.") % {"name": same_id[0].full_name})
-        elif self.duplicates and not cleaned.get("confirm_not_duplicate"):
+        candidates = same_child_candidates(commune_id=self.commune_id, identity=identity, exclude_pk=self.instance.pk)
+        shown = {Sameness.POSSIBLE, Sameness.SAME}  # a record left unchanged: any twin it already has is shown
+        if not self.instance.pk or identity != Identity.of_child(self.instance):
+            shown = {Sameness.POSSIBLE}
+            try:
+                rules.not_registered_yet(identity, candidates, commune_id=self.commune_id)
+            except ValidationError as error:
+                for field, errors in error.error_dict.items():
+                    self.add_error(field, errors)
+                return cleaned
+        self.duplicates = [
+            c
+            for c in candidates
+            if c.household.commune_id == self.commune_id and sameness(identity, Identity.of_child(c)) in shown
+        ]
+        if self.duplicates and not cleaned.get("confirm_not_duplicate"):
             self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
-            raise forms.ValidationError(
-                _("Có thể trùng với trẻ đã có trong sổ (cùng họ tên và ngày sinh). Kiểm tra danh sách bên dưới.")
-            )
+            raise ValidationError(rules.possible_duplicate_message(self.duplicates), code="possible_duplicate")
         return cleaned
 
     def validate_unique(self):

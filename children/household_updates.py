@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from children import services, update_forms
+from children.ethnicities import DEFAULT as DEFAULT_ETHNICITY
 from children.models import (
     BirthRegistration,
     Child,
@@ -30,10 +31,10 @@ from children.models import (
     SchoolEnrolment,
     SpecialCircumstanceGroup,
 )
+from children.rules import Identity, Sameness, sameness
 from children.selectors.profile import UPDATE_REASON
-from children.selectors.registry import current_school_year
+from children.selectors.registry import current_school_year, same_child_candidates
 from tanloi_portal.models import Role
-from tanloi_portal.text import fold
 
 Kind = HouseholdUpdate.Kind
 
@@ -50,22 +51,13 @@ class NeedsCase(ValidationError):
 
 
 def _new_child(household, data, by, **extra) -> Child:
-    twin = household.children.exclude(status=Child.Status.MERGED).filter(
-        name_search=fold(data["full_name"]), date_of_birth=data["date_of_birth"]
-    )
-    if twin.exists():
-        raise ValidationError(
-            _(
-                "Hộ đã có trẻ %(name)s sinh ngày %(dob)s trong sổ: không tạo thêm. "
-                "Không duyệt (trùng), hoặc sửa rồi duyệt."
-            )
-            % {"name": twin.first().full_name, "dob": data["date_of_birth"].strftime("%d/%m/%Y")}
-        )
+    # The service refuses a child the household already has (children.rules.sameness), with the rule's message.
     return services.child_register(
         household=household,
         full_name=data["full_name"],
         sex=data["sex"],
         date_of_birth=data["date_of_birth"],
+        ethnicity=data.get("ethnicity") or DEFAULT_ETHNICITY,
         by=by,
         **extra,
     )
@@ -349,6 +341,20 @@ def _current_value(child: Child, attribute: str) -> str:
     if attribute == "disabilities_now":
         return ", ".join(str(d) for d in child.disability_set.all()) or "—"
     raise KeyError(attribute)
+
+
+def possible_duplicates(update: HouseholdUpdate) -> list[Child]:
+    """For a new birth or a child moving in: children of other households of the commune who may be the same
+    child (children.rules.sameness), shown to the officer before approving, as the child form warns."""
+    if update.kind not in (Kind.NEW_BIRTH, Kind.MOVED_IN):
+        return []
+    form = form_for(update.kind, update.household, as_form_data(update.payload))
+    if not form.is_valid():
+        return []
+    data, household = form.cleaned_data, update.household
+    identity = Identity.of(household=household.pk, full_name=data["full_name"], date_of_birth=data["date_of_birth"])
+    candidates = same_child_candidates(commune_id=household.commune_id, identity=identity)
+    return [c for c in candidates if sameness(identity, Identity.of_child(c)) == Sameness.POSSIBLE]
 
 
 def describe_proposal(update: HouseholdUpdate, payload: dict | None = None) -> list[tuple[str, str]]:

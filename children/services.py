@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from children import rules
 from children.growth import assess_growth
-from children.identity import PERSONAL_ID_UNUSABLE
 from children.models import (
     BirthRegistration,
     Child,
@@ -24,6 +24,8 @@ from children.models import (
     Household,
     HouseholdPoverty,
 )
+from children.rules import Identity
+from children.selectors.registry import same_child_candidates
 from tanloi_portal.text import fold, name_sort_key
 
 CHILD_EDITABLE_FIELDS = ("full_name", "sex", "date_of_birth", "ethnicity", "personal_id", "moved_in_on", "notes")
@@ -66,10 +68,15 @@ def _save(obj, *, by, update_fields: list[str] | None = None) -> None:
 def household_create(
     *, hamlet: Hamlet, code: str, head_name: str, address: str = "", phone: str = "", by=None
 ) -> Household:
+    taken = Household.objects.filter(commune_id=hamlet.commune_id, code=code.strip()).exists()
+    try:
+        code = rules.household_code_free(code, taken=taken)
+    except ValidationError as error:
+        raise ValidationError({"code": error}) from error
     household = Household(
         commune_id=hamlet.commune_id,
         hamlet=hamlet,
-        code=code.strip(),
+        code=code,
         address=address.strip(),
         phone=phone.strip(),
         **household_name_fields(head_name),
@@ -100,6 +107,11 @@ def household_update(*, household: Household, by, **fields) -> Household:
 
 @transaction.atomic
 def household_set_poverty(*, household: Household, year: int, status: str, by) -> HouseholdPoverty:
+    """The household's classification for a year; a second one for the same year replaces the first."""
+    try:
+        rules.poverty_year(year)
+    except ValidationError as error:
+        raise ValidationError({"year": error}) from error
     record = HouseholdPoverty.objects.filter(household=household, year=year).first()
     if record is None:
         record = HouseholdPoverty(household=household, year=year, status=status)
@@ -123,6 +135,20 @@ def child_register(
     notes: str = "",
     by=None,
 ) -> Child:
+    """A new record: every rule of a child (children.rules), and not a child the registry already has."""
+    checks = rules.Checks()
+    full_name = checks.run("full_name", rules.full_name, full_name)
+    checks.run("date_of_birth", rules.birth_date, date_of_birth)
+    if not checks.failed("date_of_birth"):
+        checks.run("date_of_birth", rules.registrable_age, date_of_birth)
+    ethnicity = checks.run("ethnicity", rules.ethnicity, ethnicity)
+    if personal_id:
+        checks.run("personal_id", rules.personal_id, personal_id, sex=sex, date_of_birth=date_of_birth)
+    checks.raise_errors()
+    identity = Identity.of(
+        household=household.pk, full_name=full_name, date_of_birth=date_of_birth, personal_id=personal_id
+    )
+    _not_registered_yet(identity, commune_id=household.commune_id, exclude_pk=None)
     child = Child(
         household=household,
         sex=sex,
@@ -133,38 +159,42 @@ def child_register(
         notes=notes,
         **child_name_fields(full_name),
     )
-    _check_personal_id(personal_id=child.personal_id, commune_id=household.commune_id, exclude_pk=None)
     _save(child, by=by)
     return child
 
 
-def _check_personal_id(*, personal_id: str | None, commune_id: int, exclude_pk: int | None) -> None:
-    """A number held by another child of the commune names that child (the officer can open it and merge);
-    one held in another commune is refused without a word about that child (identity.PERSONAL_ID_UNUSABLE)."""
-    if not personal_id:
-        return
-    holder = Child.objects.filter(personal_id=personal_id).exclude(pk=exclude_pk).select_related("household")
-    holder = holder.first()
-    if holder is None:
-        return
-    if holder.household.commune_id == commune_id:
-        raise ValidationError({"personal_id": _("Mã định danh này đã thuộc về %(name)s.") % {"name": holder.full_name}})
-    raise ValidationError({"personal_id": PERSONAL_ID_UNUSABLE})
+def _not_registered_yet(identity: Identity, *, commune_id: int, exclude_pk: int | None) -> None:
+    candidates = same_child_candidates(commune_id=commune_id, identity=identity, exclude_pk=exclude_pk)
+    rules.not_registered_yet(identity, candidates, commune_id=commune_id)
 
 
 @transaction.atomic
 def child_update(*, child: Child, by, **fields) -> Child:
-    """Correct a child's identity. A new birth date must still precede every dated fact; growth z-scores
-    depend on the birth date and sex, so they are computed again when either changes."""
-    child = Child.objects.select_for_update().get(pk=child.pk)
+    """Correct a child's identity, held to the same rules as a new record (children.rules) but for the age: a
+    child who has grown up stays. A new birth date must still precede every dated fact; growth z-scores depend on
+    the birth date and sex, so they are computed again when either changes."""
+    child = Child.objects.select_for_update().select_related("household").get(pk=child.pk)
+    checks = rules.Checks()
     if "full_name" in fields:
-        fields.update(child_name_fields(fields.pop("full_name")))
+        fields["full_name"] = checks.run("full_name", rules.full_name, fields["full_name"])
+    if fields.get("date_of_birth"):
+        checks.run("date_of_birth", rules.birth_date, fields["date_of_birth"])
+    if "ethnicity" in fields:
+        fields["ethnicity"] = checks.run("ethnicity", rules.ethnicity, fields["ethnicity"])
     if "personal_id" in fields:
         fields["personal_id"] = fields["personal_id"] or None
-        if fields["personal_id"] != child.personal_id:
-            _check_personal_id(personal_id=fields["personal_id"], commune_id=child.household.commune_id,
-                               exclude_pk=child.pk)  # fmt: skip
+    checks.raise_errors()
+    if "full_name" in fields:
+        fields.update(child_name_fields(fields.pop("full_name")))
     born = fields.get("date_of_birth", child.date_of_birth)
+    identity = Identity.of(
+        household=child.household_id,
+        full_name=fields.get("name_search", child.name_search),
+        date_of_birth=born,
+        personal_id=fields.get("personal_id", child.personal_id),
+    )
+    if identity != Identity.of_child(child):
+        _not_registered_yet(identity, commune_id=child.household.commune_id, exclude_pk=child.pk)
     if born != child.date_of_birth:
         earliest = _earliest_fact_date(child)
         if earliest and earliest < born:

@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from children.ages import age_on
-from children.forms import vietnamese_inputs
+from children import rules
+from children.ethnicities import DEFAULT
+from children.forms import ethnicity_field, vietnamese_inputs
 from children.growth import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
 from children.models import Child, Death, Disability, SchoolEnrolment, SpecialCircumstanceGroup
 
@@ -58,21 +59,24 @@ class NewBirthForm(UpdateForm):
     full_name = forms.CharField(label=_("Họ và tên trẻ"), max_length=120)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Child.Sex.choices, widget=forms.RadioSelect)
     date_of_birth = forms.DateField(label=_("Ngày sinh"))
+    # Blank is Kinh, as in the import; any name people write for the group is taken (children.rules.ethnicity).
+    ethnicity = ethnicity_field(required=False, help_text=_("Để trống là Kinh."))
     birth_registered = forms.TypedChoiceField(
         label=_("Đã đăng ký khai sinh?"), choices=YES_NO, coerce=lambda v: v in (True, "True"), widget=forms.RadioSelect
     )
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if len(name.split()) < 2:
-            raise forms.ValidationError(_("Nhập đủ họ và tên (ít nhất hai chữ)."))
-        return name
+        return rules.full_name(self.cleaned_data["full_name"])
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        if age_on(born, timezone.localdate()) >= 18:
-            raise forms.ValidationError(_("Sổ theo dõi chỉ ghi người dưới 18 tuổi."))
+        rules.birth_date(born)
+        rules.registrable_age(born)
         return born
+
+    def clean_ethnicity(self):
+        value = self.cleaned_data.get("ethnicity")
+        return rules.ethnicity(value) if value else DEFAULT
 
 
 class MovedInForm(NewBirthForm):

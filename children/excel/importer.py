@@ -11,16 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from children.ages import age_on
-from children.ethnicities import ETHNICITIES, OTHER
+from children import rules
+from children.ethnicities import DEFAULT as DEFAULT_ETHNICITY
 from children.excel.columns import header_key
 from children.excel.reader import SpreadsheetError, column_header, open_sheet
-from children.identity import PERSONAL_ID_UNUSABLE, personal_id_problems
 from children.models import (
     BirthRegistration,
     Child,
@@ -34,6 +34,7 @@ from tanloi_portal.history import record_creations
 from tanloi_portal.text import fold
 
 BATCH = 2000
+SAME, POSSIBLE = rules.Sameness.SAME, rules.Sameness.POSSIBLE
 # A new child's values, kept as a tuple until its batch is written (a dict per row costs more memory).
 NEW_CHILD_FIELDS = (
     "full_name",
@@ -45,10 +46,9 @@ NEW_CHILD_FIELDS = (
     "personal_id",
     "notes",
 )
-_NEW_CHILD_DEFAULTS = {"notes": "", "ethnicity": "Kinh"}
+_NEW_CHILD_DEFAULTS = {"notes": "", "ethnicity": DEFAULT_ETHNICITY}
 MAX_LENGTHS = {"household_code": 30, "head_name": 120, "full_name": 120}
 CHILD_FIELDS = ("household_id", "full_name", "name_search", "name_sort_key", "sex", "date_of_birth", "ethnicity")
-_ETHNICITY = {fold(e): e for e in (*ETHNICITIES, OTHER)}
 _YES = {"co", "x", "yes", "1", "true", "đa dang ky", "da dang ky", "roi"}
 _NO = {"khong", "no", "0", "false", "chua"}
 
@@ -85,6 +85,8 @@ class ImportResult:
     unchanged: int = 0
     households_new: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # What the officer should look at before confirming, which does not stop the import (a possible duplicate).
+    warnings: list[RowError] = field(default_factory=list)
     committed: bool = False
 
     @property
@@ -134,6 +136,15 @@ class _Parser:
         def fail(key: str, message: str) -> None:
             errors.append(RowError(number, column_header(key), message))
 
+        def check(key: str, rule, *args, **kwargs):
+            """A registry rule (children.rules), its messages on this row's column."""
+            try:
+                return rule(*args, **kwargs)
+            except ValidationError as error:
+                for message in error.messages:
+                    fail(key, message)
+                return None
+
         for key in ("household_code", "head_name", "hamlet", "full_name", "date_of_birth", "sex"):
             if cells.get(key) is None:
                 fail(key, _("bắt buộc, đang để trống"))
@@ -147,8 +158,8 @@ class _Parser:
         if cells.get("hamlet") is not None and hamlet_id is None:
             fail("hamlet", _("không có ấp/sóc “%(v)s” trong xã") % {"v": cells["hamlet"]})
         name = _text(cells["full_name"]) if cells.get("full_name") is not None else ""
-        if name and len(name.split()) < 2:
-            fail("full_name", _("cần đủ họ và tên"))
+        if name:
+            name = check("full_name", rules.full_name, name) or name
         born = None
         if cells.get("date_of_birth") is not None:
             try:
@@ -156,25 +167,19 @@ class _Parser:
             except ValueError as error:
                 fail("date_of_birth", str(error))
             else:
-                if born > self.today:
-                    fail("date_of_birth", _("ngày sinh ở tương lai"))
-                elif age_on(born, self.today) >= 18:
-                    fail("date_of_birth", _("từ 18 tuổi trở lên, không phải trẻ em"))
+                check("date_of_birth", rules.birth_date, born, today=self.today)
         sex = {"nam": "M", "nu": "F"}.get(fold(_text(cells["sex"]))) if cells.get("sex") is not None else None
         if cells.get("sex") is not None and sex is None:
             fail("sex", _("ghi Nam hoặc Nữ"))
         ethnicity = None  # blank: Kinh for a new child, unchanged for one already registered
         if cells.get("ethnicity") is not None:
-            ethnicity = _ETHNICITY.get(fold(_text(cells["ethnicity"])))
-            if ethnicity is None:
-                fail("ethnicity", _("không có dân tộc “%(v)s” trong danh mục 54 dân tộc") % {"v": cells["ethnicity"]})
+            ethnicity = check("ethnicity", rules.ethnicity, _text(cells["ethnicity"]))
         personal_id = None
         if cells.get("personal_id") is not None:
             raw = cells["personal_id"]
             # A number cell loses its leading zeros (079... becomes 79...): put them back.
             personal_id = str(int(raw)).zfill(12) if isinstance(raw, int | float) else _text(raw).replace(" ", "")
-            for problem in personal_id_problems(personal_id, sex=sex, date_of_birth=born):
-                fail("personal_id", problem)
+            check("personal_id", rules.personal_id, personal_id, sex=sex, date_of_birth=born)
         registered = None
         if cells.get("birth_registered") is not None:
             answer = fold(_text(cells["birth_registered"]))
@@ -201,6 +206,9 @@ class _Parser:
             else:
                 groups = tuple(sorted({int(p) for p in parts}))
         if errors:
+            if born is not None and not any(e.column == column_header("date_of_birth") for e in errors):
+                # Every problem at once: a row that cannot be matched yet is taken for a new child.
+                check("date_of_birth", rules.registrable_age, born, today=self.today)
             return None, errors
         return (
             Row(
@@ -259,7 +267,7 @@ def import_registry(
     finally:
         sheet.close()
     result.rows = len(rows) + result.invalid_rows
-    plan = _match(rows, commune, result)
+    plan = _match(rows, commune, result, today=today)
     del rows  # the plan keeps what it needs; the parsed rows would double the peak memory of a large file
     if progress:
         progress(0, result.rows)
@@ -284,7 +292,7 @@ class _Plan:
     households_by_code: dict[str, Household] = field(default_factory=dict)  # of the new children
 
 
-def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
+def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: date) -> _Plan:
     plan = _Plan()
     codes = sorted({r.household_code for r in rows})
     households: dict[str, Household] = {}
@@ -294,19 +302,22 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
     ids = sorted({r.personal_id for r in rows if r.personal_id})
     by_id: dict[str, Child] = {}
     for chunk in _chunks(ids):
-        # A record merged into another is an alias: the number belongs to the record kept.
-        for c in (
-            Child.objects.filter(personal_id__in=chunk).exclude(status=Child.Status.MERGED).select_related("household")
-        ):
+        # A record merged into another still holds its number (which belongs to the record kept).
+        for c in Child.objects.filter(personal_id__in=chunk).select_related("household"):
             by_id[c.personal_id] = c
-    known: dict[tuple[int, str, date], Child] = {}
-    household_ids = [h.pk for h in households.values()]
-    for chunk in _chunks(household_ids):
-        for c in Child.objects.filter(household_id__in=chunk).exclude(status=Child.Status.MERGED):
-            known[(c.household_id, c.name_search, c.date_of_birth)] = c
+    # The commune's children of the file's names: the same child (rules.sameness) when in the row's household,
+    # possibly the same one in another.
+    named: dict[tuple[str, date], list[Child]] = {}
+    names = sorted({fold(r.full_name) for r in rows})
+    for chunk in _chunks(names):
+        found = Child.objects.filter(household__commune=commune, name_search__in=chunk).exclude(
+            status=Child.Status.MERGED
+        )
+        for c in found.select_related("household"):
+            named.setdefault((c.name_search, c.date_of_birth), []).append(c)
     registered: dict[int, date | None] = {}
     active: set[tuple[int, int]] = set()
-    matched_ids = {c.pk for c in (*by_id.values(), *known.values())}
+    matched_ids = {c.pk for c in by_id.values()} | {c.pk for same in named.values() for c in same}
     for chunk in _chunks(sorted(matched_ids)):
         registered.update(BirthRegistration.objects.filter(child_id__in=chunk).values_list("child_id", "registered_on"))
         active.update(
@@ -319,8 +330,11 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
     matched_rows: dict[int, int] = {}  # registered child -> the row that matched it first
     for row in rows:
         name_fields = child_name_fields(row.full_name)
-        keys = [("id", row.personal_id)] if row.personal_id else []
-        keys.append(("who", row.household_code, name_fields["name_search"], row.date_of_birth))
+        # Two rows of the file are one child as two records are (rules.sameness), their households by code.
+        keys = rules.same_child_keys(
+            rules.Identity.of(household=row.household_code, full_name=row.full_name,
+                              date_of_birth=row.date_of_birth, personal_id=row.personal_id)
+        )  # fmt: skip
         first = next((seen[k] for k in keys if k in seen), None)
         if first is not None:
             result.errors.append(
@@ -353,30 +367,35 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult) -> _Plan:
             if household not in plan.changed_households:
                 plan.changed_households.append(household)
 
+        identity = rules.Identity.of(
+            household=household.pk or ("new", row.household_code), full_name=row.full_name,
+            date_of_birth=row.date_of_birth, personal_id=row.personal_id,
+        )  # fmt: skip
         child = by_id.get(row.personal_id) if row.personal_id else None
-        if child is not None and child.household.commune_id != commune.pk:
-            result.errors.append(
-                # Another commune's child: nothing is said of it (identity.PERSONAL_ID_UNUSABLE).
-                RowError(row.number, column_header("personal_id"), str(PERSONAL_ID_UNUSABLE))
-            )
-            continue
-        if (
-            child is not None
-            and child.name_search != name_fields["name_search"]
-            and child.date_of_birth != row.date_of_birth
-        ):
+        if child is not None and (
+            child.status == Child.Status.MERGED
+            or child.household.commune_id != commune.pk
             # Same number, another name and birth date: a typing slip more likely than the same child.
-            result.errors.append(
-                RowError(
-                    row.number,
-                    column_header("personal_id"),
-                    _("mã định danh đã thuộc về trẻ %(name)s (%(dob)s, hộ %(code)s)")
-                    % {"name": child.full_name, "dob": f"{child.date_of_birth:%d/%m/%Y}", "code": child.household.code},
-                )
-            )
+            or (child.name_search != name_fields["name_search"] and child.date_of_birth != row.date_of_birth)
+        ):
+            message = rules.personal_id_taken(child, commune_id=commune.pk)
+            result.errors.append(RowError(row.number, column_header("personal_id"), message))
             continue
-        if child is None and household.pk:
-            child = known.get((household.pk, name_fields["name_search"], row.date_of_birth))
+        candidates = named.get((name_fields["name_search"], row.date_of_birth), [])
+        if child is None:
+            same = [c for c in candidates if rules.sameness(identity, rules.Identity.of_child(c)) == SAME]
+            child = same[0] if same else None
+        if child is None:
+            # Only a new record must be of a child: one already registered who has grown up is still updated.
+            try:
+                rules.registrable_age(row.date_of_birth, today=today)
+            except ValidationError as error:
+                result.errors.append(RowError(row.number, column_header("date_of_birth"), error.messages[0]))
+                continue
+            possible = [c for c in candidates if rules.sameness(identity, rules.Identity.of_child(c)) == POSSIBLE]
+            if possible:
+                message = rules.possible_duplicate_message(possible)
+                result.warnings.append(RowError(row.number, column_header("full_name"), message))
         if child is not None:
             first = matched_rows.setdefault(child.pk, row.number)
             if first != row.number:

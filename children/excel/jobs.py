@@ -42,6 +42,7 @@ def _report(result) -> dict:
         "invalid": result.invalid_rows,
         "households_new": result.households_new,
         "errors": [{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.errors],
+        "warnings": [{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.warnings],
     }
 
 

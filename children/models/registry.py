@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from children import rules
 from children.ethnicities import ETHNICITY_CHOICES
-from children.identity import PERSONAL_ID_UNUSABLE, personal_id_problems
+from children.identity import PERSONAL_ID_UNUSABLE
 from tanloi_portal.models import Commune, Hamlet
 
 phone_validator = RegexValidator(
@@ -146,10 +147,17 @@ class Child(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[str] | str] = {}
+        errors: dict = {}
         today = timezone.localdate()
-        if self.date_of_birth and self.date_of_birth > today:
-            errors["date_of_birth"] = _("Ngày sinh không được ở tương lai.")
+        # A child's own fields are held to children.rules, as in the services and the import.
+        checks = rules.Checks()
+        if self.date_of_birth:
+            checks.run("date_of_birth", rules.birth_date, self.date_of_birth, today=today)
+        if self.personal_id and personal_id_validator.regex.fullmatch(self.personal_id):
+            # (a number not of 12 digits is already refused by the field's validator, in the same words)
+            born = self.date_of_birth
+            checks.run("personal_id", rules.personal_id, self.personal_id, sex=self.sex, date_of_birth=born)
+        errors.update(checks.errors)
         for name in ("status_date", "moved_in_on"):
             value = getattr(self, name)
             if value and value > today:
@@ -158,10 +166,6 @@ class Child(models.Model):
                 errors[name] = _("Ngày không được trước ngày sinh.")
         if self.status in (self.Status.MOVED_AWAY, self.Status.DECEASED) and not self.status_date:
             errors["status_date"] = _("Nhập ngày chuyển đi hoặc ngày mất.")
-        if self.personal_id and "personal_id" not in errors:
-            problems = personal_id_problems(self.personal_id, sex=self.sex, date_of_birth=self.date_of_birth)
-            if problems:
-                errors["personal_id"] = problems
         if errors:
             raise ValidationError(errors)
 

@@ -23,6 +23,7 @@ from children.selectors.registry import (
     permitted_filters,
     possible_duplicates,
     reads_protected_sections,
+    same_child_candidates,
     totals_of,
 )
 from children.selectors.updates import (
@@ -60,6 +61,7 @@ __all__ = [
     "queue_counts",
     "reads_protected_sections",
     "review_queue",
+    "same_child_candidates",
     "totals_of",
     "updates_visible_to",
 ]

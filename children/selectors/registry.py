@@ -25,6 +25,7 @@ from children.models import (
 )
 from children.models.facts import school_year_of
 from children.permissions import FILTER_SECTIONS, child_filters_for
+from children.rules import Identity, Sameness, sameness
 from tanloi_portal.models import Role
 from tanloi_portal.text import fold
 
@@ -153,19 +154,28 @@ def child_list(*, user, filters: ChildFilters) -> QuerySet[Child]:
     return qs.order_by("name_sort_key", "date_of_birth", "pk")
 
 
-def possible_duplicates(
-    *, commune_id: int, full_name: str, date_of_birth: date | None, personal_id: str | None, exclude_pk=None
-) -> QuerySet[Child]:
-    """Records that may be the same child: same name (ignoring accents) and birth date, or same personal ID."""
+def same_child_candidates(*, commune_id: int, identity: Identity, exclude_pk=None) -> list[Child]:
+    """Records that are, or may be, the child `identity` describes (children.rules.sameness): the holder of its
+    personal ID wherever it is, and the children of the commune with its name and birth date."""
     match = Q(pk__in=[])
-    if full_name and date_of_birth:
-        match |= Q(name_search=fold(full_name), date_of_birth=date_of_birth)
-    if personal_id:
-        match |= Q(personal_id=personal_id)
-    qs = Child.objects.filter(match, household__commune_id=commune_id).exclude(status=Child.Status.MERGED)
+    if identity.date_of_birth:
+        match |= Q(name_search=identity.name, date_of_birth=identity.date_of_birth, household__commune_id=commune_id)
+    if identity.personal_id:
+        match |= Q(personal_id=identity.personal_id)
+    qs = Child.objects.filter(match)
+    # A record merged into another is an alias, except that the number it carried is still taken.
+    qs = qs.exclude(Q(status=Child.Status.MERGED) & ~Q(personal_id=identity.personal_id or ""))
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.select_related("household__hamlet").order_by("pk")
+    qs = qs.select_related("household__hamlet").order_by("pk")
+    return [c for c in qs if sameness(identity, Identity.of_child(c)) != Sameness.DIFFERENT]
+
+
+def possible_duplicates(*, child: Child) -> list[Child]:
+    """Other records of the child's commune that may be this child, for the child page and the merge."""
+    commune_id = child.household.commune_id
+    candidates = same_child_candidates(commune_id=commune_id, identity=Identity.of_child(child), exclude_pk=child.pk)
+    return [c for c in candidates if c.household.commune_id == commune_id]
 
 
 def household_list(*, user, q: str = "", hamlet: int | None = None) -> QuerySet[Household]:

@@ -59,15 +59,7 @@ def child_detail_view(request, pk: int):
         "history": history,
         "can_write": request.user.role == Role.OFFICER,
         "writable": {slug for slug, k in KINDS.items() if k.key in writable},
-        "duplicates": possible_duplicates(
-            commune_id=child.household.commune_id,
-            full_name=child.full_name,
-            date_of_birth=child.date_of_birth,
-            personal_id=child.personal_id,
-            exclude_pk=child.pk,
-        )
-        if request.user.role == Role.OFFICER
-        else [],
+        "duplicates": possible_duplicates(child=child) if request.user.role == Role.OFFICER else [],
     }
     return render(request, "children/child_detail.html", context)
 
@@ -75,7 +67,7 @@ def child_detail_view(request, pk: int):
 @allow(Role.OFFICER)
 def child_create_view(request, household_pk: int):
     household = get_household_for_user(user=request.user, pk=household_pk)
-    form = ChildForm(request.POST or None, commune_id=household.commune_id)
+    form = ChildForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_not_duplicate"}
         try:
@@ -91,7 +83,7 @@ def child_create_view(request, household_pk: int):
 @allow(Role.OFFICER)
 def child_edit_view(request, pk: int):
     child = get_child_for_user(user=request.user, pk=pk)
-    form = ChildForm(request.POST or None, instance=child, commune_id=child.household.commune_id)
+    form = ChildForm(request.POST or None, instance=child, household=child.household)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_not_duplicate"}
         try:
@@ -158,15 +150,7 @@ def child_death_view(request, pk: int):
 @allow(Role.OFFICER)
 def child_merge_view(request, pk: int):
     child = get_child_for_user(user=request.user, pk=pk)
-    candidates = list(
-        possible_duplicates(
-            commune_id=child.household.commune_id,
-            full_name=child.full_name,
-            date_of_birth=child.date_of_birth,
-            personal_id=child.personal_id,
-            exclude_pk=child.pk,
-        )
-    )
+    candidates = possible_duplicates(child=child)
     form = MergeForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         duplicate = get_object_or_404(

@@ -48,7 +48,11 @@ def household_poverty_view(request, pk: int):
     household = get_household_for_user(user=request.user, pk=pk)
     form = PovertyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.household_set_poverty(household=household, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Đã lưu phân loại hộ năm %(y)s.") % {"y": form.cleaned_data["year"]})
-        return redirect("children:household-detail", pk=pk)
+        try:
+            services.household_set_poverty(household=household, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Đã lưu phân loại hộ năm %(y)s.") % {"y": form.cleaned_data["year"]})
+            return redirect("children:household-detail", pk=pk)
     return render(request, "children/household_form.html", {"form": form, "household": household, "poverty": True})

@@ -26,12 +26,14 @@ from children.household_updates import (
     describe_current,
     describe_proposal,
     form_for,
+    possible_duplicates,
     reviewed_message,
     update_approve,
     update_reject,
     update_submit,
 )
 from children.models import HouseholdUpdate
+from children.rules import possible_duplicate_message
 from children.selectors import (
     get_household_for_user,
     get_update_for_user,
@@ -171,6 +173,7 @@ def review_detail_view(request, pk: int):
                 done = _("Đã tiếp nhận.")
             messages.success(request, done)
             return redirect("children:review-queue")
+    duplicates = possible_duplicates(update) if update.state == HouseholdUpdate.State.WAITING else []
     context = {
         "update": update,
         "current": describe_current(update),
@@ -181,6 +184,8 @@ def review_detail_view(request, pk: int):
         "implausible": implausible,
         "reject_reason": request.POST.get("reason", "") if request.method == "POST" else "",
         "waiting_for": timezone.now() - update.submitted_at,
+        "duplicates": duplicates,
+        "duplicate_warning": possible_duplicate_message(duplicates) if duplicates else "",
         "acknowledged_only": update.kind in ACKNOWLEDGED_ONLY,
         "safety_concern": update.kind == HouseholdUpdate.Kind.SAFETY_CONCERN,
     }

@@ -76,7 +76,7 @@ BAD_CELLS = [
     ("Ngày sinh", date(2003, 1, 1), "18 tuổi"),
     ("Ngày sinh", date(2099, 1, 1), "tương lai"),
     ("Giới tính", "Trai", "Nam hoặc Nữ"),
-    ("Dân tộc", "Việt", "54 dân tộc"),
+    ("Dân tộc", "Sao Hỏa", "54 dân tộc"),
     ("Mã định danh", "07931900123", "12 chữ số"),
     ("Mã định danh", "079219001234", "Chữ số thứ 4"),
     ("Đăng ký khai sinh", "Có lẽ", "Có hoặc Không"),

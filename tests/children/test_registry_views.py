@@ -129,15 +129,27 @@ def test_registering_a_child_with_impossible_dates_keeps_the_form(users, client_
     assert not Child.objects.filter(full_name="Phạm Thị Hoa").exists()
 
 
-def test_a_possible_duplicate_is_shown_before_saving_and_can_be_confirmed(users, client_for, child):
-    url = reverse("children:child-create", args=[child.household_id])
+def test_a_possible_duplicate_is_shown_before_saving_and_can_be_confirmed(users, client_for, child, hamlet_b):
+    elsewhere = HouseholdFactory(hamlet=hamlet_b, code="02-777")
+    url = reverse("children:child-create", args=[elsewhere.pk])
     data = {"full_name": child.full_name.upper(), "sex": "F", "date_of_birth": "01/06/2021", "ethnicity": "Kinh"}
     client = client_for(users["officer"])
-    response = client.post(url, data)
-    assert "Có thể đã có trong sổ" in response.content.decode() and f"#{child.pk}" in response.content.decode()
+    content = client.post(url, data).content.decode()
+    assert (
+        "Có thể đã có trong sổ" in content and f"#{child.pk}" in content and 'name="confirm_not_duplicate"' in content
+    )
     assert Child.objects.count() == 1
     assert client.post(url, {**data, "confirm_not_duplicate": "on"}).status_code == 302
     assert Child.objects.count() == 2
+
+
+def test_the_same_child_in_the_same_household_is_refused_not_confirmed(users, client_for, child):
+    url = reverse("children:child-create", args=[child.household_id])
+    data = {"full_name": child.full_name.upper(), "sex": "F", "date_of_birth": "01/06/2021", "ethnicity": "Kinh",
+            "confirm_not_duplicate": "on"}  # fmt: skip
+    content = client_for(users["officer"]).post(url, data).content.decode()
+    assert f"Hộ đã có trẻ {child.full_name} sinh ngày 01/06/2021 trong sổ: không tạo thêm." in content
+    assert Child.objects.count() == 1
 
 
 def test_a_personal_id_already_held_is_refused_with_the_holders_name(users, client_for, child):

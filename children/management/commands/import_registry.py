@@ -39,6 +39,8 @@ class Command(BaseCommand):
         )
         for error in result.errors:
             self.stdout.write(f"  dòng {error.row}, cột “{error.column}”: {error.message}")
+        for warning in result.warnings:
+            self.stdout.write(f"  lưu ý dòng {warning.row}, cột “{warning.column}”: {warning.message}")
         if not result.ok:
             self.stdout.write(self.style.ERROR("Có dòng sai: không nhập dòng nào."))
             raise SystemExit(1)

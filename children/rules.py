@@ -1,0 +1,210 @@
+"""The registry's rules for a household and a child, each written once.
+
+Every path that writes the registry applies them: the services (children.services), hence the officer's forms
+and the approval of a collaborator's update, and the Excel import, whose bulk path calls them on each row. A rule
+is a plain function that raises ValidationError with a code and a Vietnamese message, so the same bad value gets
+the same words on a form, in a collaborator's report and on an import row. Forms call them too, to answer before
+anything is saved.
+
+What makes two records the same child is `sameness`, for all of them alike: the officer's form (which warns of
+a possible duplicate), the approval of a collaborator's new birth or arrival, and the import (which updates the
+child a row is).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from children import ethnicities
+from children.ages import age_on
+from children.identity import PERSONAL_ID_UNUSABLE, personal_id_problems
+from tanloi_portal.text import fold
+
+ADULT_AGE = 18
+FIRST_POVERTY_YEAR = 2000
+
+# --- a child's own fields -------------------------------------------------------------------------------
+
+
+def full_name(value: str | None) -> str:
+    """The name as stored, spaces collapsed; a family and a given name at least ("Lan" alone is refused)."""
+    name = " ".join((value or "").split())
+    if len(name.split()) < 2:
+        raise ValidationError(_("Nhập đủ họ và tên (ít nhất hai chữ)."), code="full_name_short")
+    return name
+
+
+def birth_date(born: date, *, today: date | None = None) -> None:
+    """A birth date is never in the future."""
+    if born > (today or timezone.localdate()):
+        raise ValidationError(_("Ngày sinh không được ở tương lai."), code="born_in_future")
+
+
+def registrable_age(born: date, *, today: date | None = None) -> None:
+    """A new record is of a child: under 18. A child already in the registry who grows up stays in it (and the
+    export of such a child imports back)."""
+    if age_on(born, today or timezone.localdate()) >= ADULT_AGE:
+        raise ValidationError(_("Sổ theo dõi chỉ ghi người dưới 18 tuổi."), code="not_a_child")
+
+
+def personal_id(value: str, *, sex: str | None, date_of_birth: date | None) -> None:
+    """The 12-digit personal ID fits the child's sex and birth year (children.identity)."""
+    problems = personal_id_problems(value, sex=sex, date_of_birth=date_of_birth)
+    if problems:
+        raise ValidationError([ValidationError(p, code="personal_id_invalid") for p in problems])
+
+
+def ethnicity(value: str | None) -> str:
+    """The official name of the ethnicity written (children.ethnicities: official names, spellings and other names
+    of the 54 groups, without case, accents or punctuation). An other name shared by several groups is refused
+    with the candidates rather than guessed."""
+    found = ethnicities.lookup(value)
+    if len(found) == 1:
+        return found[0]
+    shown = " ".join((value or "").split())
+    if found:
+        raise ValidationError(
+            _("“%(v)s” là tên gọi khác của nhiều dân tộc (%(names)s): ghi tên dân tộc chính thức.")
+            % {"v": shown, "names": ", ".join(found)},
+            code="ethnicity_ambiguous",
+        )
+    raise ValidationError(
+        _("Không có dân tộc “%(v)s” trong danh mục 54 dân tộc.") % {"v": shown}, code="ethnicity_unknown"
+    )
+
+
+# --- a household ----------------------------------------------------------------------------------------
+
+
+def household_code_free(code: str, *, taken: bool) -> str:
+    """A household's code is unique in its commune (the caller says whether this one is already used there)."""
+    code = code.strip()
+    if taken:
+        raise ValidationError(_("Mã hộ %(code)s đã có trong xã.") % {"code": code}, code="household_code_taken")
+    return code
+
+
+def poverty_year(year: int, *, today: date | None = None) -> int:
+    """A poverty classification is for a year from 2000 to next year (the review for next year happens now)."""
+    if not FIRST_POVERTY_YEAR <= year <= (today or timezone.localdate()).year + 1:
+        raise ValidationError(_("Năm không hợp lệ."), code="poverty_year")
+    return year
+
+
+# --- the same child -------------------------------------------------------------------------------------
+
+
+class Sameness(StrEnum):
+    SAME = "same"
+    POSSIBLE = "possible"
+    DIFFERENT = "different"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What tells one child from another. `household` is the household's id (or, for one not saved yet, its
+    code); `name` is the full name without case, accents or extra spaces."""
+
+    household: object
+    name: str
+    date_of_birth: date | None
+    personal_id: str | None = None
+
+    @classmethod
+    def of(cls, *, household, full_name: str, date_of_birth: date | None, personal_id: str | None = None):
+        return cls(household, fold(full_name), date_of_birth, personal_id or None)
+
+    @classmethod
+    def of_child(cls, child) -> "Identity":
+        return cls(child.household_id, child.name_search, child.date_of_birth, child.personal_id or None)
+
+
+def sameness(a: Identity, b: Identity) -> Sameness:
+    """Two records are the same child when they carry the same personal ID, or the same name and birth date in
+    the same household (no household has two children of one name born the same day: a different ID there is a
+    correction). The same name and birth date in two households is possibly the same child (a move recorded
+    twice), unless both carry a personal ID and the IDs differ: then they are two children."""
+    if a.personal_id and a.personal_id == b.personal_id:
+        return Sameness.SAME
+    if a.date_of_birth is None or (a.name, a.date_of_birth) != (b.name, b.date_of_birth):
+        return Sameness.DIFFERENT
+    if a.household == b.household:
+        return Sameness.SAME
+    if a.personal_id and b.personal_id:
+        return Sameness.DIFFERENT
+    return Sameness.POSSIBLE
+
+
+def same_child_keys(identity: Identity) -> list[tuple]:
+    """Keys two identities share exactly when `sameness` says SAME (for matching thousands of import rows)."""
+    keys: list[tuple] = [("id", identity.personal_id)] if identity.personal_id else []
+    if identity.date_of_birth is not None:
+        keys.append(("who", identity.household, identity.name, identity.date_of_birth))
+    return keys
+
+
+def possible_child_key(identity: Identity) -> tuple | None:
+    """The key two identities share when `sameness` may say POSSIBLE (then it decides)."""
+    return ("name", identity.name, identity.date_of_birth) if identity.date_of_birth is not None else None
+
+
+def personal_id_taken(holder, *, commune_id: int) -> str:
+    """A personal ID already held: the holder is named within the commune (the officer may open that record and
+    merge); held in another commune, nothing is said of that child (identity.PERSONAL_ID_UNUSABLE)."""
+    if holder.household.commune_id == commune_id:
+        return _("Mã định danh này đã thuộc về %(name)s.") % {"name": holder.full_name}
+    return str(PERSONAL_ID_UNUSABLE)
+
+
+def already_in_household(child) -> str:
+    return _("Hộ đã có trẻ %(name)s sinh ngày %(dob)s trong sổ: không tạo thêm.") % {
+        "name": child.full_name,
+        "dob": child.date_of_birth.strftime("%d/%m/%Y"),
+    }
+
+
+def not_registered_yet(identity: Identity, candidates: Iterable, *, commune_id: int) -> None:
+    """One child, one record: refuse a new (or corrected) record that is the same child as one already kept."""
+    for child in candidates:
+        if sameness(identity, Identity.of_child(child)) != Sameness.SAME:
+            continue
+        if identity.personal_id and child.personal_id == identity.personal_id:
+            raise ValidationError(
+                {"personal_id": ValidationError(personal_id_taken(child, commune_id=commune_id), code="id_taken")}
+            )
+        raise ValidationError({"full_name": ValidationError(already_in_household(child), code="same_child")})
+
+
+def possible_duplicate_message(children: Iterable) -> str:
+    """The warning shown before a record that may be a child already kept is written (form, review, import)."""
+    who = "; ".join(f"#{c.pk} {c.full_name} ({_('hộ')} {c.household.code})" for c in children)
+    return _("Có thể trùng với trẻ đã có trong sổ (cùng họ tên và ngày sinh): %(who)s.") % {"who": who}
+
+
+# --- running several rules ------------------------------------------------------------------------------
+
+
+class Checks:
+    """Runs rules and keeps every problem by field, so that all of them are shown at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def run(self, field: str, rule: Callable, *args, **kwargs):
+        try:
+            return rule(*args, **kwargs)
+        except ValidationError as error:
+            self.errors.setdefault(field, []).extend(error.error_list)
+            return None
+
+    def failed(self, field: str) -> bool:
+        return field in self.errors
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
