@@ -8,6 +8,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tanloi_portal.client_ip import client_ip
 from tanloi_portal.models import AccessLog
@@ -79,7 +80,10 @@ LOG_HEADERS = (
 
 
 def _text(sheet, value):
-    """openpyxl stores a string beginning with "=" as a formula: write it as text (formula injection)."""
+    """A value as openpyxl may write it: control characters (which it refuses) dropped, and a string beginning
+    with "=" written as text, not as a formula (formula injection)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

@@ -143,3 +143,20 @@ def test_the_admin_searches_who_saw_a_child_and_exports_the_log(users, client_fo
     assert sorted(r[1] for r in rows[1:]) == ["ctv-a", "officer"]
     # Exporting the log is itself a read that is logged.
     assert AccessLog.objects.filter(user=users["admin"], action="export", details={"rows": 2}).exists()
+
+
+def test_the_log_exports_even_entries_holding_control_characters(users, client_for):
+    entry = AccessLog.objects.create(
+        user=users["officer"],
+        object_type="children.child",
+        object_id=7,
+        path="/tre-em/?q=a\x01b",
+        details={"q": "=1+1"},
+    )
+    response = client_for(users["admin"]).post(
+        reverse("admin:tanloi_portal_accesslog_changelist"), {"action": "export_xlsx", "_selected_action": [entry.pk]}
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    row = list(sheet.iter_rows(values_only=True))[1]
+    assert row[6] == "/tre-em/?q=ab"
+    assert row[8] == '{"q": "=1+1"}'
