@@ -6,6 +6,7 @@ Headers match whatever their case, accents and surrounding spaces ("ma ho", "MÃ
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,21 @@ COLUMNS = (
     Column("notes", "Ghi chú", False, _("Ghi chú về trẻ."), 30),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
+
+# The template's example row. It is shown on the instructions sheet only: the template's first sheet holds the
+# headers and nothing else, so a template uploaded as it is imports nothing. Templates downloaded before held it
+# under the headers; the import recognises it, cell for cell, and skips it.
+SAMPLE = {
+    "household_code": "01-0001",
+    "head_name": "Nguyễn Văn Hùng",
+    "hamlet": "Ấp 1",
+    "full_name": "Nguyễn Thị Lan",
+    "date_of_birth": date(2020, 5, 17),
+    "sex": "Nữ",
+    "ethnicity": "Kinh",
+    "birth_registered": "Có",
+    "registered_on": date(2020, 6, 2),
+}
 
 
 def header_key(text) -> str:

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from children.excel.columns import COLUMNS
+from children.excel.columns import COLUMNS, SAMPLE
 from children.models import BirthRegistration, Child, CircumstanceMembership, Household
 from children.permissions import export_column_allowed
 
@@ -60,6 +60,8 @@ def _row(sheet, values: list) -> list:
 
 
 def write_template(stream) -> None:
+    """The import template: the headers alone on the first sheet (nothing there to import until rows are typed
+    under them), the instructions with an example row on the second."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Trẻ em"))
     for index, column in enumerate(COLUMNS, start=1):
@@ -69,16 +71,16 @@ def write_template(stream) -> None:
             # Text, so that Excel keeps the leading zeros of 0100 or 079319001234.
             sheet.column_dimensions[letter].number_format = "@"
     sheet.append([_cell(sheet, c.header, bold=True) for c in COLUMNS])
-    sheet.append(
-        _row(sheet, ["01-0001", "Nguyễn Văn Hùng", "Ấp 1", "Nguyễn Thị Lan", date(2020, 5, 17), "Nữ", "Kinh", None,
-                     "Có", date(2020, 6, 2), None, None])
-    )  # fmt: skip
     guide = workbook.create_sheet(_("Hướng dẫn"))
     guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 28, 90
-    guide.append([_cell(guide, _("Cột"), bold=True), _cell(guide, _("Cách ghi"), bold=True)])
+    guide.column_dimensions["C"].width = 20
+    # The example runs down a column, one value per column of the sheet: it can never be read as a row to import.
+    guide.append([_cell(guide, h, bold=True) for h in (_("Cột"), _("Cách ghi"), _("Ví dụ"))])
     for column in COLUMNS:
         required = _("bắt buộc") if column.required else _("không bắt buộc")
-        guide.append([column.header, f"{column.help} ({required})"])
+        example = SAMPLE.get(column.key)
+        example = f"{example:%d/%m/%Y}" if isinstance(example, date) else example
+        guide.append([column.header, f"{column.help} ({required})", _plain(guide, example)])
     guide.append([])
     for line in (
         _(
@@ -90,6 +92,7 @@ def write_template(stream) -> None:
         _("Tối đa 100.000 dòng và 10 MB mỗi tệp."),
         _("Cột nhóm hoàn cảnh đặc biệt chỉ thêm nhóm; kết thúc một nhóm trên trang của trẻ."),
         _("Cột Mã hộ và Mã định danh phải ở dạng Văn bản để giữ số 0 ở đầu."),
+        _("Cột Ví dụ chỉ để tham khảo: ghi các trẻ vào trang “Trẻ em”, từ dòng ngay dưới dòng tiêu đề."),
     ):
         guide.append([None, line])
     workbook.save(stream)

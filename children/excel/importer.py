@@ -19,7 +19,7 @@ from simple_history.utils import bulk_update_with_history
 
 from children import rules
 from children.ethnicities import DEFAULT as DEFAULT_ETHNICITY
-from children.excel.columns import header_key
+from children.excel.columns import COLUMNS, SAMPLE, header_key
 from children.excel.reader import SpreadsheetError, column_header, open_sheet
 from children.models import (
     BirthRegistration,
@@ -34,6 +34,7 @@ from tanloi_portal.history import record_creations
 from tanloi_portal.text import fold
 
 BATCH = 2000
+PREVIEW_KINDS = ("household_new", "household_changed", "child_new", "child_changed")
 SAME, POSSIBLE = rules.Sameness.SAME, rules.Sameness.POSSIBLE
 # A new child's values, kept as a tuple until its batch is written (a dict per row costs more memory).
 NEW_CHILD_FIELDS = (
@@ -87,6 +88,9 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     # What the officer should look at before confirming, which does not stop the import (a possible duplicate).
     warnings: list[RowError] = field(default_factory=list)
+    # What the import would create or change, row by row: (row, kind, household code, name, born, changes);
+    # kinds are PREVIEW_KINDS. Households come before their children.
+    preview: list[tuple] = field(default_factory=list)
     committed: bool = False
 
     @property
@@ -230,6 +234,24 @@ class _Parser:
         )
 
 
+def is_template_sample(cells: dict) -> bool:
+    """Whether a row is the template's example (columns.SAMPLE), cell for cell: never a child to import."""
+    for column in COLUMNS:
+        value, sample = cells.get(column.key), SAMPLE.get(column.key)
+        if value is None or sample is None:
+            if value is not sample:
+                return False
+        elif isinstance(sample, date):
+            try:
+                if _date(value) != sample:
+                    return False
+            except ValueError:
+                return False
+        elif _text(value) != sample:
+            return False
+    return True
+
+
 def _chunks(items: list, size: int = 900):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -258,6 +280,10 @@ def import_registry(
     rows: list[Row] = []
     try:
         for read, (number, cells) in enumerate(sheet.rows, start=1):
+            if is_template_sample(cells):
+                note = _("Dòng ví dụ của tệp mẫu: bỏ qua, không nhập.")
+                result.warnings.append(RowError(number, column_header("full_name"), note))
+                continue
             row, errors = parser.parse(number, cells)
             result.errors.extend(errors)
             if row:
@@ -294,6 +320,11 @@ class _Plan:
 
 def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: date) -> _Plan:
     plan = _Plan()
+    hamlet_names = dict(commune.hamlets.values_list("pk", "name"))
+
+    def show(row: Row, kind: str, name: str, born: date | None = None, changes: list[str] | None = None) -> None:
+        result.preview.append((row.number, kind, row.household_code, name, born, changes or []))
+
     codes = sorted({r.household_code for r in rows})
     households: dict[str, Household] = {}
     for chunk in _chunks(codes):
@@ -353,6 +384,7 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
                 **household_name_fields(row.head_name),
             )
             plan.new_households[row.household_code] = household
+            show(row, "household_new", household.head_name, changes=[hamlet_names.get(row.hamlet_id, "")])
         elif household.hamlet_id != row.hamlet_id:
             result.errors.append(
                 RowError(
@@ -363,9 +395,16 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
             )
             continue
         elif household.pk and household.head_name != " ".join(row.head_name.split()):
+            before = household.head_name
             household.head_name, household.head_name_search = household_name_fields(row.head_name).values()
             if household not in plan.changed_households:
                 plan.changed_households.append(household)
+            show(
+                row,
+                "household_changed",
+                household.head_name,
+                changes=[_change(_("chủ hộ"), before, household.head_name)],
+            )
 
         identity = rules.Identity.of(
             household=household.pk or ("new", row.household_code), full_name=row.full_name,
@@ -412,6 +451,7 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
             values["personal_id"] = row.personal_id
         if row.notes is not None:
             values["notes"] = row.notes
+        changes: list[str] = []
         if child is None:
             fields = (values.get(f, _NEW_CHILD_DEFAULTS.get(f)) for f in NEW_CHILD_FIELDS)
             plan.new_children.append((row.number, row.household_code, *fields))
@@ -423,6 +463,7 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
             changed = [k for k, v in values.items() if getattr(child, k) != v]
             if household.pk != child.household_id:
                 changed.append("household")
+            changes = [_child_change(child, k, values, household) for k in changed if k in PREVIEW_FIELDS]
             for k in changed:
                 if k != "household":
                     setattr(child, k, values[k])
@@ -438,13 +479,19 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
         if row.birth_registered and ref not in registered:
             plan.registrations.append((ref, row.registered_on))
             changed_facts = True
+            changes.append(_("đăng ký khai sinh") + (f" {row.registered_on:%d/%m/%Y}" if row.registered_on else ""))
         elif row.registered_on and ref in registered and registered[ref] != row.registered_on:
             plan.registration_dates.append((ref, row.registered_on))
             changed_facts = True
-        for number in row.groups:
-            if (ref, number) not in active:
-                plan.memberships.append((ref, number))
-                changed_facts = True
+            changes.append(_change(_("ngày đăng ký khai sinh"), registered[ref], row.registered_on))
+        added = [number for number in row.groups if (ref, number) not in active]
+        for number in added:
+            plan.memberships.append((ref, number))
+            changed_facts = True
+        if added:
+            changes.append(_("thêm nhóm %(groups)s") % {"groups": ", ".join(str(n) for n in added)})
+        if changed_facts:
+            show(row, "child_new" if ref < 0 else "child_changed", row.full_name, row.date_of_birth, changes)
         if ref > 0:
             if changed_facts:
                 result.updated += 1
@@ -454,6 +501,32 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
             plan.households_by_code[row.household_code] = household
     result.households_new = len(plan.new_households)
     return plan
+
+
+# The child's fields a preview names when a row changes them (the search and sort keys follow the name).
+PREVIEW_FIELDS = ("full_name", "sex", "date_of_birth", "ethnicity", "personal_id", "notes", "household")
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
+
+
+def _change(label, before, after) -> str:
+    return f"{label}: {_shown(before)} → {_shown(after)}"
+
+
+def _child_change(child: Child, name: str, values: dict, household: Household) -> str:
+    if name == "household":
+        return _change(_("hộ"), child.household.code, household.code)
+    label = Child._meta.get_field(name).verbose_name
+    if name == "notes":
+        return str(label)  # free text: said to change, not copied into the preview
+    before, after = getattr(child, name), values[name]
+    if name == "sex":
+        before, after = Child.Sex(before).label, Child.Sex(after).label
+    return _change(label, before, after)
 
 
 @transaction.atomic

@@ -5,10 +5,12 @@ tests and scripts). Progress goes to the cache, not the database: the import hol
 until the end, and the page polling for progress must not wait for it.
 """
 
+import json
 import logging
 import threading
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +24,42 @@ from children.excel.reader import SpreadsheetError, check_upload
 from children.models import ImportJob
 
 PROGRESS_TTL = 3600
+PREVIEW_PAGE_SIZE = 50
 logger = logging.getLogger(__name__)
+
+
+def _preview_path(job: ImportJob) -> Path:
+    """What a checked file would create or change, one JSON line each, staged beside the upload: it holds the
+    same personal data, so it lives and goes with it (a report row in the database would outlive it)."""
+    return Path(job.stored_path).with_suffix(".preview.jsonl")
+
+
+def _remove_staged(job: ImportJob) -> None:
+    Path(job.stored_path).unlink(missing_ok=True)
+    _preview_path(job).unlink(missing_ok=True)
+
+
+def _write_preview(job: ImportJob, lines: list[tuple]) -> None:
+    with _preview_path(job).open("w", encoding="utf-8") as out:
+        for row, kind, code, name, born, changes in lines:
+            born = f"{born:%d/%m/%Y}" if isinstance(born, date) else ""
+            entry = {"row": row, "kind": kind, "code": code, "name": name, "born": born, "changes": changes}
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+class Preview:
+    """The lines of a checked file's preview, for a Paginator: counted from the report, read a page at a time."""
+
+    def __init__(self, job: ImportJob):
+        self.path = _preview_path(job)
+        self.total = job.report.get("preview", 0) if self.path.exists() else 0
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        with self.path.open(encoding="utf-8") as lines:
+            return [json.loads(line) for line in islice(lines, index.start, index.stop)]
 
 
 def _progress_key(job_id) -> str:
@@ -43,6 +80,7 @@ def _report(result) -> dict:
         "households_new": result.households_new,
         "errors": [{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.errors],
         "warnings": [{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.warnings],
+        "preview": len(result.preview),
     }
 
 
@@ -84,6 +122,8 @@ def _step(job_id, *, commit: bool) -> None:
         result = import_registry(
             job.stored_path, commune=job.commune, by=job.uploaded_by, commit=commit, progress=progress
         )
+        if not commit and result.ok:
+            _write_preview(job, result.preview)
     except SpreadsheetError as error:
         job.state, job.report = ImportJob.State.UNREADABLE, {"message": str(error)}
     except Exception:  # the job must end in a state the page can show, whatever happened
@@ -100,7 +140,7 @@ def _step(job_id, *, commit: bool) -> None:
     job.save(update_fields=["state", "report", "finished_at"])
     if job.state != ImportJob.State.CHECKED:
         # The file holds children's personal data: it is kept only while it waits for confirmation.
-        Path(job.stored_path).unlink(missing_ok=True)
+        _remove_staged(job)
 
 
 def _check(job_id) -> None:
@@ -122,7 +162,7 @@ def job_confirm(*, job: ImportJob) -> bool:
 def job_cancel(*, job: ImportJob) -> bool:
     """Drop a checked file that will not be imported (and the personal data in it)."""
     cancelled = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED).delete()[0]
-    Path(job.stored_path).unlink(missing_ok=True)
+    _remove_staged(job)
     return bool(cancelled)
 
 
@@ -133,7 +173,7 @@ def jobs_expire(*, older_than: timedelta = timedelta(hours=24)) -> int:
     for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(
         state__in=[ImportJob.State.DONE, ImportJob.State.INVALID, ImportJob.State.UNREADABLE]
     ):
-        Path(job.stored_path).unlink(missing_ok=True)
+        _remove_staged(job)
         if job.state == ImportJob.State.CHECKED:
             job.delete()
         else:

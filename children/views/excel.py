@@ -3,6 +3,7 @@
 import tempfile
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from children.excel import reader
 from children.excel.exporter import write_children, write_households, write_template
-from children.excel.jobs import job_cancel, job_confirm, job_start, progress_of
+from children.excel.jobs import PREVIEW_PAGE_SIZE, Preview, job_cancel, job_confirm, job_start, progress_of
 from children.excel.reader import SpreadsheetError
 from children.models import ImportJob
 from children.selectors import child_list, filters_asked, household_list
@@ -71,7 +72,11 @@ def import_job_view(request, pk):
         if job_confirm(job=job):
             return redirect("children:import-job", pk=job.pk)
         messages.warning(request, _("Tệp này không còn chờ xác nhận."))
-    return render(request, "children/excel/job.html", {"job": job, "progress": progress_of(job)})
+    context = {"job": job, "progress": progress_of(job)}
+    if job.state == ImportJob.State.CHECKED:
+        # What confirming would create or change, a page at a time.
+        context["page"] = Paginator(Preview(job), PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "children/excel/job.html", context)
 
 
 @allow(Role.OFFICER)

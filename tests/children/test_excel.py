@@ -4,6 +4,7 @@ import io
 import re
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -425,7 +426,6 @@ def test_a_zip_bomb_is_refused_before_parsing(tmp_path, commune, users, monkeypa
 
 
 def test_cancelling_or_failing_removes_the_staged_file(tmp_path, users, client_for):
-    from pathlib import Path
 
     client = client_for(users["officer"])
     client.post(reverse("children:import"), {"file": SimpleUploadedFile("a.xlsx", xlsx(tmp_path, [GOOD]).read_bytes())})
@@ -440,7 +440,6 @@ def test_cancelling_or_failing_removes_the_staged_file(tmp_path, users, client_f
 
 def test_stale_jobs_expire(tmp_path, users, client_for):
     from datetime import timedelta
-    from pathlib import Path
 
     from django.utils import timezone
 
@@ -458,3 +457,101 @@ def test_the_template_keeps_codes_as_text(tmp_path):
         write_template(handle)
     sheet = openpyxl.load_workbook(path)["Trẻ em"]
     assert sheet.column_dimensions["A"].number_format == "@" and sheet.column_dimensions["H"].number_format == "@"
+
+
+# --- the template and the preview ----------------------------------------------------------------------
+
+
+def _template(tmp_path):
+    path = tmp_path / "mau.xlsx"
+    with path.open("wb") as handle:
+        write_template(handle)
+    return path
+
+
+def _upload(client, path, name="tre-em.xlsx") -> ImportJob:
+    client.post(reverse("children:import"), {"file": SimpleUploadedFile(name, path.read_bytes())})
+    return ImportJob.objects.latest("created_at")
+
+
+def test_the_template_uploaded_unchanged_creates_nothing(tmp_path, users, client_for):
+    client = client_for(users["officer"])
+    job = _upload(client, _template(tmp_path))
+    assert job.state == "checked" and (job.report["rows"], job.report["new"], job.report["households_new"]) == (0, 0, 0)
+    page = client.get(reverse("children:import-job", args=[job.pk])).content.decode()
+    assert "Tệp không thêm hay thay đổi gì trong sổ." in page
+    client.post(reverse("children:import-job", args=[job.pk]))
+    assert not Child.objects.exists() and not Household.objects.exists()
+
+
+def test_the_templates_example_is_on_the_instructions_sheet_only(tmp_path):
+    workbook = openpyxl.load_workbook(_template(tmp_path))
+    assert workbook["Trẻ em"].max_row == 1
+    guide = [[c.value for c in row] for row in workbook["Hướng dẫn"].iter_rows()]
+    assert guide[0] == ["Cột", "Cách ghi", "Ví dụ"]
+    assert [guide[4][0], guide[4][2]] == ["Họ và tên trẻ", "Nguyễn Thị Lan"]
+
+
+def test_the_example_row_of_an_older_template_is_recognised_and_skipped(tmp_path, commune, users):
+    example = ["01-0001", "Nguyễn Văn Hùng", "Ấp 1", "Nguyễn Thị Lan", date(2020, 5, 17), "Nữ", "Kinh", None, "Có",
+               date(2020, 6, 2), None, None]  # fmt: skip
+    typed = list(example)
+    typed[4] = "17/05/2020"  # the same example retyped as text is still the example
+    result = run(xlsx(tmp_path, [example, GOOD, typed]), commune, users, commit=True)
+    assert (result.rows, result.new, result.ok) == (1, 1, True)
+    assert [(w.row, w.message) for w in result.warnings] == [
+        (2, "Dòng ví dụ của tệp mẫu: bỏ qua, không nhập."),
+        (4, "Dòng ví dụ của tệp mẫu: bỏ qua, không nhập."),
+    ]
+    assert list(Child.objects.values_list("full_name", flat=True)) == ["Lê Thị Mơ"]
+    changed = list(example)
+    changed[3] = "Nguyễn Thị Lan Anh"  # one cell differs: a real child
+    assert run(xlsx(tmp_path, [changed], name="that.xlsx"), commune, users).new == 1
+
+
+def test_the_preview_lists_what_would_be_created_or_changed_50_a_page(tmp_path, users, client_for, hamlet_a):
+    home = HouseholdFactory(hamlet=hamlet_a, code="01-900", head="Lê Văn Cũ")
+    ChildFactory(household=home, full_name="Lê Thị Mơ", date_of_birth=date(2019, 3, 4), sex="F")
+    ChildFactory(household=home, full_name="Lê Văn Yên", date_of_birth=date(2018, 1, 1), sex="M")
+    rows = [GOOD, ["01-900", "Lê Văn Tám", "Ấp 1", "Lê Văn Yên", "01/01/2018", "Nam"] + [None] * 6]
+    rows += [
+        [f"05-{i:03d}", f"Đỗ Văn Chủ {i}", "Ấp 5", f"Đỗ Thị Số {i}", "02/02/2020", "Nữ"] + [None] * 6 for i in range(30)
+    ]
+    client = client_for(users["officer"])
+    job = _upload(client, xlsx(tmp_path, rows))
+    assert (job.report["new"], job.report["updated"], job.report["unchanged"], job.report["preview"]) == (30, 1, 1, 62)
+    url = reverse("children:import-job", args=[job.pk])
+    first = client.get(url)
+    lines = list(first.context["page"])
+    assert len(lines) == 50 and first.context["page"].paginator.num_pages == 2
+    assert lines[0] == {"row": 2, "kind": "household_changed", "code": "01-900", "name": "Lê Văn Tám",
+                        "born": "", "changes": ["chủ hộ: Lê Văn Cũ → Lê Văn Tám"]}  # fmt: skip
+    assert lines[1]["kind"] == "child_changed" and lines[1]["name"] == "Lê Thị Mơ"
+    assert "mã định danh cá nhân: — → 079319001234" in lines[1]["changes"]
+    assert "đăng ký khai sinh 01/04/2019" in lines[1]["changes"] and "thêm nhóm 4, 13" in lines[1]["changes"]
+    assert [line["kind"] for line in lines[2:4]] == ["household_new", "child_new"]  # Lê Văn Yên is unchanged
+    content = first.content.decode()
+    assert "Đỗ Thị Số 0" in content and "Đỗ Văn Chủ 0" in content and "Trang 1/2" in content
+    second = client.get(url, {"page": 2})
+    assert [line["name"] for line in second.context["page"]][-2:] == ["Đỗ Văn Chủ 29", "Đỗ Thị Số 29"]
+    staged = Path(job.stored_path).with_suffix(".preview.jsonl")
+    assert staged.exists()
+    client.post(url)
+    job.refresh_from_db()
+    assert job.state == "done" and Child.objects.count() == 32
+    # The preview holds the file's personal data: it goes with the file.
+    assert not staged.exists() and "Sẽ thêm hoặc thay đổi" not in client.get(url).content.decode()
+
+
+def test_a_registered_child_who_has_grown_up_is_exported_and_imported_back(tmp_path, commune, users, hamlet_a):
+    ChildFactory(household=HouseholdFactory(hamlet=hamlet_a, code="01-950"), full_name="Lê Văn Lớn",
+                 date_of_birth=date(2000, 1, 1), sex="M")  # fmt: skip
+    exported = tmp_path / "xuat.xlsx"
+    with exported.open("wb") as handle:
+        write_children(handle, Child.objects.all(), commune=commune, user=users["officer"])
+    result = run(exported, commune, users, commit=True)
+    assert (result.ok, result.unchanged) == (True, 1)
+    # A new record of an adult is still refused.
+    adult = ["01-951", "Lê Văn Lớn", "Ấp 1", "Lê Văn Nhất", date(2000, 1, 1), "Nam"]
+    refused = run(xlsx(tmp_path, [adult], headers=HEADERS[:6], name="moi.xlsx"), commune, users)
+    assert [e.message for e in refused.errors] == ["Sổ theo dõi chỉ ghi người dưới 18 tuổi."]

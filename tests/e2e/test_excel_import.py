@@ -36,7 +36,10 @@ def test_officer_imports_a_file_checked_in_the_background(live_server, browser, 
     page.get_by_role("button", name="Tải lên và kiểm tra").click()
     # The page polls the job and shows the preview when the check is over.
     expect(page.get_by_role("button", name="Xác nhận nhập toàn bộ tệp")).to_be_visible(timeout=20_000)
-    expect(page.get_by_text("trẻ mới")).to_be_visible()
+    expect(page.locator(".stat.text-success")).to_have_text("300")  # the count of new children
+    # and the children themselves, 50 a page
+    expect(page.get_by_role("heading", name="Sẽ thêm hoặc thay đổi khi xác nhận")).to_be_visible()
+    expect(page.get_by_role("cell", name="Lâm Thị Số 0", exact=True)).to_be_visible()
     screenshot(page, "excel-01-preview")
     assert Child.objects.count() == 0
     page.get_by_role("button", name="Xác nhận nhập toàn bộ tệp").click()
