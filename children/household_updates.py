@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -35,6 +36,7 @@ from children.rules import Identity, Sameness, sameness
 from children.selectors.profile import UPDATE_REASON
 from children.selectors.registry import current_school_year, same_child_candidates
 from tanloi_portal.models import Role
+from tanloi_portal.numbers import format_number
 
 Kind = HouseholdUpdate.Kind
 
@@ -189,6 +191,16 @@ def as_form_data(payload: dict) -> dict:
     return {k: ("" if v is None else v) for k, v in payload.items()}
 
 
+def edit_form_for(update: HouseholdUpdate):
+    """The form the officer may edit the proposal in, holding it as a person types it (13,2 kg, not 13.2)."""
+    decimals = {n for n, f in KINDS[update.kind].form.base_fields.items() if isinstance(f, forms.DecimalField)}
+    data = {
+        k: format_number(Decimal(v)) if k in decimals and v not in (None, "") else v
+        for k, v in as_form_data(update.payload).items()
+    }
+    return form_for(update.kind, update.household, data)
+
+
 @transaction.atomic
 def update_submit(*, user, household: Household, kind: str, data, client_id: uuid.UUID) -> HouseholdUpdate:
     """Validate and store a collaborator's proposed change. The same client_id twice gives the first one back.
@@ -335,7 +347,9 @@ def _current_value(child: Child, attribute: str) -> str:
         last = child.growthmeasurement_set.order_by("-measured_on").first()
         if last is None:
             return "—"
-        return f"{last.measured_on:%d/%m/%Y}: {last.weight_kg or '—'} kg, {last.height_cm or '—'} cm"
+        weight = format_number(last.weight_kg) if last.weight_kg is not None else "—"
+        height = format_number(last.height_cm) if last.height_cm is not None else "—"
+        return f"{last.measured_on:%d/%m/%Y}: {weight} kg, {height} cm"
     if attribute == "groups_now":
         return ", ".join(str(m.group) for m in child.circumstancemembership_set.filter(ended_on=None)) or "—"
     if attribute == "disabilities_now":
@@ -374,6 +388,6 @@ def describe_proposal(update: HouseholdUpdate, payload: dict | None = None) -> l
         elif value is None or value == "":
             shown = "—"
         elif isinstance(value, str) and name.endswith(("_kg", "_cm")):
-            shown = str(Decimal(value)).replace(".", ",")
+            shown = format_number(Decimal(value))
         rows.append((str(field.label), str(shown)))
     return rows

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from children import ethnicities
 from children.ages import age_on
+from children.growth import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
 from children.identity import PERSONAL_ID_UNUSABLE, personal_id_problems
+from tanloi_portal.numbers import format_number
 from tanloi_portal.text import fold
 
 ADULT_AGE = 18
@@ -76,6 +78,19 @@ def ethnicity(value: str | None) -> str:
     raise ValidationError(
         _("Không có dân tộc “%(v)s” trong danh mục 54 dân tộc.") % {"v": shown}, code="ethnicity_unknown"
     )
+
+
+# --- a child's measurements -----------------------------------------------------------------------------
+
+MEASUREMENT_RANGES = {"weight_kg": (WEIGHT_KG_RANGE, "kg"), "height_cm": (HEIGHT_CM_RANGE, "cm")}
+
+
+def measurement_in_range(name: str, value) -> None:
+    """A weight or a height within physiological limits (children.growth): beyond them it is an entry error."""
+    (low, high), unit = MEASUREMENT_RANGES[name]
+    if value is not None and not low <= value <= high:
+        bounds = {"low": format_number(low), "high": format_number(high), "unit": unit}
+        raise ValidationError(_("Ngoài giới hạn sinh lý (%(low)s-%(high)s %(unit)s).") % bounds, code="out_of_range")
 
 
 # --- a household ----------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from children import rules
 from children.ethnicities import DEFAULT
 from children.forms import ethnicity_field, vietnamese_inputs
-from children.growth import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
 from children.models import Child, Death, Disability, SchoolEnrolment, SpecialCircumstanceGroup
 
 YES_NO = [(True, _("Có")), (False, _("Chưa"))]
@@ -106,14 +105,17 @@ class SchoolReturnForm(UpdateForm):
 
 class GrowthUpdateForm(UpdateForm):
     measured_on = forms.DateField(label=_("Ngày cân đo"))
-    weight_kg = forms.DecimalField(
-        label=_("Cân nặng (kg)"), max_digits=5, decimal_places=2, required=False,
-        min_value=WEIGHT_KG_RANGE[0], max_value=WEIGHT_KG_RANGE[1],
-    )  # fmt: skip
-    height_cm = forms.DecimalField(
-        label=_("Chiều cao (cm)"), max_digits=5, decimal_places=1, required=False,
-        min_value=HEIGHT_CM_RANGE[0], max_value=HEIGHT_CM_RANGE[1],
-    )  # fmt: skip
+    # The physiological bounds are the measurement's own (children.rules), in the same words as on the child page.
+    weight_kg = forms.DecimalField(label=_("Cân nặng (kg)"), max_digits=5, decimal_places=2, required=False)
+    height_cm = forms.DecimalField(label=_("Chiều cao (cm)"), max_digits=5, decimal_places=1, required=False)
+
+    def clean_weight_kg(self):
+        rules.measurement_in_range("weight_kg", self.cleaned_data["weight_kg"])
+        return self.cleaned_data["weight_kg"]
+
+    def clean_height_cm(self):
+        rules.measurement_in_range("height_cm", self.cleaned_data["height_cm"])
+        return self.cleaned_data["height_cm"]
 
     def clean(self):
         cleaned = super().clean()

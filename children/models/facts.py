@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from children.growth import HEIGHT_CM_RANGE, WEIGHT_KG_RANGE
+from children import rules
 from children.models.registry import Child, SpecialCircumstanceGroup
 
 
@@ -215,11 +215,11 @@ class GrowthMeasurement(ChildFact):
             super().clean()
         except ValidationError as error:
             errors.update(error.message_dict)
-        for name, (low, high), unit in (("weight_kg", WEIGHT_KG_RANGE, "kg"), ("height_cm", HEIGHT_CM_RANGE, "cm")):
-            value = getattr(self, name)
-            if value is not None and not low <= value <= high:
-                bounds = {"low": low, "high": high, "unit": unit}
-                errors[name] = _("Ngoài giới hạn sinh lý (%(low)s-%(high)s %(unit)s).") % bounds
+        for name in rules.MEASUREMENT_RANGES:
+            try:
+                rules.measurement_in_range(name, getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages
         if errors:
             raise ValidationError(errors)
         if self.weight_kg is None and self.height_cm is None:

@@ -6,6 +6,7 @@ A fixed number of queries whatever the number of facts: one per kind of fact, on
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
@@ -33,6 +34,7 @@ from children.models import (
 from children.permissions import child_page_sections
 from children.vaccination import Dose, fully_vaccinated_for_age, missing_doses
 from tanloi_portal.models import Unit
+from tanloi_portal.numbers import format_number
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,8 @@ def _display(f: models.Field, value, labels: dict) -> str:
         return gettext("có") if value else gettext("không")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal | float):
+        return format_number(value)  # 6,99 kg, never 6.99
     return str(value)
 
 

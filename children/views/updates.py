@@ -22,9 +22,9 @@ from children.household_updates import (
     InvalidUpdate,
     NeedsCase,
     ResentChanged,
-    as_form_data,
     describe_current,
     describe_proposal,
+    edit_form_for,
     form_for,
     possible_duplicates,
     reviewed_message,
@@ -132,7 +132,7 @@ def review_detail_view(request, pk: int):
     update = get_update_for_user(user=request.user, pk=pk)
     if request.method == "GET":
         log_access(request, obj=update)
-    edit_form = form_for(update.kind, update.household, as_form_data(update.payload))
+    edit_form = edit_form_for(update)
     reject_error, implausible = "", ""
     confirm = request.POST.get("confirm_implausible") == "1"
     if request.method == "POST" and update.state != HouseholdUpdate.State.WAITING:

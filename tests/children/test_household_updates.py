@@ -429,3 +429,29 @@ def test_a_refused_edit_is_confirmed_on_the_edit_form_with_the_officers_numbers(
     assert GrowthMeasurement.objects.get(child=child).weight_kg == Decimal("40")
     update.refresh_from_db()
     assert update.payload["weight_kg"] == "14" and update.applied_payload["weight_kg"] == "40"
+
+
+def test_the_review_page_shows_figures_with_a_decimal_comma(users, client_for, household, child):
+    services.fact_save(
+        fact=GrowthMeasurement(child=child, measured_on=YESTERDAY - timedelta(days=30), weight_kg=Decimal("6.99"),
+                               height_cm=Decimal("65.5")),
+        by=users["officer"], confirm_implausible=True,
+    )  # fmt: skip
+    data = {"child": child.pk, "measured_on": dmy(YESTERDAY), "weight_kg": "7,25", "height_cm": "66,5"}
+    update = submit(users, household, "growth", data)
+    page = client_for(users["officer"]).get(reverse("children:review-detail", args=[update.pk])).content.decode()
+    assert "6,99 kg, 65,5 cm" in page and "7,25" in page and "66,5" in page
+    assert "6.99" not in page and "7.25" not in page and "65.5" not in page
+
+
+def test_a_measurement_out_of_bounds_is_explained_with_a_decimal_comma(users, household, child):
+    data = {"child": child.pk, "measured_on": dmy(YESTERDAY), "weight_kg": "0,3", "height_cm": ""}
+    with pytest.raises(InvalidUpdate) as error:
+        submit(users, household, "growth", data)
+    # The same words as the child page's form (the measurement's own bounds, children.rules).
+    assert error.value.form.errors["weight_kg"] == ["Ngoài giới hạn sinh lý (0,5-150 kg)."]
+    with pytest.raises(ValidationError) as on_the_child_page:
+        services.fact_save(
+            fact=GrowthMeasurement(child=child, measured_on=YESTERDAY, weight_kg=Decimal("0.3")), by=None
+        )
+    assert on_the_child_page.value.message_dict["weight_kg"] == ["Ngoài giới hạn sinh lý (0,5-150 kg)."]

@@ -281,3 +281,17 @@ def test_officer_merges_a_duplicate_from_the_child_page(users, client_for, child
     assert alias.status_code == 302 and alias.url == reverse("children:child-detail", args=[child.pk])
     refused = client_for(users["health"]).post(reverse("children:child-merge", args=[child.pk]), {"duplicate": twin.pk})
     assert refused.status_code == 403
+
+
+def test_the_history_tab_shows_figures_with_a_decimal_comma(users, client_for, child):
+    measurement = services.fact_save(
+        fact=GrowthMeasurement(child=child, measured_on=date(2021, 6, 2), weight_kg=Decimal("3.41")),
+        by=users["health"],
+        confirm_implausible=True,
+    )
+    measurement.weight_kg, measurement.height_cm = Decimal("3.45"), Decimal("50.5")
+    services.fact_save(fact=measurement, by=users["health"], confirm_implausible=True)
+    page = client_for(users["officer"]).get(reverse("children:child-detail", args=[child.pk])).content.decode()
+    history = page.split('id="history"')[1]
+    assert "<del>3,41</del> → 3,45" in history and "50,5" in history
+    assert "3.41" not in history and "3.45" not in history and "50.5" not in history
