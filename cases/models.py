@@ -82,6 +82,10 @@ class Case(models.Model):
     # When a review or the chairman asked for a new plan: its deadlines count from then, not from the receipt.
     replan_from = models.DateTimeField(_("yêu cầu xây dựng lại kế hoạch lúc"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("thời điểm đóng hồ sơ"), null=True, blank=True, editable=False)
+    # When what the case's own steps make due next is due (cases.deadlines.own_due_at; None when nothing is),
+    # written by the services at every step: lists sort, page and count cases by their deadline in the database,
+    # which cannot count working days and Vietnamese holidays itself. The units' tasks come on top (Task.due_at).
+    due_at = models.DateTimeField(_("hạn tiếp theo"), null=True, blank=True, editable=False)
     outcome_kind = models.CharField(_("kết quả"), max_length=20, blank=True, editable=False)
     outcome = models.TextField(_("kết quả khi đóng hồ sơ"), blank=True, editable=False)
     # The collaborator's concern this case came from, if any (cases -> children, never the reverse).
@@ -173,6 +177,9 @@ class Task(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="tasks")
     what = models.CharField(_("nhiệm vụ"), max_length=255)
     due_on = models.DateField(_("hạn"))
+    # The end of that day in the commune's time, for sorting cases by deadline in the database (a task's due date
+    # never changes once given).
+    due_at = models.DateTimeField(editable=False)
     status = models.CharField(_("tình trạng"), max_length=10, choices=Status.choices, default=Status.OPEN)
     result = models.TextField(_("kết quả"), blank=True)
 

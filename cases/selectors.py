@@ -5,16 +5,17 @@ The officer sees the commune's cases; unit staff the cases assigned to their uni
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import legal_forms
-from cases.deadlines import PLAN_APPROVAL_DAYS, Deadline, end_of, next_deadline, working_days_after
+from cases.deadlines import PLAN_APPROVAL_DAYS, Deadline, deadline_of, end_of, with_deadlines, working_days_after
 from cases.models import Assignment, Case, Task, TimelineEntry
 from cases.rules import (
     AWAITING_CHAIRMAN,
@@ -38,7 +39,8 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
     if user.role in (Role.OFFICER, Role.CHAIRMAN):
         return qs.filter(commune_id=user.commune_id)
     if user.role == Role.UNIT_STAFF:
-        return qs.filter(commune_id=user.commune_id, assignments__unit_id=user.unit_id).distinct()
+        assigned = Assignment.objects.filter(case=OuterRef("pk"), unit_id=user.unit_id)
+        return qs.filter(Exists(assigned), commune_id=user.commune_id)
     return qs.none()
 
 
@@ -89,21 +91,55 @@ class CaseRow:
     can_open: bool  # the same rule get_case_for_user applies: the list only links what will open
 
 
-def case_list(*, user, open_only: bool = True) -> list[CaseRow]:
-    """Cases with their next deadline, the most urgent first (overdue, then soonest)."""
-    qs = cases_visible_to(user=user).annotate(
-        task_due=Min("assignments__tasks__due_on", filter=Q(assignments__tasks__status=Task.Status.OPEN))
-    )
+def _open_tasks_seen_by(user) -> QuerySet[Task]:
+    """The open tasks whose due dates a user's list counts: a unit its own, the officer and the chairman every
+    unit's."""
+    tasks = Task.objects.filter(status=Task.Status.OPEN)
+    return tasks.filter(assignment__unit_id=user.unit_id) if user.role == Role.UNIT_STAFF else tasks
+
+
+def _by_urgency(*, user, open_only: bool = True) -> QuerySet[Case]:
+    qs = cases_visible_to(user=user)
     if open_only:
         qs = qs.exclude(status=Case.Status.CLOSED)
-    now = timezone.now()
-    rows = [CaseRow(c, next_deadline(c, now=now, open_tasks_due=c.task_due), may_read_narrative(user, c)) for c in qs]
-    far = now + timedelta(days=3650)
-    return sorted(rows, key=lambda r: (r.deadline is None, r.deadline.due_at if r.deadline else far))
+    return with_deadlines(qs, open_tasks=_open_tasks_seen_by(user), now=timezone.now())
+
+
+class CaseRows:
+    """The case list as the paginator reads it: counted and sliced in the database, and only the rows of the page
+    asked for made into CaseRows (no query per row)."""
+
+    def __init__(self, cases: QuerySet[Case], *, user):
+        self.cases, self.user = cases, user
+
+    def count(self) -> int:
+        return self.cases.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return (self._row(case) for case in self.cases)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(case) for case in self.cases[index]]
+        return self._row(self.cases[index])
+
+    def _row(self, case: Case) -> CaseRow:
+        return CaseRow(case, deadline_of(case), may_read_narrative(self.user, case))
+
+
+def case_list(*, user, open_only: bool = True) -> CaseRows:
+    """Cases with their next deadline, the most urgent first: by when the next thing is due (so the overdue come
+    first, then the soonest), the cases with nothing due last, each group oldest case number first; sorted and
+    paged by the database."""
+    cases = _by_urgency(user=user, open_only=open_only).order_by(F("next_due_at").asc(nulls_last=True), "pk")
+    return CaseRows(cases, user=user)
 
 
 def overdue_count(*, user) -> int:
-    return sum(1 for row in case_list(user=user) if row.deadline and row.deadline.overdue)
+    return _by_urgency(user=user).filter(overdue=True).count()
 
 
 def awaiting_decision_count(*, user) -> int:
@@ -150,9 +186,10 @@ def concern_counts(*, user) -> ConcernCounts:
     return ConcernCounts(totals["waiting"], totals["urgent"], totals["oldest"])
 
 
-def concerns_by_urgency(*, user) -> list[HouseholdUpdate]:
+def concerns_by_urgency(*, user) -> QuerySet[HouseholdUpdate]:
     """The concerns waiting, those reported as urgent first, then the oldest first."""
-    return sorted(concerns_waiting(user=user), key=lambda u: (u.payload.get("urgent") is not True, u.submitted_at))
+    urgent_first = DbCase(When(payload__urgent=True, then=Value(0)), default=Value(1))
+    return concerns_waiting(user=user).order_by(urgent_first, "submitted_at", "pk")
 
 
 def concerns_waiting(*, user):

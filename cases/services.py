@@ -2,6 +2,7 @@
 dates, who acts and that nobody changed the case meanwhile, then appends the step to the timeline.
 Nobody writes case.status directly."""
 
+import copy
 import uuid
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cases import legal_forms
+from cases.deadlines import end_of, own_due_at
 from cases.models import Assignment, Attachment, Case, Task, TimelineEntry
 from cases.rules import STEPS, may_assign, may_contribute, may_record_result
 from children.household_updates import update_approve
@@ -34,6 +36,14 @@ def _check_when(case: Case, when: datetime) -> None:
         raise ValidationError({"when": _("Thời điểm không được trước lúc tiếp nhận.")})
     if when > timezone.now():
         raise ValidationError({"when": _("Thời điểm không được ở tương lai.")})
+
+
+def _after(case: Case, fields: dict) -> Case:
+    """The case as a step's fields will leave it (unsaved), to compute the deadline it stores with them."""
+    after = copy.copy(case)
+    for name, value in fields.items():
+        setattr(after, name, value)
+    return after
 
 
 def _bump(case: Case, *, expected_version: int, by, **fields) -> Case:
@@ -80,6 +90,7 @@ def case_open(
         description=description, reporter_name=reporter_name, reporter_contact=reporter_contact, lead_unit=lead_unit,
         from_update=from_update, opened_by=by, updated_by=by,
     )  # fmt: skip
+    case.due_at = own_due_at(case)
     case.full_clean()
     case.save()
     TimelineEntry.objects.create(case=case, kind="step", form="Mẫu 01", status=S.INTAKE, text=description, by=by)
@@ -135,7 +146,7 @@ def case_step(
         if not text.strip():
             raise ValidationError({"text": _("Ghi tình trạng của trẻ khi đóng hồ sơ.")})
         fields.update(outcome_kind=data["outcome"], outcome=text, closed_at=when)
-    case = _bump(case, expected_version=expected_version, by=by, **fields)
+    case = _bump(case, expected_version=expected_version, by=by, **fields, due_at=own_due_at(_after(case, fields)))
     entry = {**data, "action": action, "when": when.isoformat()}
     TimelineEntry.objects.create(
         case=case, kind="step", form=step.legal_form, status=step.to, data=entry, text=text, by=by
@@ -160,7 +171,7 @@ def case_assign(*, case: Case, unit, by, tasks: list[tuple[str, date]]) -> Assig
             raise ValidationError({"due_on": _("Hạn không được trước ngày tiếp nhận.")})
     assignment, _created = Assignment.objects.get_or_create(case=case, unit=unit)
     for what, due in tasks:
-        Task.objects.create(assignment=assignment, what=what, due_on=due)
+        Task.objects.create(assignment=assignment, what=what, due_on=due, due_at=end_of(due))
     listed = {"unit": unit.name, "tasks": [[what, due.isoformat()] for what, due in tasks]}
     TimelineEntry.objects.create(case=case, kind="assignment", data=listed, by=by)
     return assignment

@@ -40,10 +40,11 @@ def take(case, action: str, user, **kw):
         case.refresh_from_db()
 
 
-def walk(case, users, upto: int, *, confirmed: bool = False, recommendation: str = "close"):
-    """Take the first `upto` steps of WALK (the assessment's `confirmed` and the review's proposal as given)."""
+def walk(case, users, upto: int, *, confirmed: bool = False, recommendation: str = "close", **changes):
+    """Take the first `upto` steps of WALK (the assessment's `confirmed`, the review's proposal and any step's
+    fields, as `draft_plan={"review_on": ...}`, as given)."""
     for action, who in WALK[:upto]:
-        data = valid_form(action)
+        data = valid_form(action, **changes.get(action, {}))
         if action == "assess":
             data["confirmed"] = confirmed
         if action == "review":
