@@ -160,3 +160,25 @@ def test_the_log_exports_even_entries_holding_control_characters(users, client_f
     row = list(sheet.iter_rows(values_only=True))[1]
     assert row[6] == "/tre-em/?q=ab"
     assert row[8] == '{"q": "=1+1"}'
+
+
+def test_access_log_entries_show_local_time(users):
+    from datetime import datetime
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 11, 30, 0, 25, tzinfo=timezone.UTC)):
+        entry = AccessLog.objects.create(user=users["officer"], object_type="children.child", object_id=1, path="/")
+    entry.refresh_from_db()
+    assert str(entry).startswith("30/11/2026 07:25")
+
+
+def test_the_address_logged_is_the_one_our_proxy_saw(settings):
+    from django.test import RequestFactory
+
+    from tanloi_portal.client_ip import client_ip
+
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"  # no proxy trusted: the header may be forged
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"  # what our proxy saw; "1.2.3.4" was written by the client

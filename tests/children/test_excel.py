@@ -555,3 +555,35 @@ def test_a_registered_child_who_has_grown_up_is_exported_and_imported_back(tmp_p
     adult = ["01-951", "Lê Văn Lớn", "Ấp 1", "Lê Văn Nhất", date(2000, 1, 1), "Nam"]
     refused = run(xlsx(tmp_path, [adult], headers=HEADERS[:6], name="moi.xlsx"), commune, users)
     assert [e.message for e in refused.errors] == ["Sổ theo dõi chỉ ghi người dưới 18 tuổi."]
+
+
+@pytest.mark.parametrize("url_name", ["children:export-children", "children:export-households"])
+def test_exports_make_the_same_number_of_queries_for_more_rows(
+    users, client_for, hamlet_a, hamlet_b, url_name, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from children.models import SpecialCircumstanceGroup
+
+    group = SpecialCircumstanceGroup.objects.get(number=4)
+
+    def registry(n, start):
+        for i in range(start, start + n):
+            child = ChildFactory(
+                household=HouseholdFactory(hamlet=(hamlet_a, hamlet_b)[i % 2]), full_name=f"Lê Thị Số {i}"
+            )
+            BirthRegistration.objects.create(child=child, registered_on=date(2020, 6, 1))
+            CircumstanceMembership.objects.create(child=child, group=group, started_on=date(2024, 1, 1))
+
+    def rows(response) -> int:
+        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return len(list(sheet.iter_rows(min_row=5)))
+
+    client = client_for(users["officer"])
+    registry(5, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert rows(client.get(reverse(url_name))) == 5
+    registry(60, 5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert rows(client.get(reverse(url_name))) == 65

@@ -68,9 +68,14 @@ def test_child_page_shows_age_and_dates_as_dd_mm_yyyy(users, client_for, hamlet_
     assert "07/03/2019" in content
 
 
-def test_bad_filter_values_do_not_break_the_list(users, client_for):
+def test_bad_filter_values_are_ignored_and_the_whole_list_shown(users, client_for, hamlet_a, hamlet_b):
+    ChildFactory(household=HouseholdFactory(hamlet=hamlet_a, code="01-071"), full_name="Võ Minh Khang", sex="M")
+    ChildFactory(household=HouseholdFactory(hamlet=hamlet_b, code="02-071"), full_name="Võ Thị Mai", sex="F")
     response = client_for(users["officer"]).get(reverse("children:child-list"), {"hamlet": "abc", "sex": "X"})
-    assert response.status_code == 200
+    assert [c.full_name for c in response.context["page"]] == ["Võ Minh Khang", "Võ Thị Mai"]
+    content = response.content.decode()
+    assert 'badge text-bg-secondary">2</span>' in content
+    assert "Võ Minh Khang" in content and "Võ Thị Mai" in content and "01-071" in content and "02-071" in content
 
 
 @pytest.mark.parametrize(

@@ -139,3 +139,23 @@ def test_phone_numbers_are_vietnamese_numbers(hamlet_a):
     household.phone = "0912345678"
     household.head_name_search = "a b"
     household.full_clean()
+
+
+@pytest.mark.parametrize(
+    "school_year, status_date, field",
+    [
+        (2024, date(2024, 1, 15), "status_date"),  # 15/01/2024 is in school year 2023-2024
+        (2025, date(2025, 12, 31), None),
+        (2016, None, "school_year"),  # before the child was born (2020)
+    ],
+)
+def test_school_dates_fit_the_school_year(child, school_year, status_date, field):
+    enrolment = SchoolEnrolment(
+        child=child, school_year=school_year, level="primary", school="TH", status="completed", status_date=status_date
+    )
+    if field is None:
+        enrolment.full_clean(validate_constraints=False)
+    else:
+        with pytest.raises(ValidationError) as error:
+            enrolment.full_clean(validate_constraints=False)
+        assert field in error.value.message_dict

@@ -7,7 +7,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from children import services
-from children.models import Child, Death, GrowthMeasurement, SchoolEnrolment, VaccinationDose
+from children.models import (
+    Child,
+    CircumstanceMembership,
+    Death,
+    GrowthMeasurement,
+    SchoolEnrolment,
+    SpecialCircumstanceGroup,
+    SupportRecord,
+    VaccinationDose,
+)
 from children.selectors import ChildFilters, child_history, child_list
 from tests.factories import ChildFactory, HouseholdFactory, vaccine
 
@@ -162,3 +171,17 @@ def test_correcting_the_birth_date_recomputes_growth_and_refuses_facts_before_it
     measurement.refresh_from_db()
     # Three years old now, and 10 kg is well under his -2 SD: the stored z-score followed the correction.
     assert measurement.waz < Decimal("-2") and "underweight" in measurement.classes
+
+
+def test_support_must_point_at_the_childs_own_circumstance_and_a_unit_of_its_commune(household, users, other_commune):
+    child = ChildFactory(household=household)
+    stranger = ChildFactory(household=household)
+    theirs = CircumstanceMembership.objects.create(
+        child=stranger, group=SpecialCircumstanceGroup.objects.get(number=1), started_on=date(2024, 1, 1)
+    )
+    support = SupportRecord(child=child, membership=theirs, unit=other_commune.units.get(), description="x",
+                            given_on=date(2024, 3, 1))  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.fact_save(fact=support, by=users["officer"])
+    assert {"membership", "unit"} <= set(error.value.message_dict)
+    assert not SupportRecord.objects.exists()

@@ -10,10 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from children import services
+from children.fact_kinds import KINDS
 from children.models import (
     BirthRegistration,
     Child,
+    ChildLabour,
+    ChildMarriage,
     CircumstanceMembership,
+    Disability,
     GrowthMeasurement,
     Household,
     Injury,
@@ -295,3 +299,90 @@ def test_the_history_tab_shows_figures_with_a_decimal_comma(users, client_for, c
     history = page.split('id="history"')[1]
     assert "<del>3,41</del> → 3,45" in history and "50,5" in history
     assert "3.41" not in history and "3.45" not in history and "50.5" not in history
+
+
+# --- need to know on the child page, and every fact form ------------------------------------------------
+
+SECRETS = ["mẹ bị bạo hành", "Khuyết tật trí tuệ", "cạo mủ thuê", "tảo hôn năm 16 tuổi", "bị xâm hại bởi người quen"]
+
+
+@pytest.fixture
+def child_with_secrets(hamlet_a, users):
+    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), date_of_birth=date(2010, 4, 1))
+    services.child_update(child=child, by=users["officer"], notes="mẹ bị bạo hành")
+    group = SpecialCircumstanceGroup.objects.get(number=11)
+    membership = CircumstanceMembership.objects.create(
+        child=child, group=group, started_on=date(2024, 1, 1), notes="bị xâm hại bởi người quen"
+    )
+    SupportRecord.objects.create(child=child, membership=membership, description="Tư vấn", given_on=date(2024, 2, 1))
+    Disability.objects.create(child=child, kind="intellectual", severity="mild", identified_on=date(2015, 1, 1))
+    ChildLabour.objects.create(
+        child=child, started_on=date(2024, 1, 1), kind="hired_farm", hours_per_day=4, hours_per_week=24,
+        notes="cạo mủ thuê",
+    )  # fmt: skip
+    ChildMarriage.objects.create(child=child, married_on=date(2026, 5, 1), notes="tảo hôn năm 16 tuổi")
+    GrowthMeasurement.objects.create(child=child, measured_on=date(2014, 1, 1), weight_kg=Decimal("15"))
+    SchoolEnrolment.objects.create(child=child, school_year=2025, level="lower_secondary", grade=9, school="THCS")
+    return child
+
+
+def _page(client_for, user, child) -> str:
+    return client_for(user).get(reverse("children:child-detail", args=[child.pk])).content.decode()
+
+
+def test_the_officer_reads_everything(users, client_for, child_with_secrets):
+    page = _page(client_for, users["officer"], child_with_secrets)
+    assert all(secret in page for secret in SECRETS) and 'id="history"' in page
+
+
+def test_a_collaborator_reads_the_group_but_no_notes_details_or_events(users, client_for, child_with_secrets):
+    page = _page(client_for, users["ctv_a"], child_with_secrets)
+    assert "Trẻ em bị xâm hại tình dục" in page
+    assert [s for s in SECRETS if s in page] == []
+    assert 'id="history"' not in page and 'id="events"' not in page
+
+
+@pytest.mark.parametrize(
+    "unit_code, sees, hidden",
+    [
+        ("tram-y-te", {"health"}, {"school", "protection", "events", "history"}),
+        ("truong-thcs", {"school"}, {"health", "protection", "events", "history"}),
+        ("cong-an", set(), {"health", "school", "protection", "events", "history"}),
+    ],
+)
+def test_unit_staff_read_the_childs_identity_and_their_units_facts_only(
+    commune, client_for, child_with_secrets, unit_code, sees, hidden
+):
+    staff = UserFactory(username=f"u-{unit_code}", role=Role.UNIT_STAFF, unit=commune.units.get(code=unit_code))
+    page = _page(client_for, staff, child_with_secrets)
+    assert [s for s in SECRETS if s in page] == []
+    for tab in sees:
+        assert f'id="{tab}"' in page
+    for tab in hidden:
+        assert f'id="{tab}"' not in page
+
+
+@pytest.mark.parametrize("slug", sorted(KINDS))
+def test_every_fact_form_opens_for_the_officer(users, client_for, child_with_secrets, slug):
+    child, kind = child_with_secrets, KINDS[slug]
+    page = client_for(users["officer"]).get(reverse("children:fact-create", args=[child.pk, slug])).content.decode()
+    # The page is this kind's form for this child: its heading, its fields, the birth date the dates must follow.
+    assert f"{str(kind.label).lower()}: {child.full_name}" in page and "01/04/2010" in page
+    for name in kind.form._meta.fields:
+        assert f'name="{name}"' in page, name
+
+
+def test_a_caregiver_is_added_from_the_child_page(users, client_for, child_with_secrets):
+    child = child_with_secrets
+    data = {"full_name": "Lê Thị Mẹ", "relation": "mother", "phone": "0912345678", "is_primary": "on"}
+    response = client_for(users["officer"]).post(
+        reverse("children:fact-create", args=[child.pk, "nguoi-cham-soc"]), data
+    )
+    assert response.status_code == 302 and child.caregivers.get().full_name == "Lê Thị Mẹ"
+    assert "Lê Thị Mẹ" in _page(client_for, users["officer"], child)
+
+
+def test_an_unreadable_weight_is_explained_on_its_field_only(users, client_for, child_with_secrets):
+    url = reverse("children:fact-create", args=[child_with_secrets.pk, "can-do"])
+    page = client_for(users["health"]).post(url, {"measured_on": "01/01/2020", "weight_kg": "12,123"}).content.decode()
+    assert "Nhập ít nhất cân nặng hoặc chiều cao." not in page and 'value="12,123"' in page

@@ -3,6 +3,7 @@ before them; the same bad value gets the same words from a form, a collaborator'
 
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -13,7 +14,7 @@ from children import rules, services
 from children.excel.importer import import_registry
 from children.forms import ChildForm
 from children.household_updates import InvalidUpdate, update_submit
-from children.models import Child, Household, HouseholdPoverty
+from children.models import Child, GrowthMeasurement, Household, HouseholdPoverty
 from children.rules import Identity, Sameness, sameness
 from tests.factories import ChildFactory, HouseholdFactory
 
@@ -270,3 +271,14 @@ def test_a_possible_duplicate_is_told_alike_by_the_form_and_the_import(tmp_path,
     assert (
         [w.message for w in result.warnings] == form.non_field_errors() == [rules.possible_duplicate_message([child])]
     )
+
+
+def test_a_measurement_within_physiological_bounds_even_confirmed(child):
+    with pytest.raises(ValidationError) as error:
+        services.fact_save(
+            fact=GrowthMeasurement(child=child, measured_on=date(2022, 1, 1), weight_kg=Decimal("900")),
+            by=None,
+            confirm_implausible=True,
+        )
+    assert error.value.message_dict["weight_kg"] == ["Ngoài giới hạn sinh lý (0,5-150 kg)."]
+    assert not GrowthMeasurement.objects.exists()

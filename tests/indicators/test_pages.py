@@ -188,3 +188,15 @@ def test_the_drill_down_makes_the_same_number_of_queries_for_more_children(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("indicators:drill-down", args=[code]), {"nam": 2025})
     assert response.context["page"].paginator.count == 165  # 15 of the first 20, 150 of the next 200
+
+
+def test_the_plan_page_works_for_the_admin_of_a_one_commune_installation(users, client_for):
+    admin_page = client_for(users["admin"]).get(reverse("indicators:plan"))
+    assert admin_page.context["plan"].commune.code == "tan-loi"
+
+
+def test_the_level_above_picks_a_commune_for_the_plan_when_there_are_several(users, client_for, other_commune):
+    district = client_for(users["district"])
+    assert district.get(reverse("indicators:plan")).context["plan"] is None  # two communes: pick one
+    picked = district.get(reverse("indicators:plan"), {"xa": "tan-loi"})
+    assert picked.context["plan"].commune.code == "tan-loi" and "76,9%" in picked.content.decode()
