@@ -88,9 +88,10 @@ class Case(models.Model):
     due_at = models.DateTimeField(_("hạn tiếp theo"), null=True, blank=True, editable=False)
     outcome_kind = models.CharField(_("kết quả"), max_length=20, blank=True, editable=False)
     outcome = models.TextField(_("kết quả khi đóng hồ sơ"), blank=True, editable=False)
-    # The collaborator's concern this case came from, if any (cases -> children, never the reverse).
+    # The collaborator's concern this case came from, if any: the case holds the link (cases -> children, never the
+    # reverse), and the registry's update has no attribute naming the case.
     from_update = models.OneToOneField(
-        "children.HouseholdUpdate", on_delete=models.PROTECT, null=True, blank=True, related_name="case", editable=False
+        "children.HouseholdUpdate", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     # Optimistic locking: a save carries the version it started from; a stale one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)

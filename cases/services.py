@@ -20,7 +20,7 @@ from cases import legal_forms
 from cases.deadlines import end_of, own_due_at
 from cases.models import Assignment, Attachment, Case, Task, TimelineEntry
 from cases.rules import STEPS, may_assign, may_contribute, may_record_result
-from children.household_updates import update_approve
+from children.household_updates import update_mark_received
 from tanloi_portal.models import Role
 from tanloi_portal.text import fold
 
@@ -95,8 +95,9 @@ def case_open(
     case.save()
     TimelineEntry.objects.create(case=case, kind="step", form="Mẫu 01", status=S.INTAKE, text=description, by=by)
     if from_update is not None:
-        # The collaborator's concern is now a case: it leaves their "waiting" list as received.
-        update_approve(update=from_update, by=by, case=case)
+        # The collaborator's concern is now a case (which holds the link, Case.from_update): the registry marks it
+        # received, and it leaves their "waiting" list.
+        update_mark_received(update=from_update, by=by)
     return case
 
 

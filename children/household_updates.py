@@ -45,11 +45,12 @@ class AlreadyReviewed(ValidationError):
     pass
 
 
-class NeedsCase(ValidationError):
-    """A safety concern is received by opening a case (cases.services.case_open), never just approved."""
+class ReceivedElsewhere(ValidationError):
+    """A kind of report the registry never applies (a concern about a child's safety): it is received where it is
+    handled (see RECEIVERS), never just approved."""
 
     def __init__(self):
-        super().__init__(_("Lo ngại về an toàn của trẻ được tiếp nhận thành hồ sơ trường hợp."))
+        super().__init__(_("Báo cáo này không được duyệt vào sổ: tiếp nhận ở trang xử lý."))
 
 
 def _new_child(household, data, by, **extra) -> Child:
@@ -141,7 +142,8 @@ def _apply_disability(household, child, data, by) -> Child:
 
 
 def _acknowledge(household, child, data, by) -> Child | None:
-    # A safety concern becomes a case intake in the cases app; a note is read. Neither changes the registry.
+    # A safety concern is received by the app that handles it (update_mark_received); a note is read. Neither
+    # changes the registry.
     return child
 
 
@@ -173,8 +175,33 @@ KINDS: dict[str, UpdateKind] = {
     Kind.NOTE: UpdateKind(update_forms.NoteForm, _acknowledge),
 }
 
-# Kinds whose approval changes nothing in the registry (they are read, or handled as a case).
+# Kinds whose approval changes nothing in the registry (they are read, or received where they are handled).
 ACKNOWLEDGED_ONLY = {Kind.SAFETY_CONCERN, Kind.NOTE}
+# Kinds the officer never approves here: the app that handles them receives them (update_mark_received).
+RECEIVED_ELSEWHERE = {Kind.SAFETY_CONCERN}
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """The page that receives a kind of report: its URL name, the query parameter carrying the report's id, and
+    what the review page's button says."""
+
+    url_name: str
+    param: str
+    label: object
+
+
+# Registered by the app that receives each kind (receive_at, from its AppConfig.ready), so that the registry
+# names no app above it.
+RECEIVERS: dict[str, Receiver] = {}
+
+
+def receive_at(kind: str, receiver: Receiver) -> None:
+    """Declare the page that receives reports of `kind`: the review page links there, and an attempt to approve
+    one is sent there."""
+    if kind not in RECEIVED_ELSEWHERE:
+        raise ValueError(f"{kind} is approved in the registry, not received elsewhere")
+    RECEIVERS[kind] = receiver
 
 
 def form_for(kind: str, household: Household, data=None):
@@ -262,19 +289,34 @@ class ResentChanged(InvalidUpdate):
 
 @transaction.atomic
 def update_approve(
-    *, update: HouseholdUpdate, by, edited: dict | None = None, confirm_implausible: bool = False, case=None
+    *, update: HouseholdUpdate, by, edited: dict | None = None, confirm_implausible: bool = False
 ) -> HouseholdUpdate:
     """Apply the proposed (or the officer's edited) change to the registry and mark the update approved.
 
     A growth report whose z-scores pass WHO's plausibility limits is refused (ImplausibleMeasurement) unless
     the officer confirms the measurement (`confirm_implausible`), as on the child page. A safety concern is
-    approved only as the case it became (`case`, passed by cases.services.case_open).
+    never approved here (ReceivedElsewhere): it is received by update_mark_received.
 
     All or nothing: if the change no longer fits the registry (the child was already marked deceased, say),
     a ValidationError explains why and neither the registry nor the update changes.
     """
-    if update.kind == HouseholdUpdate.Kind.SAFETY_CONCERN and case is None:
-        raise NeedsCase
+    if update.kind in RECEIVED_ELSEWHERE:
+        raise ReceivedElsewhere
+    return _approve(update=update, by=by, edited=edited, confirm_implausible=confirm_implausible)
+
+
+@transaction.atomic
+def update_mark_received(*, update: HouseholdUpdate, by) -> HouseholdUpdate:
+    """Mark a report the registry never applies (a safety concern) as received by whoever handles it, in their
+    transaction: it leaves the collaborator's "waiting" list as approved. Checked and claimed as an approval is
+    (once only: a second receipt is AlreadyReviewed; refused while the child is no longer living); the registry
+    does not change."""
+    if update.kind not in RECEIVED_ELSEWHERE:
+        raise ValueError(f"a {update.kind} report is approved with update_approve")
+    return _approve(update=update, by=by, edited=None, confirm_implausible=False)
+
+
+def _approve(*, update: HouseholdUpdate, by, edited: dict | None, confirm_implausible: bool) -> HouseholdUpdate:
     claimed = HouseholdUpdate.objects.filter(pk=update.pk, state=HouseholdUpdate.State.WAITING).update(
         state=HouseholdUpdate.State.APPROVED, reviewed_by=by, reviewed_at=timezone.now()
     )

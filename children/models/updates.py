@@ -1,7 +1,8 @@
 """Household updates that hamlet collaborators submit from their phones and the officer reviews.
 
 The registry changes only when the officer approves. A concern about a child's safety stays a submission
-here; the cases app lists the concerns waiting and turns one into a case intake (cases -> children).
+here and is never applied to the registry: an app above lists the concerns waiting and marks the one it takes
+in as received (children.household_updates.update_mark_received); the registry knows nothing of that app.
 """
 
 from django.conf import settings

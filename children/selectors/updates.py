@@ -41,7 +41,7 @@ class QueueCounts:
 
 def queue_counts(*, user) -> QueueCounts:
     """Reports waiting for review. Safety concerns are in `by_kind` but not in `waiting`/`oldest_waiting_at`:
-    they are received as cases (the case list and the officer's home count them on their own)."""
+    they are received elsewhere (RECEIVED_ELSEWHERE), where they are counted on their own."""
     waiting = updates_visible_to(user=user).filter(state=HouseholdUpdate.State.WAITING).order_by()
     summary = waiting.exclude(kind=HouseholdUpdate.Kind.SAFETY_CONCERN).aggregate(
         n=Count("pk"), oldest=Min("submitted_at")

@@ -18,9 +18,11 @@ from children.forms import ALL
 from children.household_updates import (
     ACKNOWLEDGED_ONLY,
     KINDS,
+    RECEIVED_ELSEWHERE,
+    RECEIVERS,
     AlreadyReviewed,
     InvalidUpdate,
-    NeedsCase,
+    ReceivedElsewhere,
     ResentChanged,
     describe_current,
     describe_proposal,
@@ -127,6 +129,15 @@ def review_queue_view(request):
     return render(request, "children/updates/queue.html", context)
 
 
+def _receiving(update: HouseholdUpdate) -> tuple[str, str] | None:
+    """(URL, button label) of the page that receives this kind of report (RECEIVERS), with the report's id; None
+    for a kind approved here."""
+    receiver = RECEIVERS.get(update.kind) if update.kind in RECEIVED_ELSEWHERE else None
+    if receiver is None:
+        return None
+    return f"{reverse(receiver.url_name)}?{receiver.param}={update.pk}", str(receiver.label)
+
+
 @allow(Role.OFFICER)
 def review_detail_view(request, pk: int):
     update = get_update_for_user(user=request.user, pk=pk)
@@ -152,8 +163,10 @@ def review_detail_view(request, pk: int):
         except InvalidUpdate as error:
             edit_form = error.form
             messages.error(request, str(error.message))
-        except NeedsCase:
-            return redirect(f"{reverse('cases:intake')}?lo-ngai={update.pk}")
+        except ReceivedElsewhere as error:
+            if receiving := _receiving(update):
+                return redirect(receiving[0])
+            messages.error(request, error.message)
         except AlreadyReviewed as error:
             messages.warning(request, error.message)
             return redirect("children:review-detail", pk=pk)
@@ -187,6 +200,6 @@ def review_detail_view(request, pk: int):
         "duplicates": duplicates,
         "duplicate_warning": possible_duplicate_message(duplicates) if duplicates else "",
         "acknowledged_only": update.kind in ACKNOWLEDGED_ONLY,
-        "safety_concern": update.kind == HouseholdUpdate.Kind.SAFETY_CONCERN,
+        "receiving": _receiving(update),
     }
     return render(request, "children/updates/review.html", context)

@@ -114,7 +114,7 @@ def test_a_collaborators_safety_concern_becomes_an_intake(users, client_for, ham
     response = officer.post(reverse("cases:intake") + f"?lo-ngai={concern.pk}", data)
     assert response.status_code == 302
     concern.refresh_from_db()
-    assert concern.state == "approved" and concern.case.child == child
+    assert concern.state == "approved" and Case.objects.get(from_update=concern).child == child
     assert "Lo ngại của cộng tác viên chờ tiếp nhận" not in officer.get(reverse("cases:list")).content.decode()
 
 
