@@ -41,10 +41,8 @@ def aware(*args) -> datetime:
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", list(S))
 @pytest.mark.parametrize("action", list(STEPS))
-def test_each_step_from_each_status(users, hamlet_a, status, action):
-    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a))
-    case = case_open(child=child, concern="violence", channel="family", description="x", by=users["officer"],
-                     received_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+def test_each_step_from_each_status(users, open_case, status, action):
+    case = open_case()
     recommendation = "plan_again" if action == "draft_plan" else "close"
     danger = action == "emergency"
     Case.objects.filter(pk=case.pk).update(status=status, immediate_danger=danger, recommendation=recommendation)
@@ -70,10 +68,8 @@ def test_each_step_from_each_status(users, hamlet_a, status, action):
 
 
 @pytest.mark.django_db
-def test_each_unit_sees_a_case_only_when_it_is_assigned(users, hamlet_a, client_for, commune):
-    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a))
-    case = case_open(child=child, concern="neglect", channel="school", description="x", by=users["officer"],
-                     received_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+def test_each_unit_sees_a_case_only_when_it_is_assigned(users, open_case, client_for, commune):
+    case = open_case(concern="neglect", channel="school")
     units = list(Unit.objects.filter(commune=commune))
     staff = {
         u.pk: UserFactory(username=f"staff-{u.code}", role=Role.UNIT_STAFF, commune=commune, unit=u) for u in units

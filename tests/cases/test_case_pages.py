@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
-from cases.services import case_assign, case_open, case_step
+from cases.services import case_assign, case_step
 from tanloi_portal.models import AccessLog, Role
 from tests.cases.conftest import DESCRIPTION, REPORTER, REPORTER_CONTACT
 from tests.factories import ChildFactory, HouseholdFactory, UserFactory
@@ -184,22 +184,18 @@ def test_the_chairmans_home_counts_the_cases_awaiting_their_decision(users, clie
 
 
 def test_the_case_list_pages_by_fifty_most_urgent_first_with_constant_queries(
-    users, client_for, hamlet_a, django_assert_max_num_queries
+    users, client_for, open_case, django_assert_max_num_queries
 ):
     def open_cases(n, hours_ago):
         for _ in range(n):
-            child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a))
-            case_open(child=child, concern="neglect", channel="family", description="x", by=users["officer"],
-                      received_at=timezone.now() - timedelta(hours=hours_ago))  # fmt: skip
+            open_case(concern="neglect", received=timezone.now() - timedelta(hours=hours_ago))
 
     officer = client_for(users["officer"])
     open_cases(3, 1)
     with django_assert_max_num_queries(30) as few:
         officer.get(reverse("cases:list"))
     open_cases(51, 1)
-    overdue = case_open(child=ChildFactory(household=HouseholdFactory(hamlet=hamlet_a)), concern="violence",
-                        channel="family", description="x", by=users["officer"],
-                        received_at=timezone.now() - timedelta(hours=20))  # fmt: skip
+    overdue = open_case(received=timezone.now() - timedelta(hours=20))
     with django_assert_max_num_queries(len(few.captured_queries)):
         first = officer.get(reverse("cases:list"))
     rows = first.context["page"].object_list
