@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from children.excel.columns import COLUMNS, SAMPLE
@@ -26,7 +27,16 @@ TEXT_COLUMNS = {"household_code", "personal_id"}
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+def _clean(value):
+    """Control characters (which openpyxl refuses to write, failing the whole export) dropped from a string.
+    The portal's forms no longer let them in, but older records or other tools may hold them."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def _cell(sheet, value, *, bold: bool = False, date_format: bool = False) -> WriteOnlyCell:
+    value = _clean(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         # openpyxl would store "=..." as a formula; force a plain string.
@@ -42,6 +52,7 @@ def _plain(sheet, value):
     """A raw value where openpyxl writes it faithfully; a cell object only for dates and would-be formulas."""
     if isinstance(value, date):
         return _cell(sheet, value, date_format=True)
+    value = _clean(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return _cell(sheet, value)
     return value

@@ -209,6 +209,17 @@ def test_formulas_are_written_as_text(tmp_path, commune, users, hamlet_a):
     assert "=HYPERLINK(1)" in values and "+Nguyễn Văn A" in values and "@Lê Thị B" in values
 
 
+def test_a_record_holding_control_characters_still_exports(commune, users, hamlet_a, client_for):
+    """Older records or other tools may hold characters openpyxl refuses; the export drops them, never fails."""
+    household = HouseholdFactory(hamlet=hamlet_a, code="H-\x01-1", head="Nguyễn Văn\x0b A")
+    ChildFactory(household=household, full_name="Lê Thị\x02 Bé", notes="dòng 1\x07\ndòng 2")
+    response = client_for(users["officer"]).get(reverse("children:export-children"))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [c.value for row in sheet.iter_rows(min_row=5) for c in row if c.value]
+    assert {"H--1", "Nguyễn Văn A", "Lê Thị Bé", "dòng 1\ndòng 2"} <= set(values)
+
+
 def _strip_dimension_and_trailing_cells(path):
     """Rewrite the sheet as some tools write it: no <dimension>, rows that stop at their last value."""
     with zipfile.ZipFile(path) as archive:
