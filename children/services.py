@@ -14,18 +14,10 @@ from django.utils.translation import gettext as _
 
 from children import rules
 from children.growth import assess_growth
-from children.models import (
-    BirthRegistration,
-    Child,
-    ChildFact,
-    Death,
-    GrowthMeasurement,
-    Hamlet,
-    Household,
-    HouseholdPoverty,
-)
+from children.models import BirthRegistration, Child, ChildFact, Death, GrowthMeasurement, Household, HouseholdPoverty
 from children.rules import Identity
 from children.selectors.registry import same_child_candidates
+from tanloi_portal.models import Hamlet
 from tanloi_portal.text import fold, name_sort_key
 
 CHILD_EDITABLE_FIELDS = ("full_name", "sex", "date_of_birth", "ethnicity", "personal_id", "moved_in_on", "notes")

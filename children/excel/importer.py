@@ -21,16 +21,10 @@ from children import rules
 from children.ethnicities import DEFAULT as DEFAULT_ETHNICITY
 from children.excel.columns import COLUMNS, SAMPLE, header_key
 from children.excel.reader import SpreadsheetError, column_header, open_sheet
-from children.models import (
-    BirthRegistration,
-    Child,
-    CircumstanceMembership,
-    Commune,
-    Household,
-    SpecialCircumstanceGroup,
-)
+from children.models import BirthRegistration, Child, CircumstanceMembership, Household, SpecialCircumstanceGroup
 from children.services import child_name_fields, household_name_fields
 from tanloi_portal.history import record_creations
+from tanloi_portal.models import Commune
 from tanloi_portal.text import fold
 
 BATCH = 2000

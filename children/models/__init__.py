@@ -1,4 +1,5 @@
-"""The child registry. `registry` holds the hierarchy (commune, hamlet, household, child, caregivers);
+"""The child registry. `registry` holds households, children and caregivers (under the geography of
+tanloi_portal.models: Commune, Hamlet);
 `facts` holds the dated facts about a child that the indicators are computed from."""
 
 from children.models.facts import (
@@ -20,8 +21,6 @@ from children.models.imports import ImportJob
 from children.models.registry import (
     Caregiver,
     Child,
-    Commune,
-    Hamlet,
     Household,
     HouseholdPoverty,
     SpecialCircumstanceGroup,
@@ -36,11 +35,9 @@ __all__ = [
     "ChildLabour",
     "ChildMarriage",
     "CircumstanceMembership",
-    "Commune",
     "Death",
     "Disability",
     "GrowthMeasurement",
-    "Hamlet",
     "Household",
     "HouseholdPoverty",
     "HouseholdUpdate",

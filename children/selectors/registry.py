@@ -14,19 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from children.ages import birth_date_bounds_for_age
-from children.models import (
-    BirthRegistration,
-    Child,
-    CircumstanceMembership,
-    Commune,
-    Hamlet,
-    Household,
-    SchoolEnrolment,
-)
+from children.models import BirthRegistration, Child, CircumstanceMembership, Household, SchoolEnrolment
 from children.models.facts import school_year_of
 from children.permissions import FILTER_SECTIONS, child_filters_for
 from children.rules import Identity, Sameness, sameness
-from tanloi_portal.models import Role
+from tanloi_portal.models import Commune, Hamlet, Role
 from tanloi_portal.text import fold
 
 # Age bands of the child list filter: (label, youngest, oldest) in completed years.

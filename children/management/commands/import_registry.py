@@ -2,8 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from children.excel.importer import import_registry
 from children.excel.reader import SpreadsheetError, check_upload
-from children.models import Commune
-from tanloi_portal.models import Role, User
+from tanloi_portal.models import Commune, Role, User
 
 
 class Command(BaseCommand):
