@@ -152,9 +152,6 @@ class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ("at", "user", "action", "object_type", "object_id", "path", "ip_address", "details")
     actions = ["export_xlsx"]
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
     @admin.action(description=_("Xuất các dòng đã chọn ra Excel"))
     def export_xlsx(self, request, queryset):
         response, rows = access_log_workbook(queryset)

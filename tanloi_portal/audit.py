@@ -40,6 +40,25 @@ def log_access(
     )
 
 
+# The record a refused URL names, as reads name it (model label), so that "who tried to see this child" and "who
+# saw this child" are one search. URLs of other objects keep their view name.
+REFUSED_OBJECT = {
+    "children:child-": "children.child",
+    "children:fact-": "children.child",
+    "children:household-": "children.household",
+    "children:report-": "children.household",
+    "children:review-detail": "children.householdupdate",
+    "children:import-": "children.importjob",
+    "cases:attachment": "cases.attachment",
+    "cases:task": "cases.task",
+    "cases:": "cases.case",
+}
+
+
+def refused_object_type(view_name: str) -> str:
+    return next((label for prefix, label in REFUSED_OBJECT.items() if view_name.startswith(prefix)), view_name)
+
+
 class RefusalLogMiddleware:
     """Writes down every request for an object that was refused (403) or not found in the user's scope (404):
     probing for other hamlets' or communes' records leaves a trace. Only URLs naming an object are logged."""
@@ -61,7 +80,11 @@ class RefusalLogMiddleware:
                     "ids": {k: str(v)[:40] for k, v in ids.items()},
                 }
                 log_access(
-                    request, object_type=match.view_name, object_id=object_id, action=Action.REFUSED, details=details
+                    request,
+                    object_type=refused_object_type(match.view_name),
+                    object_id=object_id,
+                    action=Action.REFUSED,
+                    details=details,
                 )
         return response
 

@@ -86,11 +86,11 @@ def test_refused_probes_for_objects_leave_a_record(users, client_for, other_comm
     assert collaborator.get(reverse("children:child-detail", args=[neighbour.pk])).status_code == 404
     assert client_for(users["chairman"]).get(reverse("children:child-detail", args=[neighbour.pk])).status_code == 403
     refused = AccessLog.objects.filter(action="refused").order_by("pk")
-    assert [(e.user.username, e.object_type, e.object_id, e.details["status"]) for e in refused] == [
-        ("officer", "children:child-detail", elsewhere.pk, 404),
-        ("officer", "cases:detail", 987654, 404),
-        ("ctv-a", "children:child-detail", neighbour.pk, 404),
-        ("chairman", "children:child-detail", neighbour.pk, 403),
+    assert [(e.user.username, e.object_type, e.object_id, e.details["status"], e.details["url"]) for e in refused] == [
+        ("officer", "children.child", elsewhere.pk, 404, "children:child-detail"),
+        ("officer", "cases.case", 987654, 404, "cases:detail"),
+        ("ctv-a", "children.child", neighbour.pk, 404, "children:child-detail"),
+        ("chairman", "children.child", neighbour.pk, 403, "children:child-detail"),
     ]
     # A page that names no object (a mistyped address) is not a probe for a record.
     officer.get("/khong-co-trang-nay/")
@@ -182,3 +182,18 @@ def test_the_address_logged_is_the_one_our_proxy_saw(settings):
     assert client_ip(request) == "10.0.0.2"  # no proxy trusted: the header may be forged
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.9"  # what our proxy saw; "1.2.3.4" was written by the client
+
+
+def test_the_child_edit_and_merge_pages_are_logged(users, client_for, hamlet_a):
+    home = HouseholdFactory(hamlet=hamlet_a)
+    child = ChildFactory(household=home, full_name="Trần Văn Tâm", date_of_birth=date(2019, 4, 1))
+    twin = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), full_name="Trần Văn Tâm",
+                        date_of_birth=date(2019, 4, 1))  # fmt: skip
+    officer = client_for(users["officer"])
+    assert officer.get(reverse("children:child-edit", args=[child.pk])).status_code == 200
+    assert officer.get(reverse("children:child-merge", args=[child.pk])).status_code == 200
+    assert _entries(users["officer"]) == [
+        ("edit-form", "children.child", child.pk),
+        ("edit-form", "children.child", child.pk),
+        ("edit-form", "children.child", twin.pk),
+    ]

@@ -18,7 +18,7 @@ from children.selectors import (
     possible_duplicates,
 )
 from tanloi_portal.access import allow
-from tanloi_portal.audit import log_access
+from tanloi_portal.audit import Action, log_access
 from tanloi_portal.models import Role
 
 REGISTRY_READERS = (Role.OFFICER, Role.COLLABORATOR, Role.UNIT_STAFF)
@@ -83,6 +83,8 @@ def child_create_view(request, household_pk: int):
 @allow(Role.OFFICER)
 def child_edit_view(request, pk: int):
     child = get_child_for_user(user=request.user, pk=pk)
+    if request.method == "GET":
+        log_access(request, obj=child, action=Action.EDIT_FORM)  # shows the personal ID and the notes
     form = ChildForm(request.POST or None, instance=child, household=child.household)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_not_duplicate"}
@@ -151,6 +153,10 @@ def child_death_view(request, pk: int):
 def child_merge_view(request, pk: int):
     child = get_child_for_user(user=request.user, pk=pk)
     candidates = possible_duplicates(child=child)
+    if request.method == "GET":
+        # The page sets the child beside the records that may be the same child: each is a read.
+        for shown in (child, *candidates):
+            log_access(request, obj=shown, action=Action.EDIT_FORM)
     form = MergeForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         duplicate = get_object_or_404(
