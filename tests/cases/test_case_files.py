@@ -86,7 +86,12 @@ def test_an_attachment_is_served_only_to_who_may_open_the_case_and_each_read_is_
     # The school is not assigned; the chairman has no decision waiting (the case is at intake).
     assert client_for(users["school"]).get(url).status_code == 404
     assert client_for(users["chairman"]).get(url).status_code == 404
-    assert AccessLog.objects.filter(object_type="cases.attachment").count() == 1
+    reads = AccessLog.objects.filter(object_type="cases.attachment", object_id=attachment.pk).order_by("pk")
+    assert [(e.user, e.action) for e in reads] == [
+        (users["officer"], "view"),
+        (users["school"], "refused"),  # the refusals are written down too, under the same record
+        (users["chairman"], "refused"),
+    ]
 
 
 def _real_png() -> bytes:
