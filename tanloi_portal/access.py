@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.deprecation import MiddlewareMixin
 
 from tanloi_portal.models import Role
 
@@ -70,13 +71,7 @@ def rule_for(view_func, namespace: str = "") -> AccessRule | None:
     return rule
 
 
-class AccessMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class AccessMiddleware(MiddlewareMixin):
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         rule = rule_for(view_func, match.namespace if match else "")

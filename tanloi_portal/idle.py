@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import ngettext
 
 LAST_ACTIVITY = "last_activity"
@@ -53,14 +54,8 @@ def start_session_clock(sender, request, user, **kwargs):
     session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
 
 
-class IdleTimeoutMiddleware:
+class IdleTimeoutMiddleware(MiddlewareMixin):
     """After the authentication and messages middleware; before the access checks, so an idle session ends first."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated:

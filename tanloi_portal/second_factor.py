@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.deprecation import MiddlewareMixin
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -78,14 +79,8 @@ def mark_done(request, device: TOTPDevice) -> None:
     request.session[SESSION_KEY] = DONE
 
 
-class SecondFactorMiddleware:
+class SecondFactorMiddleware(MiddlewareMixin):
     """After the authentication, OTP and idle middleware; before the access checks."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.deprecation import MiddlewareMixin
 
 # Room for the form's other fields and the multipart boundaries around the file.
 FORM_ROOM = 64 * 1024
@@ -46,13 +47,7 @@ def body_too_large(request, max_file_bytes: int) -> bool:
     return declared_length(request) > max_file_bytes + FORM_ROOM
 
 
-class BodyLimitMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class BodyLimitMiddleware(MiddlewareMixin):
     def process_view(self, request, view_func, view_args, view_kwargs):
         limit = getattr(view_func, "body_limit", None)
         if limit is None or request.method != "POST" or not body_too_large(request, limit.max_file_bytes()):
