@@ -25,9 +25,9 @@ from children.models import (
     SupportRecord,
     VaccinationDose,
 )
-from children.permissions import FILTER_SECTIONS
+from children.permissions import FILTER_SECTIONS, child_filters_for
 from children.rules import Identity, Sameness, sameness
-from children.selectors import AGE_BANDS, same_child_candidates
+from children.selectors import AGE_BANDS, ChildFilters, hamlets_visible_to, permitted_filters, same_child_candidates
 from children.selectors.registry import NOT_IN_SCHOOL
 from tanloi_portal.validators import guard_dates
 
@@ -99,6 +99,27 @@ class ChildFilterForm(forms.Form):
         self.fields["group"].choices = ALL + [(0, _("Thuộc bất kỳ nhóm nào"))] + [(g.number, str(g)) for g in groups]
         for name in FILTER_SECTIONS.keys() - allowed:
             del self.fields[name]
+
+
+def child_filters_of(*, user, data) -> tuple[ChildFilters, ChildFilterForm, list]:
+    """The child list's filters from a query (the list page's, or the one an export job stored), as this user
+    may ask them now: what the form refuses is dropped, and so is a filter on a section the user may not read.
+    Also the filter form and the hamlets the user may choose from."""
+    hamlets = list(hamlets_visible_to(user=user))
+    groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
+    form = ChildFilterForm(data or None, hamlets=hamlets, groups=groups, allowed=child_filters_for(user))
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    filters = ChildFilters(
+        q=cleaned.get("q") or "",
+        hamlet=cleaned.get("hamlet"),
+        sex=cleaned.get("sex") or "",
+        status=cleaned.get("status") or "",
+        age_band=cleaned.get("age_band") or "",
+        group=cleaned.get("group"),
+        school_status=cleaned.get("school_status") or "",
+        no_birth_registration=bool(cleaned.get("no_birth_registration")),
+    )
+    return permitted_filters(user=user, filters=filters), form, hamlets
 
 
 class HouseholdFilterForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from children.views import child, excel, facts, households, lists, updates
+from children.views import child, excel, exports, facts, households, lists, updates
 
 app_name = "children"
 
@@ -25,8 +25,11 @@ urlpatterns = [
     path("nhap-excel/mau.xlsx", excel.template_view, name="import-template"),
     path("nhap-excel/<uuid:pk>/", excel.import_job_view, name="import-job"),
     path("nhap-excel/<uuid:pk>/tien-do/", excel.import_progress_view, name="import-progress"),
-    path("xuat-excel/tre-em.xlsx", excel.export_children_view, name="export-children"),
-    path("xuat-excel/ho-gia-dinh.xlsx", excel.export_households_view, name="export-households"),
+    path("xuat-excel/tre-em/", exports.export_children_view, name="export-children"),
+    path("xuat-excel/ho-gia-dinh/", exports.export_households_view, name="export-households"),
+    path("xuat-excel/<uuid:pk>/", exports.export_job_view, name="export-job"),
+    path("xuat-excel/<uuid:pk>/tien-do/", exports.export_progress_view, name="export-progress"),
+    path("xuat-excel/<uuid:pk>/tai-ve/", exports.export_download_view, name="export-download"),
     path("ctv/ho/<int:pk>/bao-cao/", updates.report_choose_view, name="report-choose"),
     path("ctv/ho/<int:pk>/bao-cao/<slug:kind>/", updates.report_form_view, name="report-form"),
     path("ctv/da-gui/", updates.my_updates_view, name="my-updates"),

@@ -49,6 +49,7 @@ REFUSED_OBJECT = {
     "children:report-": "children.household",
     "children:review-detail": "children.householdupdate",
     "children:import-": "children.importjob",
+    "children:export-": "children.exportjob",
     "cases:attachment": "cases.attachment",
     "cases:task": "cases.task",
     "cases:": "cases.case",

@@ -69,3 +69,24 @@ def client_for():
 def committed_reference_data(transactional_db):
     """For tests on a committed database (threads, browsers): it is flushed after each, so load the plan again."""
     load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def on_commit_runs_as_after_a_commit(monkeypatch):
+    """A test runs inside a transaction that is rolled back, never committed, so callbacks waiting for the
+    commit (tasks enqueued with transaction.on_commit, run at once by the eager worker) would never run. Called
+    where only the test's own transaction is open, a callback runs at once, as it would in autocommit mode
+    outside tests; one registered inside a transaction of the code under test waits for it as usual (and is
+    dropped with the test's rollback)."""
+    from django.db import connections, transaction
+
+    on_commit = transaction.on_commit
+
+    def run_or_wait(func, using=None, robust=False):
+        connection = connections[using or "default"]
+        if connection.in_atomic_block and all(getattr(a, "_from_testcase", False) for a in connection.atomic_blocks):
+            func()
+        else:
+            on_commit(func, using=using, robust=robust)
+
+    monkeypatch.setattr(transaction, "on_commit", run_or_wait)

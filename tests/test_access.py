@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases.services import attachment_add, case_assign, case_open, case_step
-from children.models import HouseholdUpdate, ImportJob
+from children.models import ExportJob, HouseholdUpdate, ImportJob
 from tanloi_portal.access import ADMIN_SITE, rule_for
 from tanloi_portal.models import Role
 from tests.factories import ChildFactory, GrowthMeasurementFactory, HouseholdFactory
@@ -66,8 +66,13 @@ EXPECTED = {
     "children:import-template": {Role.OFFICER},
     "children:import-job": {Role.OFFICER},
     "children:import-progress": {Role.OFFICER},
+    # Asking for an export (a POST); its page, progress and download are for the user who asked alone (the walk
+    # gives each user a job of their own; tests/children/test_excel_jobs.py refuses everyone else's).
     "children:export-children": REGISTRY,
     "children:export-households": REGISTRY,
+    "children:export-job": REGISTRY,
+    "children:export-progress": REGISTRY,
+    "children:export-download": REGISTRY,
     "cases:list": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
     "cases:intake": {Role.OFFICER},
     # The case page itself: the officer; the chairman while a decision of theirs waits (the walk's case does:
@@ -92,7 +97,8 @@ EXPECTED = {
     "indicators:enter": {Role.OFFICER, Role.UNIT_STAFF},
 }
 # Requests that must be POSTs.
-POST_ONLY = {"logout", "set_language", "keepalive"}
+POST_ONLY = {"logout", "set_language", "keepalive", "children:export-children", "children:export-households"}
+EXPORT_JOB_URLS = ("children:export-job", "children:export-progress", "children:export-download")
 # One user per role; the collaborator is ctv_a, whose hamlet holds the objects used in the URLs.
 USER_OF_ROLE = {
     Role.OFFICER: "officer",
@@ -143,7 +149,9 @@ def sample_kwargs(hamlet_a, users):
     # The health-station user is the unit staff of the walk: growth is a kind its unit owns.
     measurement = GrowthMeasurementFactory(child=child)
     on_child = {"pk": child.pk}
+    export = ExportJob.objects.create(kind="children", requested_by=users["officer"], commune=hamlet_a.commune)
     return {
+        **{name: {"pk": export.pk} for name in EXPORT_JOB_URLS},
         **dict.fromkeys(
             [
                 "children:child-detail",
@@ -205,11 +213,21 @@ def test_every_admin_site_url_is_for_the_admin_role_only():
         assert rule_for(callback, ns) == ADMIN_SITE
 
 
+def own_export_job(user) -> dict:
+    """The export-job URLs' kwargs for a job of this user (one of the officer's for a user without a commune,
+    whose role is refused before any job is looked up)."""
+    if user.commune is None:
+        user = type(user).objects.get(username="officer")
+    job = ExportJob.objects.create(kind=ExportJob.Kind.HOUSEHOLDS, requested_by=user, commune=user.commune)
+    return {name: {"pk": job.pk} for name in EXPORT_JOB_URLS}
+
+
 @pytest.mark.parametrize("role", sorted(ALL))
 def test_each_role_is_allowed_or_refused_on_every_url(role, users, client_for, sample_kwargs):
+    kwargs = {**sample_kwargs, **own_export_job(users[USER_OF_ROLE[role]])}
     for name, allowed in EXPECTED.items():
         # A fresh session for each URL: the log-out URL must not sign the next request out.
-        response = _request(client_for(users[USER_OF_ROLE[role]]), name, sample_kwargs)
+        response = _request(client_for(users[USER_OF_ROLE[role]]), name, kwargs)
         if allowed == PUBLIC or role in allowed:
             assert response.status_code in (200, 302), (role, name, response.status_code)
             if response.status_code == 302:

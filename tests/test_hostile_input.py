@@ -28,6 +28,7 @@ from children.fact_kinds import KINDS as FACT_KINDS
 from children.household_updates import KINDS as UPDATE_KINDS
 from children.models import Child, HouseholdUpdate, ImportJob
 from tanloi_portal.models import Role
+from tests.exports import export
 from tests.factories import ChildFactory, GrowthMeasurementFactory, HouseholdFactory, UserFactory
 from tests.test_access import EXPECTED, POST_ONLY, PUBLIC, USER_OF_ROLE, sample_kwargs  # noqa: F401 (a fixture)
 
@@ -235,13 +236,14 @@ def test_odd_text_a_form_accepts_is_shown_printed_and_exported(text, users, haml
         opened = officer.post(reverse("cases:intake"), _intake(child, description=text, reporter_name=text[:120]))
         assert opened.status_code in (200, 302)
         pages = [reverse("children:child-list"), reverse("children:child-detail", args=[child.pk]),
-                 reverse("children:household-detail", args=[household.pk]), reverse("children:export-children"),
+                 reverse("children:household-detail", args=[household.pk]),
                  reverse("cases:list"), reverse("cases:statistics")]  # fmt: skip
         pages += [reverse(n, args=[c.pk]) for c in child.cases.all() for n in ("cases:detail", "cases:case-file")]
         for url in pages:
             response = officer.get(url, {"q": text[:50]})
             assert response.status_code == 200, url
-            response.getvalue()  # the whole file, for the Excel export and the PDF
+            response.getvalue()  # the whole file, for the PDF
+        export(officer, "children:export-children", {"q": text[:50]}).getvalue()  # the Excel export
         transaction.set_rollback(True)
 
 
@@ -268,7 +270,6 @@ VIEW_PARAMS = {
     "cases:statistics": ["nam"],
     "cases:note": ["dinh-chinh"],
     "children:child-list": [*FILTERS, "page"],
-    "children:export-children": FILTERS,
     "children:household-list": ["q", "hamlet", "page"],
     "children:my-updates": ["page"],
     "second-factor-setup": ["next"],
@@ -288,7 +289,10 @@ QUERY_PARAMS = ["page", "tat-ca", "nam", "xa", "ap", "lo-ngai", "tre", "dinh-chi
 ALSO_REQUIRED = {"reason", "version"}
 # Forms not walked: leaving (the log-out would end the walk's session) and the Excel import, whose upload of
 # any file is recorded as an import job by design (its checks are tested in tests/children/test_excel.py).
-SKIPPED_ACTIONS = {"/dang-xuat/"}
+# The export buttons are left out too: asking for an export records a job by design, whose stored query the
+# task reads again through the list's filter form (walked here on the list) with the user's permissions
+# (tests/children/test_excel_jobs.py).
+SKIPPED_ACTIONS = {"/dang-xuat/", "/xuat-excel/tre-em/", "/xuat-excel/ho-gia-dinh/"}
 SKIPPED_PAGES = {"children:import"}
 
 COUNTS = {"pairs": set(), "forms": set(), "requests": 0, "values": 0}

@@ -1,18 +1,23 @@
 """Who may read what, on every path: the child list's filters, its columns, the Excel export and the indicator
 drill-down each give a role exactly what that role's child page shows it (children.permissions)."""
 
-import io
 from datetime import date
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
-from children.models import BirthRegistration, CircumstanceMembership, SchoolEnrolment, SpecialCircumstanceGroup
+from children.models import (
+    BirthRegistration,
+    CircumstanceMembership,
+    ExportJob,
+    SchoolEnrolment,
+    SpecialCircumstanceGroup,
+)
 from children.permissions import child_page_sections
 from children.selectors import current_school_year
 from tanloi_portal.models import AccessLog, Role
+from tests.exports import export, sheet_of
 from tests.factories import ChildFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,9 +100,7 @@ def test_the_child_export_has_the_columns_and_rows_the_child_page_and_list_allow
     client = client_for(user)
     sections = child_page_sections(user)
     for name, (query, section, selected) in {"all": ({}, "general", set(registry)), **FILTERS}.items():
-        response = client.get(reverse("children:export-children"), query)
-        assert response.status_code == 200
-        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+        sheet = sheet_of(export(client, "children:export-children", query), read_only=True)
         rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
         headers = rows[3]
         body = rows[4:]
@@ -115,8 +118,10 @@ def test_the_child_export_has_the_columns_and_rows_the_child_page_and_list_allow
 def test_the_chairman_and_the_level_above_read_no_child_through_any_list_or_export(cast, registry, client_for):
     for role in ("chairman", "district", "admin"):
         client = client_for(cast[role])
-        for url in (reverse("children:child-list"), reverse("children:export-children")):
-            assert client.get(url, {"group": "11"}).status_code == 403, (role, url)
+        assert client.get(reverse("children:child-list"), {"group": "11"}).status_code == 403, role
+        for name in ("children:export-children", "children:export-households"):
+            assert client.post(reverse(name) + "?group=11").status_code == 403, (role, name)
+    assert not ExportJob.objects.exists()
 
 
 @pytest.mark.parametrize("role", ("officer", "health", "school", "justice", "police"))
@@ -136,8 +141,8 @@ def test_filtered_lists_and_exports_are_logged_with_their_filters_and_row_counts
     client = client_for(cast["officer"])
     client.get(reverse("children:child-list"), {"group": "11"})
     client.get(reverse("children:child-list"), {"q": "Minh"})  # a name search reads the general section only
-    client.get(reverse("children:export-children"), {"group": "11"})
-    client.get(reverse("children:export-households"))
+    export(client, "children:export-children", {"group": "11"})
+    export(client, "children:export-households")
     entries = list(AccessLog.objects.filter(user=cast["officer"]).order_by("pk"))
     assert [(e.action, e.object_type, e.details) for e in entries] == [
         ("list", "children.child", {"filters": {"group": 11}, "rows": 1}),

@@ -259,9 +259,12 @@ def import_registry(
     commit: bool,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    on_written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Check every row of the file; with commit=True and no invalid row, write them all in one transaction.
 
+    `on_written(result)` is called inside that transaction once every row is written: what it writes commits
+    with the rows, and what it raises undoes them all (the job runner records the job's end there).
     Raises SpreadsheetError when the file itself cannot be read.
     """
     today = today or timezone.localdate()
@@ -292,8 +295,11 @@ def import_registry(
     if progress:
         progress(0, result.rows)
     if commit and result.ok:
-        _write(plan, commune=commune, by=by, today=today, progress=progress, total=result.rows)
-        result.committed = True
+        with transaction.atomic():
+            _write(plan, commune=commune, by=by, today=today, progress=progress, total=result.rows)
+            result.committed = True
+            if on_written:
+                on_written(result)
     return result
 
 

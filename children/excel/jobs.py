@@ -1,21 +1,43 @@
 """Running an import as a job: stage the upload, check it, then import it, reporting progress.
 
-Both steps run in a background thread of the web process (IMPORT_INLINE runs them in the request, for
-tests and scripts). Progress goes to the cache, not the database: the import holds its transaction open
-until the end, and the page polling for progress must not wait for it.
+Both steps run in the task worker (children.tasks), enqueued once the request's transaction has committed.
+Progress goes to the cache, not the database: the import holds its transaction open until the end, and the
+page polling for progress must not wait for it.
+
+A step's task may be delivered more than once: the worker acknowledges it only when it has finished
+(CELERY_TASK_ACKS_LATE), so a worker that dies half-way has it delivered again, and Redis also redelivers a
+task still unacknowledged after its visibility timeout although its worker may still be at it. So:
+
+- A step runs only while the job is in the step's state (CHECKING, IMPORTING): a delivery for a job already
+  checked, imported or failed does nothing.
+- A delivery claims the job with one conditional UPDATE that bumps `attempt` and stamps `heartbeat_at`; the
+  running step stamps it again as it goes (outside the import's transaction, where no one would see it). A
+  delivery finding the job claimed with a recent heartbeat leaves it to its worker and tries again later
+  (BUSY); one finding the heartbeat older than STALE_AFTER takes it over: that worker died.
+- Whatever a step writes at its end is conditional on its attempt still owning the job, and the import's end
+  (state DONE) is written inside the transaction of its rows: the rows and DONE commit together or not at
+  all, and a step that was taken over (its worker thought dead but only slow) rolls its rows back instead of
+  committing them a second time. A worker killed half-way leaves nothing written (one transaction).
+
+A heartbeat in the database works alike on SQLite and PostgreSQL. A row lock held for the step
+(select_for_update(skip_locked=True)) would tell a live worker from a dead one on PostgreSQL without the
+timeout, but SQLite has no row locks and would hold the whole database's write lock for the step.
 """
 
+import enum
 import json
 import logging
-import threading
+import os
 import uuid
 from datetime import date, timedelta
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +47,22 @@ from children.models import ImportJob
 
 PROGRESS_TTL = 3600
 PREVIEW_PAGE_SIZE = 50
+# A step stamps its heartbeat at most this often; one silent for STALE_AFTER is taken for dead. The import's
+# write (one transaction, no heartbeat) must take less than STALE_AFTER, or a redelivery redoes it (and one
+# of the two rolls back): 50,000 rows write in well under a minute.
+HEARTBEAT_EVERY = timedelta(seconds=30)
+STALE_AFTER = timedelta(minutes=10)
 logger = logging.getLogger(__name__)
+
+
+class Outcome(enum.StrEnum):
+    RAN = "ran"  # this delivery ran the step (whatever the job's end: checked, invalid, done, failed)
+    SKIPPED = "skipped"  # nothing to do: the job is past this step, gone, or another delivery took it over
+    BUSY = "busy"  # another delivery is running the step now: try again later
+
+
+class _Superseded(Exception):
+    """The job was taken over by another delivery: this one must write nothing."""
 
 
 def _preview_path(job: ImportJob) -> Path:
@@ -40,11 +77,15 @@ def _remove_staged(job: ImportJob) -> None:
 
 
 def _write_preview(job: ImportJob, lines: list[tuple]) -> None:
-    with _preview_path(job).open("w", encoding="utf-8") as out:
+    # Written aside, then moved in place: a second delivery of the check rewrites it whole, never half.
+    path = _preview_path(job)
+    partial_path = path.with_suffix(f".{uuid.uuid4().hex}.part")
+    with partial_path.open("w", encoding="utf-8") as out:
         for row, kind, code, name, born, changes in lines:
             born = f"{born:%d/%m/%Y}" if isinstance(born, date) else ""
             entry = {"row": row, "kind": kind, "code": code, "name": name, "born": born, "changes": changes}
             out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    os.replace(partial_path, path)
 
 
 class Preview:
@@ -84,18 +125,12 @@ def _report(result) -> dict:
     }
 
 
-def _run(target, job_id) -> None:
-    if settings.IMPORT_INLINE:
-        target(job_id)
-        return
+def _enqueue(task_name: str, job_id) -> None:
+    """The step's task, sent once the job is committed (a worker must never look for a job not yet there)."""
+    from children import tasks  # children.tasks calls this module's steps
 
-    def work():
-        try:
-            target(job_id)
-        finally:
-            connection.close()
-
-    threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start()
+    task = getattr(tasks, task_name)
+    transaction.on_commit(partial(task.delay, str(job_id)))
 
 
 def job_start(*, upload, commune, by) -> ImportJob:
@@ -108,54 +143,79 @@ def job_start(*, upload, commune, by) -> ImportJob:
         for chunk in upload.chunks():
             staged.write(chunk)
     job = ImportJob.objects.create(commune=commune, uploaded_by=by, file_name=upload.name[:255], stored_path=str(path))
-    _run(_check, job.pk)
+    _enqueue("check_import", job.pk)
     return job
 
 
-def _step(job_id, *, commit: bool) -> None:
+def _claim(job_id, state: str) -> int | None:
+    """Take the job for this delivery if it is in `state` and no live worker holds it; its attempt, or None."""
+    now = timezone.now()
+    free = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALE_AFTER)
+    claimed = ImportJob.objects.filter(free, pk=job_id, state=state).update(attempt=F("attempt") + 1, heartbeat_at=now)
+    return ImportJob.objects.values_list("attempt", flat=True).get(pk=job_id) if claimed else None
+
+
+def job_run(job_id, *, commit: bool) -> Outcome:
+    """Run the check (commit=False) or the import of a job, once whatever the number of deliveries."""
+    state = ImportJob.State.IMPORTING if commit else ImportJob.State.CHECKING
+    attempt = _claim(job_id, state)
+    if attempt is None:
+        return Outcome.BUSY if ImportJob.objects.filter(pk=job_id, state=state).exists() else Outcome.SKIPPED
     job = ImportJob.objects.select_related("commune", "uploaded_by").get(pk=job_id)
+    mine = ImportJob.objects.filter(pk=job_id, state=state, attempt=attempt)
+    beat = [timezone.now()]
 
     def progress(done, total):
         cache.set(_progress_key(job_id), {"done": done, "total": total}, PROGRESS_TTL)
+        now = timezone.now()
+        if now - beat[0] >= HEARTBEAT_EVERY and not connection.in_atomic_block:
+            beat[0] = now
+            mine.update(heartbeat_at=now)
+
+    def finish(result):
+        """Inside the import's transaction: DONE commits with the rows, or neither if the job was taken over."""
+        done = {"state": ImportJob.State.DONE, "report": _report(result), "finished_at": timezone.now()}
+        if not mine.update(**done, heartbeat_at=None):
+            raise _Superseded
 
     try:
         result = import_registry(
-            job.stored_path, commune=job.commune, by=job.uploaded_by, commit=commit, progress=progress
-        )
+            job.stored_path, commune=job.commune, by=job.uploaded_by, commit=commit, progress=progress,
+            on_written=finish,
+        )  # fmt: skip
+        if result.committed:
+            _remove_staged(job)
+            return Outcome.RAN
         if not commit and result.ok:
             _write_preview(job, result.preview)
+    except _Superseded:
+        return Outcome.SKIPPED
     except SpreadsheetError as error:
-        job.state, job.report = ImportJob.State.UNREADABLE, {"message": str(error)}
+        end = {"state": ImportJob.State.UNREADABLE, "report": {"message": str(error)}}
     except Exception:  # the job must end in a state the page can show, whatever happened
         logger.exception("Excel import job %s failed", job_id)
         message = _("Lỗi hệ thống khi xử lý tệp: không có gì được nhập. Hãy thử lại hoặc báo quản trị hệ thống.")
-        job.state, job.report = ImportJob.State.FAILED, {**job.report, "message": str(message)}
+        end = {"state": ImportJob.State.FAILED, "report": {**job.report, "message": str(message)}}
     else:
         if commit:
-            job.state = ImportJob.State.DONE if result.committed else ImportJob.State.INVALID
+            end = {"state": ImportJob.State.INVALID}
         else:
-            job.state = ImportJob.State.CHECKED if result.ok else ImportJob.State.INVALID
-        job.report = _report(result)
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "report", "finished_at"])
-    if job.state != ImportJob.State.CHECKED:
+            end = {"state": ImportJob.State.CHECKED if result.ok else ImportJob.State.INVALID}
+        end["report"] = _report(result)
+    # The step's end lets go of the job (no heartbeat), so that the next step's task may claim it at once.
+    if not mine.update(**end, finished_at=timezone.now(), heartbeat_at=None):
+        return Outcome.SKIPPED  # taken over meanwhile: the other delivery writes the job's end
+    if end["state"] != ImportJob.State.CHECKED:
         # The file holds children's personal data: it is kept only while it waits for confirmation.
         _remove_staged(job)
-
-
-def _check(job_id) -> None:
-    _step(job_id, commit=False)
-
-
-def _import(job_id) -> None:
-    _step(job_id, commit=True)
+    return Outcome.RAN
 
 
 def job_confirm(*, job: ImportJob) -> bool:
     """Start importing a checked file; False if it is not (or no longer) waiting for confirmation."""
     started = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED).update(state=ImportJob.State.IMPORTING)
     if started:
-        _run(_import, job.pk)
+        _enqueue("run_import", job.pk)
     return bool(started)
 
 
@@ -167,7 +227,7 @@ def job_cancel(*, job: ImportJob) -> bool:
 
 
 def jobs_expire(*, older_than: timedelta = timedelta(hours=24)) -> int:
-    """Remove staged files nobody confirmed, and fail jobs whose thread died with its process."""
+    """Remove staged files nobody confirmed, and fail jobs whose worker died and whose task was lost."""
     cutoff = timezone.now() - older_than
     count = 0
     for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(

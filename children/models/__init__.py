@@ -17,7 +17,7 @@ from children.models.facts import (
     VaccinationDose,
     Vaccine,
 )
-from children.models.imports import ImportJob
+from children.models.imports import ExportJob, ImportJob
 from children.models.registry import (
     Caregiver,
     Child,
@@ -37,6 +37,7 @@ __all__ = [
     "CircumstanceMembership",
     "Death",
     "Disability",
+    "ExportJob",
     "GrowthMeasurement",
     "Household",
     "HouseholdPoverty",

@@ -1,4 +1,5 @@
-"""An Excel import: the staged file, its check, and its import, so that a long one can report progress."""
+"""Excel jobs run by the task worker: an import (the staged file, its check, its import) and an export (the
+workbook of a list, kept for a short while for its download), so that a long one can report progress."""
 
 import uuid
 
@@ -32,6 +33,10 @@ class ImportJob(models.Model):
     report = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which delivery of the step's task owns the job, and when it last said it was alive (children.excel.jobs):
+    # a redelivered task takes over a job whose worker died, never one whose worker is still at it.
+    attempt = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lần nhập Excel")
@@ -40,3 +45,45 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_state_display()})"
+
+
+class ExportJob(models.Model):
+    """A list written to .xlsx by the worker, with the filters and the permissions of the user who asked at the
+    time it runs; its file is kept a short while (settings.EXPORT_KEEP_HOURS) for that user alone to download."""
+
+    class Kind(models.TextChoices):
+        CHILDREN = "children", _("Danh sách trẻ em")
+        HOUSEHOLDS = "households", _("Danh sách hộ gia đình")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang xuất")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Lỗi khi xuất")
+
+    FINAL = {State.DONE, State.FAILED}
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    # The query string as asked (the list's filter fields only), read again through the filter form with the
+    # user's permissions when the job runs; and the filters it honoured then, for the access log.
+    filters = models.JSONField(default=dict, blank=True)
+    filters_applied = models.JSONField(default=dict, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=8, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    # The workbook, under settings.PRIVATE_ROOT / "exports"; emptied once the file is removed.
+    file_path = models.CharField(max_length=500, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần xuất Excel")
+        verbose_name_plural = _("lần xuất Excel")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_state_display()})"

@@ -1,4 +1,4 @@
-"""Excel: the template, importing into the registry (officer), exporting lists (within the user's scope)."""
+"""Excel: the template and importing into the registry (officer). Exporting lists: children.views.exports."""
 
 import tempfile
 
@@ -6,18 +6,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from children.excel import reader
-from children.excel.exporter import write_children, write_households, write_template
+from children.excel.exporter import write_template
 from children.excel.jobs import PREVIEW_PAGE_SIZE, Preview, job_cancel, job_confirm, job_start, progress_of
 from children.excel.reader import SpreadsheetError
 from children.models import ImportJob
-from children.selectors import child_list, filters_asked, household_list
-from children.views.lists import REGISTRY_READERS, child_filters_from
 from tanloi_portal.access import allow
-from tanloi_portal.audit import Action, log_access
 from tanloi_portal.models import Role
 from tanloi_portal.uploads import body_limit
 
@@ -83,29 +79,3 @@ def import_job_view(request, pk):
 def import_progress_view(request, pk):
     job = _job_for(request, pk)
     return JsonResponse({"state": job.state, "final": job.state in ImportJob.FINAL, **progress_of(job)})
-
-
-@allow(*REGISTRY_READERS)
-def export_children_view(request):
-    filters, _form, _hamlets = child_filters_from(request)
-    children = child_list(user=request.user, filters=filters)
-    commune, user = request.user.commune, request.user
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response, rows = _xlsx_response(
-        lambda h: write_children(h, children, commune=commune, user=user), f"tre-em-{stamp}.xlsx"
-    )
-    details = {"filters": filters_asked(filters), "rows": rows}
-    log_access(request, object_type="children.child", action=Action.EXPORT, details=details)
-    return response
-
-
-@allow(*REGISTRY_READERS)
-def export_households_view(request):
-    households = household_list(user=request.user)
-    commune = request.user.commune
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response, rows = _xlsx_response(
-        lambda h: write_households(h, households, commune=commune), f"ho-gia-dinh-{stamp}.xlsx"
-    )
-    log_access(request, object_type="children.household", action=Action.EXPORT, details={"rows": rows})
-    return response

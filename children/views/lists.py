@@ -3,9 +3,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from children.forms import ChildFilterForm, HouseholdFilterForm
-from children.models import SpecialCircumstanceGroup
-from children.permissions import can_write_registry, child_filters_for
+from children.forms import ChildFilterForm, HouseholdFilterForm, child_filters_of
+from children.permissions import can_write_registry
 from children.selectors import (
     ChildFilters,
     child_list,
@@ -15,7 +14,6 @@ from children.selectors import (
     hamlets_visible_to,
     household_children,
     household_list,
-    permitted_filters,
     reads_protected_sections,
 )
 from tanloi_portal.access import allow
@@ -39,21 +37,7 @@ def _query_without_page(request) -> str:
 def child_filters_from(request) -> tuple[ChildFilters, ChildFilterForm, list]:
     """The child list's filters from the query string (the list page and its Excel export share them),
     with the filter form and the hamlets the user may choose from."""
-    hamlets = list(hamlets_visible_to(user=request.user))
-    groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
-    form = ChildFilterForm(request.GET or None, hamlets=hamlets, groups=groups, allowed=child_filters_for(request.user))
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = ChildFilters(
-        q=data.get("q") or "",
-        hamlet=data.get("hamlet"),
-        sex=data.get("sex") or "",
-        status=data.get("status") or "",
-        age_band=data.get("age_band") or "",
-        group=data.get("group"),
-        school_status=data.get("school_status") or "",
-        no_birth_registration=bool(data.get("no_birth_registration")),
-    )
-    return permitted_filters(user=request.user, filters=filters), form, hamlets
+    return child_filters_of(user=request.user, data=request.GET)
 
 
 @allow(*REGISTRY_READERS)

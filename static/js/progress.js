@@ -1,4 +1,4 @@
-// Polls an import's progress (rows done / total) and reloads the page when the job has finished.
+// Polls a job's progress (an import's rows done / total) and reloads the page when the job has finished.
 (function () {
   var box = document.getElementById("progress");
   if (!box) { return; }
@@ -8,9 +8,12 @@
       .then(function (response) { return response.json(); })
       .then(function (p) {
         if (p.final) { location.reload(); return; }
-        box.querySelector("[data-done]").textContent = p.done.toLocaleString("vi-VN");
-        box.querySelector("[data-total]").textContent = p.total ? p.total.toLocaleString("vi-VN") : "…";
-        bar.style.width = (p.total ? Math.round(100 * p.done / p.total) : 5) + "%";
+        var done = box.querySelector("[data-done]"), total = box.querySelector("[data-total]");
+        if (done && total) {  // a job that counts its rows (an import); an export shows a moving bar only
+          done.textContent = p.done.toLocaleString("vi-VN");
+          total.textContent = p.total ? p.total.toLocaleString("vi-VN") : "…";
+          bar.style.width = (p.total ? Math.round(100 * p.done / p.total) : 5) + "%";
+        }
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });

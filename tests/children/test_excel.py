@@ -17,6 +17,7 @@ from children.excel.exporter import write_children, write_template
 from children.excel.importer import import_registry
 from children.excel.reader import SpreadsheetError
 from children.models import BirthRegistration, Child, CircumstanceMembership, Household, ImportJob
+from tests.exports import export, sheet_of
 from tests.factories import ChildFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -213,9 +214,7 @@ def test_a_record_holding_control_characters_still_exports(commune, users, hamle
     """Older records or other tools may hold characters openpyxl refuses; the export drops them, never fails."""
     household = HouseholdFactory(hamlet=hamlet_a, code="H-\x01-1", head="Nguyễn Văn\x0b A")
     ChildFactory(household=household, full_name="Lê Thị\x02 Bé", notes="dòng 1\x07\ndòng 2")
-    response = client_for(users["officer"]).get(reverse("children:export-children"))
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = sheet_of(export(client_for(users["officer"]), "children:export-children"))
     values = [c.value for row in sheet.iter_rows(min_row=5) for c in row if c.value]
     assert {"H--1", "Nguyễn Văn A", "Lê Thị Bé", "dòng 1\ndòng 2"} <= set(values)
 
@@ -333,15 +332,13 @@ def test_exports_honour_the_users_scope_and_the_list_filters(users, client_for, 
     ChildFactory(household=HouseholdFactory(hamlet=hamlet_b), full_name="Trẻ Ấp Hai", sex="M")
 
     def names(client, **params):
-        response = client.get(reverse("children:export-children"), params)
-        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        sheet = sheet_of(export(client, "children:export-children", params))
         return {row[3] for row in sheet.iter_rows(min_row=5, values_only=True)}
 
     assert names(client_for(users["ctv_a"])) == {"Trẻ Ấp Một"}
     assert names(client_for(users["officer"])) == {"Trẻ Ấp Một", "Trẻ Ấp Hai"}
     assert names(client_for(users["officer"]), sex="M") == {"Trẻ Ấp Hai"}
-    response = client_for(users["ctv_a"]).get(reverse("children:export-households"))
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = sheet_of(export(client_for(users["ctv_a"]), "children:export-households"))
     assert len(list(sheet.iter_rows(min_row=5))) == 1
 
 
@@ -588,13 +585,12 @@ def test_exports_make_the_same_number_of_queries_for_more_rows(
             CircumstanceMembership.objects.create(child=child, group=group, started_on=date(2024, 1, 1))
 
     def rows(response) -> int:
-        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-        return len(list(sheet.iter_rows(min_row=5)))
+        return len(list(sheet_of(response).iter_rows(min_row=5)))
 
     client = client_for(users["officer"])
     registry(5, 0)
     with CaptureQueriesContext(connection) as few:
-        assert rows(client.get(reverse(url_name))) == 5
+        assert rows(export(client, url_name)) == 5
     registry(60, 5)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert rows(client.get(reverse(url_name))) == 65
+        assert rows(export(client, url_name)) == 65

@@ -1,4 +1,4 @@
-"""The officer imports a spreadsheet in the browser: check in the background, preview, confirm, done."""
+"""The officer imports a spreadsheet in the browser: check in the worker, preview, confirm, done."""
 
 from datetime import date
 
@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 HEADERS = ["Mã hộ", "Chủ hộ", "Ấp/Sóc", "Họ và tên trẻ", "Ngày sinh", "Giới tính"]
 
 
-def test_officer_imports_a_file_checked_in_the_background(live_server, browser, screenshot, settings, tmp_path):
-    settings.IMPORT_INLINE = False  # the real thing: a background thread and the progress page
+def test_officer_imports_a_file_checked_in_the_background(live_server, browser, screenshot, tmp_path):
+    # The tasks run eagerly (tests' settings), once the upload's and the confirmation's requests have committed;
+    # the job's page then polls its progress (static/js/progress.js) until it is final.
     UserFactory(username="officer", role=Role.OFFICER, password="mat-khau-cb")
     workbook = openpyxl.Workbook()
     workbook.active.append(HEADERS)
