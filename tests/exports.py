@@ -4,13 +4,16 @@ import io
 from urllib.parse import urlencode
 
 import openpyxl
+from django.test import TestCase
 from django.urls import reverse
 
 
 def export(client, url_name: str, params: dict | None = None):
-    """The download's response; with the eager worker of the tests the job is done when the POST returns."""
+    """The download's response; with the eager worker of the tests the job is done when the POST returns (also
+    when the test holds a transaction of its own open: the task then runs as that transaction's commit would)."""
     url = reverse(url_name) + (f"?{urlencode(params, doseq=True)}" if params else "")
-    asked = client.post(url)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.post(url)
     assert asked.status_code == 302, asked.status_code
     page = client.get(asked.url)
     assert page.status_code == 200 and page.context["ready"], page.content.decode()[:2000]
