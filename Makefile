@@ -11,7 +11,8 @@ PYTEST_ARGS ?=
 .PHONY: help run test lint format bench system-deps messages clean
 
 help:
-	@echo "make run    - create .venv, install, migrate, load the plan, seed demo data once, serve on http://$(HOST):$(PORT)"
+	@echo "make run    - create .venv, install, migrate, load the plan, seed demo data once, then run Redis, the"
+	@echo "             task worker and the web server on http://$(HOST):$(PORT) together (Ctrl-C stops them all)"
 	@echo "make test   - create .venv if missing, install, run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make bench  - benchmarks (figures printed, nothing asserted)"
@@ -40,7 +41,7 @@ run: system-deps $(VENV)/.installed-run messages
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py load_plan
 	DEBUG=true $(PY) manage.py seed_demo
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true PORTAL_ADDRESS=$(HOST):$(PORT) scripts/run-portal
 
 test: $(VENV)/.installed-dev messages
 	@WITH_BROWSER=1 scripts/system-deps

@@ -21,6 +21,7 @@ from cases.deadlines import end_of, own_due_at
 from cases.models import Assignment, Attachment, Case, Task, TimelineEntry
 from cases.rules import STEPS, may_assign, may_contribute, may_record_result
 from children.household_updates import update_mark_received
+from children.signals import registry_changed
 from tanloi_portal.models import Role
 from tanloi_portal.text import fold
 
@@ -54,6 +55,8 @@ def _bump(case: Case, *, expected_version: int, by, **fields) -> Case:
     if not changed:
         _raise_concurrent(case)
     case.refresh_from_db()
+    # An update bypasses the model's signals: say what changed, so that figures (9: abuse) follow.
+    registry_changed.send(sender=Case, child_id=case.child_id, first_year=timezone.localtime(case.received_at).year)
     return case
 
 

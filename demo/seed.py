@@ -25,24 +25,23 @@ class DemoReport:
     facts: dict[str, int] = field(default_factory=dict)
 
 
-@transaction.atomic
 def seed_demo(*, commune: Commune, children: int, password: str, seed: int = 2025) -> DemoReport:
-    """Create the demo users that are missing and, if the commune has no child yet, a demo registry."""
-    logins = demo_users(commune=commune, password=password)
-    if Child.objects.filter(household__commune=commune).exists():
-        return DemoReport(logins=logins, households=0, children=0, registry_skipped=True)
-    today = timezone.localdate()
-    made = generate_registry(commune=commune, children=children, today=today, seed=seed)
-    facts = generate_facts(commune=commune, today=today, seed=seed).rows
-    demo_updates(commune=commune, today=today)
-    demo_cases(commune=commune)
+    """Create the demo users that are missing and, if the commune has no child yet, a demo registry; then
+    its figures, computed once the registry has committed (so that nothing is left marked stale)."""
+    with transaction.atomic():
+        logins = demo_users(commune=commune, password=password)
+        if Child.objects.filter(household__commune=commune).exists():
+            return DemoReport(logins=logins, households=0, children=0, registry_skipped=True)
+        today = timezone.localdate()
+        made = generate_registry(commune=commune, children=children, today=today, seed=seed)
+        facts = generate_facts(commune=commune, today=today, seed=seed).rows
+        demo_updates(commune=commune, today=today)
+        demo_cases(commune=commune)
     plan = current_plan(commune=commune)
     if plan is not None:
         officer = User.objects.filter(username="officer").first()
-        facts = {
-            **facts,
-            "số liệu chỉ tiêu": seed_indicators(plan=plan, years=[today.year - 1, today.year], by=officer),
-        }
+        years = list(range(plan.base_year, today.year + 1))
+        facts = {**facts, "số liệu chỉ tiêu": seed_indicators(plan=plan, years=years, by=officer)}
     return DemoReport(
         logins=logins, households=made.households, children=made.children, registry_skipped=False, facts=facts
     )

@@ -72,6 +72,18 @@ class Result:
     denominator: int | None
     records: QuerySet | None = None  # the children counted in the numerator
     value: Decimal | None = None  # set by calculators whose value is not numerator/denominator x factor
+    # How complete the records behind the value are: of the `population` the metric counts, how many have
+    # any record of the kind it reads (`covered`). None where the registry cannot tell (a death or an
+    # injury not recorded leaves no trace): such values count as complete.
+    covered: int | None = None
+    population: int | None = None
+
+    @property
+    def completeness(self) -> Decimal | None:
+        """The share of the population with records, in percent; None where it cannot be told."""
+        if self.covered is None or not self.population:
+            return None
+        return (Decimal(self.covered) * 100 / Decimal(self.population)).quantize(Decimal("0.1"))
 
 
 CALCULATORS: dict[str, Callable[[Period, Scope], Result]] = {}
@@ -247,7 +259,7 @@ def kindergarten_at_five(period: Period, scope: Scope) -> Result:
     enrolled = SchoolEnrolment.objects.filter(
         child=OuterRef("pk"), school_year=school_year, level=SchoolEnrolment.Level.KINDERGARTEN
     ).exclude(status=SchoolEnrolment.Status.DROPPED_OUT)
-    return _ratio(five.filter(Exists(enrolled)), five)
+    return _with_school_records(_ratio(five.filter(Exists(enrolled)), five), five, school_year)
 
 
 @calculator("20b")
@@ -288,11 +300,13 @@ def child_labour(period: Period, scope: Scope) -> Result:
 
 
 def _assessed(period: Period, scope: Scope, flag: str) -> Result:
+    """Completeness: the hamlets assessed that year (a hamlet not assessed is not counted as meeting it)."""
     hamlets = Hamlet.objects.filter(commune=scope.commune)
     if scope.hamlet is not None:
         hamlets = hamlets.filter(pk=scope.hamlet.pk)
-    met = HamletAssessment.objects.filter(hamlet__in=hamlets, year=period.year, **{flag: True}).count()
-    return Result(met, hamlets.count(), None)
+    assessed = HamletAssessment.objects.filter(hamlet__in=hamlets, year=period.year)
+    total = hamlets.count()
+    return Result(assessed.filter(**{flag: True}).count(), total, None, covered=assessed.count(), population=total)
 
 
 @calculator("1")
@@ -356,9 +370,18 @@ def _latest_measurements(period: Period, scope: Scope, z: str) -> QuerySet[Growt
 
 
 def _growth(period: Period, scope: Scope, z: str, condition: Q) -> Result:
+    """Completeness: the children under 5 at the end of the period with any measurement in it."""
     latest = _latest_measurements(period, scope, z)
     counted = latest.filter(condition)
-    return Result(counted.count(), latest.count(), Child.objects.filter(pk__in=counted.values("child_id")))
+    under5 = aged(living_during(scope.children(), period), 0, 4, period.end)
+    measured = GrowthMeasurement.objects.filter(child=OuterRef("pk"), measured_on__range=(period.start, period.end))
+    return Result(
+        counted.count(),
+        latest.count(),
+        Child.objects.filter(pk__in=counted.values("child_id")),
+        covered=under5.filter(Exists(measured)).count(),
+        population=under5.count(),
+    )
 
 
 @calculator("4a")
@@ -422,7 +445,14 @@ def fully_vaccinated_under_1(period: Period, scope: Scope) -> Result:
         counts[f"basic_{vaccine.code}"] = total
         conditions &= Q(**{f"basic_{vaccine.code}__gte": vaccine.basic_under_1_doses})
     annotated = turned_one.annotate(**counts)
-    return _ratio(annotated.filter(conditions), turned_one)
+    return _with_vaccination_records(_ratio(annotated.filter(conditions), turned_one), turned_one)
+
+
+def _with_vaccination_records(result: Result, population: QuerySet[Child]) -> Result:
+    """Completeness of a vaccination metric: the share of its population with any dose recorded."""
+    recorded = VaccinationDose.objects.filter(child=OuterRef("pk"))
+    result.covered, result.population = population.filter(Exists(recorded)).count(), result.denominator
+    return result
 
 
 @calculator("5b")
@@ -460,7 +490,7 @@ def fully_vaccinated_under_5(period: Period, scope: Scope) -> Result:
         .values("n")
     )
     annotated = under5.annotate(required=required, given=Coalesce(Subquery(given, output_field=IntegerField()), 0))
-    return _ratio(annotated.filter(given__gte=F("required")), under5)
+    return _with_vaccination_records(_ratio(annotated.filter(given__gte=F("required")), under5), under5)
 
 
 # --- schooling (17a-18b) ----------------------------------------------------------------------------------
@@ -479,17 +509,39 @@ def _pupils(enrolments: QuerySet[SchoolEnrolment]) -> QuerySet[Child]:
     return Child.objects.filter(pk__in=enrolments.values("child_id"))
 
 
+# The usual ages of a level (completed years on 31/12 of the year the school year begins): primary is
+# grades 1-5 from 6, lower secondary grades 6-9 from 11 (Luật Giáo dục 2019, Điều 28).
+LEVEL_AGES = {SchoolEnrolment.Level.PRIMARY: (6, 10), SchoolEnrolment.Level.LOWER_SECONDARY: (11, 14)}
+
+
+def _with_school_records(result: Result, population: QuerySet[Child], school_year: int) -> Result:
+    """Completeness of a schooling metric: the share of the children of its age with any enrolment recorded
+    for the school year (at any school or level)."""
+    recorded = SchoolEnrolment.objects.filter(child=OuterRef("pk"), school_year=school_year)
+    result.covered, result.population = population.filter(Exists(recorded)).count(), population.count()
+    return result
+
+
+def _of_level_age(period: Period, scope: Scope, level: str) -> QuerySet[Child]:
+    youngest, oldest = LEVEL_AGES[level]
+    school_year = _school_year(period)
+    return aged(living_during(scope.children(), period), youngest, oldest, date(school_year, 12, 31))
+
+
 def _completion(period: Period, scope: Scope, level: str, last_grade: int, first_grade: int) -> Result:
     year = _school_year(period)
     done = _enrolments(scope, school_year=year, level=level, grade=last_grade, status=SchoolEnrolment.Status.COMPLETED)
     started = _enrolments(scope, school_year=year - (last_grade - first_grade), level=level, grade=first_grade)
-    return Result(done.count(), started.count(), _pupils(done))
+    result = Result(done.count(), started.count(), _pupils(done))
+    return _with_school_records(result, _of_level_age(period, scope, level), year)
 
 
 def _dropout(period: Period, scope: Scope, level: str) -> Result:
-    enrolled = _enrolments(scope, school_year=_school_year(period), level=level)
+    year = _school_year(period)
+    enrolled = _enrolments(scope, school_year=year, level=level)
     dropped = enrolled.filter(status=SchoolEnrolment.Status.DROPPED_OUT)
-    return Result(dropped.count(), enrolled.count(), _pupils(dropped))
+    result = Result(dropped.count(), enrolled.count(), _pupils(dropped))
+    return _with_school_records(result, _of_level_age(period, scope, level), year)
 
 
 @calculator("17a")

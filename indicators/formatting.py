@@ -15,5 +15,5 @@ _SUFFIX = {
 
 def format_metric_value(value: Decimal | float | int | None, unit: str) -> str:
     if value is None or value == "":
-        return "-"
+        return "—"
     return f"{format_number(value)}{_SUFFIX.get(unit, '')}"

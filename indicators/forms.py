@@ -49,3 +49,24 @@ class MeasurementForm(forms.Form):
         if self.metric.unit == "percent" and value is not None and not 0 <= value <= 100:
             self.add_error("value", _("Tỷ lệ phần trăm từ 0 đến 100."))
         return cleaned
+
+
+class BaselineForm(forms.Form):
+    """The officer's choice of a metric's base year, with the reason (going back to the first complete year
+    is a button of its own: a form sent without a year changes nothing)."""
+
+    year = forms.TypedChoiceField(label=_("Năm gốc"), coerce=int)
+    reason = forms.CharField(label=_("Lý do chọn năm gốc"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = range(min(plan.start_year, plan.base_year), timezone.localdate().year)
+        self.fields["year"].choices = [(y, y) for y in years]
+        self.fields["reason"].error_messages["required"] = _("Ghi lý do chọn năm gốc này.")
+        vietnamese_inputs(self)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Ghi lý do chọn năm gốc này."))
+        return reason

@@ -166,6 +166,9 @@ class Measurement(models.Model):
     numerator = models.DecimalField(_("tử số"), max_digits=14, decimal_places=3, null=True, blank=True)
     denominator = models.DecimalField(_("mẫu số"), max_digits=14, decimal_places=3, null=True, blank=True)
     value = models.DecimalField(_("giá trị"), max_digits=12, decimal_places=3, null=True, blank=True)
+    # Of the population a computed value counts, the share with any record of the kind it reads (percent);
+    # empty where the registry cannot tell, and for entered values (indicators/calculators.py Result).
+    completeness = models.DecimalField(_("độ đầy đủ (%)"), max_digits=4, decimal_places=1, null=True, blank=True)
     source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices)
     note = models.TextField(_("ghi chú"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -193,3 +196,50 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric.code} {self.year}: {self.value}"
+
+
+class MetricBaseline(models.Model):
+    """The officer's choice of a metric's base year, with the reason. Without one, the base is the first
+    year from the plan's start with a complete value (indicators/selectors.py `base_of`)."""
+
+    metric = models.OneToOneField(Metric, on_delete=models.CASCADE, related_name="baseline")
+    year = models.PositiveSmallIntegerField(_("năm gốc"))
+    reason = models.TextField(_("lý do"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("thời điểm"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("năm gốc của chỉ số")
+        verbose_name_plural = _("năm gốc của chỉ số")
+
+    def __str__(self) -> str:
+        return f"{self.metric.code}: {self.year}"
+
+
+class StaleFigure(models.Model):
+    """A year and scope whose computed figures a change may have moved: waiting for the worker.
+
+    Written after the change commits (indicators/freshness.py), removed by the recompute that started after
+    the last change; `changed_at` is the last change, so a figure computed before it is known to be old.
+    """
+
+    commune = models.ForeignKey("tanloi_portal.Commune", on_delete=models.CASCADE, related_name="+")
+    hamlet = models.ForeignKey(
+        "tanloi_portal.Hamlet", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The hamlet's id, 0 for the whole commune: a plain unique key, so that marking is one upsert
+    # (INSERT ... ON CONFLICT needs an index without a condition, on SQLite and PostgreSQL alike).
+    scope_key = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("số liệu chờ tính lại")
+        verbose_name_plural = _("số liệu chờ tính lại")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "scope_key", "year"], name="one_stale_figure_per_scope_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hamlet or self.commune} {self.year}"

@@ -7,6 +7,16 @@ from tanloi_portal.models import Role
 BOARD_ROLES = (Role.OFFICER, Role.UNIT_STAFF, Role.CHAIRMAN, Role.DISTRICT, Role.ADMIN)
 # The children behind a figure: only those who may read the registry of the whole commune.
 DRILL_DOWN_ROLES = (Role.OFFICER, Role.UNIT_STAFF)
+# Asking the worker to recompute a year ("Tính lại"): the officer of the commune.
+RECOMPUTE_ROLES = (Role.OFFICER,)
+
+
+def can_recompute(user, plan) -> bool:
+    return user.role == Role.OFFICER and user.commune_id == plan.commune_id
+
+
+# Choosing a metric's base year (with a reason) is the officer's, as recomputing is.
+can_set_baseline = can_recompute
 
 
 def can_enter(user, metric, plan) -> bool:

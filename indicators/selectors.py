@@ -1,14 +1,17 @@
 """Reads of the plan: objectives, indicators, metrics and their targets."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from children.selectors import communes_visible_to
-from indicators.models import Indicator, Measurement, Metric, Objective, Plan, Target
-from indicators.progress import PERCENT_LIMITS, Progress, progress
+from indicators.calculators import CALCULATORS
+from indicators.models import Indicator, Measurement, Metric, Objective, Plan, StaleFigure, Target
+from indicators.progress import PERCENT_LIMITS, Progress, choose_base, is_complete, passed_target, progress
 
 TARGET_YEARS = (2025, 2030)
 
@@ -104,37 +107,75 @@ class MetricValue:
     value: Decimal | None
     source: str | None
     progress: Progress
+    completeness: Decimal | None = None  # percent of the population with records; None: cannot be told
+    complete: bool = True  # False: flagged "số liệu chưa đầy đủ"
+    computed_at: datetime | None = None
+    stale: bool = False  # changed since it was computed: being recomputed
+    previous: Decimal | None = None  # the year before's value, for the trend arrow
+    base_chosen: bool = False  # the base year is the officer's choice (MetricBaseline)
+    base_reason: str = ""
+
+
+def _complete_share() -> float:
+    return float(settings.FIGURES_COMPLETE_PERCENT)
+
+
+def stale_since(*, commune, hamlet, year: int) -> datetime | None:
+    """When the scope's figures for the year last changed, if they wait for a recompute."""
+    row = StaleFigure.objects.filter(commune=commune, hamlet=hamlet, year=year).only("changed_at").first()
+    return row.changed_at if row else None
 
 
 def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[MetricValue]:
     """Every metric of the plan for a year and scope: the entered value where there is one (it overrides),
-    else the computed one; with its status against the target from the plan's base year. Two queries."""
+    else the computed one; with its completeness, when it was computed and whether it is being recomputed,
+    and its status against the targets from its base (indicators/progress.py). Four queries."""
     metrics = list(
         _metrics_with_targets()
         .filter(indicator__plan=plan)
-        .select_related("indicator")
+        .select_related("indicator", "baseline")
         .order_by("indicator__number", "position")
     )
+    first_year = min(plan.start_year, plan.base_year)
     rows = Measurement.objects.filter(
-        metric__in=metrics, commune=plan.commune, hamlet=hamlet, half=half, year__in=[year, plan.base_year]
+        metric__in=metrics, commune=plan.commune, hamlet=hamlet, half=half, year__gte=first_year, year__lte=year
     )
     chosen: dict[tuple[int, int], Measurement] = {}
     for m in rows:
         key = (m.metric_id, m.year)
         if key not in chosen or m.source == Measurement.Source.ENTERED:
             chosen[key] = m
+    series: dict[int, dict[int, tuple]] = {}
+    for (metric_id, y), m in chosen.items():
+        series.setdefault(metric_id, {})[y] = (m.value, m.completeness)
+    changed = stale_since(commune=plan.commune, hamlet=hamlet, year=year) if half == 0 else None
+    threshold = _complete_share()
     out = []
     for metric in metrics:
-        current, base = chosen.get((metric.pk, year)), chosen.get((metric.pk, plan.base_year))
+        current = chosen.get((metric.pk, year))
+        baseline = getattr(metric, "baseline", None)
+        targets = metric_targets(metric)
+        base_year, base_value = choose_base(
+            series.get(metric.pk, {}),
+            start_year=first_year,
+            year=year,
+            threshold=threshold,
+            chosen_year=baseline.year if baseline else None,
+        )
+        passed_year, _goal = passed_target(targets, year)
+        passed = chosen.get((metric.pk, passed_year)) if passed_year else None
         status = progress(
             direction=metric.direction,
-            targets=metric_targets(metric),
-            base_year=plan.base_year,
-            base_value=base.value if base else None,
+            targets=targets,
+            base_year=base_year,
+            base_value=base_value,
             year=year,
             value=current.value if current else None,
             limits=PERCENT_LIMITS if metric.unit == Metric.Unit.PERCENT else None,
+            passed_value=passed.value if passed else None,
         )
+        before = chosen.get((metric.pk, year - 1))
+        computed = current is not None and current.source == Measurement.Source.COMPUTED
         out.append(
             MetricValue(
                 metric=metric,
@@ -143,6 +184,15 @@ def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[
                 value=current.value if current else None,
                 source=current.source if current else None,
                 progress=status,
+                completeness=current.completeness if current else None,
+                complete=is_complete(current.completeness, threshold) if current else True,
+                computed_at=current.at if current else None,
+                stale=changed is not None
+                and metric.code in CALCULATORS
+                and (current is None or (computed and current.at < changed)),
+                previous=before.value if before else None,
+                base_chosen=baseline is not None,
+                base_reason=baseline.reason if baseline else "",
             )
         )
     return out
@@ -150,7 +200,7 @@ def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[
 
 def metric_of_plan(*, plan: Plan, code: str) -> Metric:
     return get_object_or_404(
-        _metrics_with_targets().select_related("indicator__lead_unit"), indicator__plan=plan, code=code
+        _metrics_with_targets().select_related("indicator__lead_unit", "baseline"), indicator__plan=plan, code=code
     )
 
 
@@ -164,6 +214,8 @@ class YearValue:
     by: str
     at: object
     note: str
+    completeness: Decimal | None = None
+    complete: bool = True
 
 
 def _preferred(rows) -> dict:
@@ -178,7 +230,8 @@ def _preferred(rows) -> dict:
 
 def _year_value(m: Measurement) -> YearValue:
     who = (m.by.full_name or m.by.username) if m.by else ""
-    return YearValue(m.year, m.value, m.numerator, m.denominator, m.source, who, m.at, m.note)
+    complete = is_complete(m.completeness, _complete_share())
+    return YearValue(m.year, m.value, m.numerator, m.denominator, m.source, who, m.at, m.note, m.completeness, complete)
 
 
 def metric_history(*, metric: Metric, commune, hamlet=None) -> list[YearValue]:
@@ -225,13 +278,33 @@ def board_plan(*, user, commune_code: str = "") -> Plan | None:
 def board_rows(*, plan: Plan, year: int, hamlet=None) -> list[dict]:
     """Every metric's value for the year with its trend against the year before ("up"/"down") and whether
     that trend is good news for the metric's direction."""
-    previous = {v.metric.pk: v.value for v in metric_values(plan=plan, year=year - 1, hamlet=hamlet)}
     rows = []
     for v in metric_values(plan=plan, year=year, hamlet=hamlet):
-        before = previous.get(v.metric.pk)
+        before = v.previous
         trend = None
         if v.value is not None and before is not None and v.value != before:
             trend = "up" if v.value > before else "down"
         better = None if trend is None else (trend == "up") == (v.metric.direction in ("at_least", "more_than"))
         rows.append({"v": v, "trend": trend, "better": better})
     return rows
+
+
+def board_computed_at(rows: list[dict]) -> datetime | None:
+    """When the board's newest computed figure was computed."""
+    times = [row["v"].computed_at for row in rows if row["v"].source == Measurement.Source.COMPUTED]
+    return max(times) if times else None
+
+
+def metric_chart(*, metric: Metric, history: list[YearValue]) -> dict:
+    """The metric chart's data: its years on a time axis (numbers, so that 2021, 2025 and 2026 are spaced
+    as years are), the incomplete years marked, and the 2025 and 2030 targets as lines."""
+    targets = metric_targets(metric)
+    years = [h.year for h in history] + list(targets)
+    return {
+        "label": metric.title,
+        "points": [{"x": h.year, "y": float(h.value)} for h in history if h.value is not None],
+        "incomplete": [h.year for h in history if h.value is not None and not h.complete],
+        "targets": [{"year": year, "value": float(value)} for year, value in sorted(targets.items())],
+        "from": min(years) if years else None,
+        "to": max(years) if years else None,
+    }

@@ -5,10 +5,12 @@ from decimal import Decimal
 from django.db import transaction
 
 from indicators.calculators import CALCULATORS, Period, Scope, value_of
-from indicators.models import Measurement, Metric, Plan
+from indicators.models import Measurement, Metric, MetricBaseline, Plan
 
 
-def _store(*, metric: Metric, scope: Scope, period: Period, source: str, numerator, denominator, value, by, note=""):
+def _store(
+    *, metric: Metric, scope: Scope, period: Period, source: str, numerator, denominator, value, by, note="", **extra
+):
     measurement, _created = Measurement.objects.update_or_create(
         metric=metric,
         commune=scope.commune,
@@ -16,7 +18,14 @@ def _store(*, metric: Metric, scope: Scope, period: Period, source: str, numerat
         year=period.year,
         half=period.half,
         source=source,
-        defaults={"numerator": numerator, "denominator": denominator, "value": value, "by": by, "note": note},
+        defaults={
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value,
+            "by": by,
+            "note": note,
+            **extra,
+        },
     )
     return measurement
 
@@ -39,9 +48,25 @@ def recompute(*, plan: Plan, period: Period, scope: Scope, by=None) -> list[Meas
                 numerator=result.numerator,
                 denominator=result.denominator,
                 value=value_of(result, metric.unit),
+                completeness=result.completeness,
                 by=by,
             )
         )
+    return stored
+
+
+def recompute_scopes(*, plan: Plan, period: Period, hamlets=None, commune_too: bool = True, progress=None) -> int:
+    """Recompute a period for the commune and its hamlets (all of them, or those given), each scope in its
+    own transaction; `progress(done, total)` after each. Returns the number of values stored."""
+    commune = plan.commune
+    scopes = [Scope(commune)] if commune_too else []
+    chosen = commune.hamlets.order_by("position") if hamlets is None else hamlets
+    scopes += [Scope(commune, hamlet) for hamlet in chosen]
+    stored = 0
+    for done, scope in enumerate(scopes, start=1):
+        stored += len(recompute(plan=plan, period=period, scope=scope))
+        if progress:
+            progress(done, len(scopes))
     return stored
 
 
@@ -70,3 +95,15 @@ def enter_value(
         by=by,
         note=note,
     )
+
+
+@transaction.atomic
+def baseline_set(*, metric: Metric, year: int | None, reason: str, by) -> MetricBaseline | None:
+    """The officer's base year for a metric, with the reason; None: back to the first complete year."""
+    if year is None:
+        MetricBaseline.objects.filter(metric=metric).delete()
+        return None
+    baseline, _created = MetricBaseline.objects.update_or_create(
+        metric=metric, defaults={"year": year, "reason": reason.strip(), "by": by}
+    )
+    return baseline

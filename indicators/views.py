@@ -1,33 +1,50 @@
 """The indicator board, a metric's page with its history and hamlets, the children behind a figure, and
 entering a value by hand."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from children.selectors import communes_visible_to
 from indicators.calculators import CALCULATORS, Period, Scope, value_of
-from indicators.forms import MeasurementForm
-from indicators.permissions import BOARD_ROLES, DRILL_DOWN_ROLES, can_drill_down, can_enter
+from indicators.forms import BaselineForm, MeasurementForm
+from indicators.freshness import recompute_progress, recompute_request
+from indicators.permissions import (
+    BOARD_ROLES,
+    DRILL_DOWN_ROLES,
+    RECOMPUTE_ROLES,
+    can_drill_down,
+    can_enter,
+    can_recompute,
+    can_set_baseline,
+)
+from indicators.progress import LABELS, MEANINGS
 from indicators.selectors import (
+    board_computed_at,
     board_plan,
     board_rows,
     metric_by_hamlet,
+    metric_chart,
     metric_history,
     metric_of_plan,
     plan_objectives,
     plan_visible_to,
+    stale_since,
     stored_value,
 )
-from indicators.services import enter_value
+from indicators.services import baseline_set, enter_value
 from tanloi_portal.access import allow, allow_any_user
 from tanloi_portal.audit import Action, log_access
-from tanloi_portal.params import year_param
+from tanloi_portal.params import positive_id, year_param
 
 
 @allow_any_user
@@ -67,17 +84,69 @@ def board_view(request):
         by_objective.setdefault(row["v"].metric.indicator.objective_id, []).append(row)
     objectives = [(o, by_objective.get(o.pk, [])) for o in plan.objectives.order_by("number")]
     communes = list(communes_visible_to(user=request.user))
+    xa = plan.commune.code if len(communes) > 1 else ""
+    stale = any(row["v"].stale for row in rows)
+    query = {"nam": year, **({"xa": xa} if xa else {}), **({"ap": hamlet.code} if hamlet else {})}
     context = {
         "plan": plan,
         "year": year,
         "hamlet": hamlet,
         "communes": communes if len(communes) > 1 else [],
-        "xa": plan.commune.code if len(communes) > 1 else "",
+        "xa": xa,
         "hamlets": plan.commune.hamlets.order_by("position"),
         "objectives": objectives,
         "years": range(plan.start_year, timezone.localdate().year + 1),
+        "computed_at": board_computed_at(rows),
+        "stale": stale,
+        "progress": recompute_progress(plan=plan, year=year) if stale else {},
+        "progress_url": f"{reverse('indicators:freshness')}?{urlencode(query)}",
+        "can_recompute": can_recompute(request.user, plan),
+        "show_verdict": any(row["v"].progress.verdict for row in rows),
+        "status_target": next((row["v"].progress.target_year for row in rows if row["v"].progress.target_year), ""),
+        "legend": [(status, LABELS[status], MEANINGS[status]) for status in LABELS],
+        "complete_share": settings.FIGURES_COMPLETE_PERCENT,
     }
     return render(request, "indicators/board.html", context)
+
+
+@allow(*BOARD_ROLES)
+def freshness_view(request):
+    """For the board's page while it waits: whether its figures are still being recomputed, and how far."""
+    plan = _plan_or_404(request)
+    year, hamlet = year_param(request), _hamlet(request, plan)
+    stale = stale_since(commune=plan.commune, hamlet=hamlet, year=year) is not None
+    return JsonResponse({"stale": stale, **recompute_progress(plan=plan, year=year)})
+
+
+@allow(*RECOMPUTE_ROLES)
+@require_POST
+def recompute_view(request):
+    """The officer's "Tính lại": the year's figures are marked as being recomputed and the worker is asked."""
+    plan = board_plan(user=request.user, commune_code=request.POST.get("xa", ""))
+    if plan is None:
+        raise Http404
+    if not can_recompute(request.user, plan):
+        raise PermissionDenied
+    year, this_year = positive_id(request.POST.get("nam")), timezone.localdate().year
+    if year is None or not plan.start_year <= year <= this_year:
+        messages.error(
+            request,
+            _("Năm cần tính lại không hợp lệ: chọn một năm từ %(first)s đến %(last)s.")
+            % {"first": plan.start_year, "last": this_year},
+        )
+        response = board_view(request)
+        response.status_code = 400
+        return response
+    if recompute_request(plan=plan, year=year):
+        messages.success(
+            request, _("Đã yêu cầu tính lại số liệu năm %(year)s: số mới sẽ có sau ít phút.") % {"year": year}
+        )
+    else:
+        messages.error(
+            request,
+            _("Chưa gửi được yêu cầu tới bộ phận tính toán. Số liệu vẫn được đánh dấu để tính lại trong đêm nay."),
+        )
+    return redirect(f"{reverse('indicators:board')}?{urlencode({'nam': year})}")
 
 
 @allow(*BOARD_ROLES)
@@ -87,9 +156,9 @@ def metric_view(request, code: str):
     year = year_param(request)
     history = metric_history(metric=metric, commune=plan.commune)
     chart = {
-        "labels": [h.year for h in history],
-        "values": [float(h.value) if h.value is not None else None for h in history],
-        "label": metric.title,
+        **metric_chart(metric=metric, history=history),
+        "target_label": _("Chỉ tiêu"),
+        "incomplete_label": _("số liệu chưa đầy đủ"),
     }
     context = {
         "plan": plan,
@@ -101,6 +170,8 @@ def metric_view(request, code: str):
         "chart": chart,
         "can_drill": metric.code in CALCULATORS and can_drill_down(request.user, metric),
         "can_enter": can_enter(request.user, metric, plan),
+        "can_set_baseline": can_set_baseline(request.user, plan),
+        "baseline": getattr(metric, "baseline", None),
     }
     return render(request, "indicators/metric.html", context)
 
@@ -168,3 +239,27 @@ def enter_view(request, code: str):
         )
         return redirect(f"{reverse('indicators:metric', args=[metric.code])}?nam={data['year']}")
     return render(request, "indicators/enter.html", {"metric": metric, "form": form})
+
+
+@allow(*RECOMPUTE_ROLES)
+def baseline_view(request, code: str):
+    """The officer chooses a metric's base year, with the reason (or goes back to the first complete year)."""
+    plan = _plan_or_404(request)
+    metric = metric_of_plan(plan=plan, code=code)
+    if not can_set_baseline(request.user, plan):
+        raise PermissionDenied
+    current = getattr(metric, "baseline", None)
+    if request.method == "POST" and request.POST.get("automatic") == "1":
+        baseline_set(metric=metric, year=None, reason="", by=request.user)
+        messages.success(
+            request, _("Chỉ số %(code)s lấy năm đầu tiên có số liệu đầy đủ làm năm gốc.") % {"code": metric.code}
+        )
+        return redirect(reverse("indicators:metric", args=[metric.code]))
+    initial = {"year": current.year, "reason": current.reason} if current else {}
+    form = BaselineForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        baseline_set(metric=metric, year=year, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, _("Chỉ số %(code)s lấy năm gốc %(year)s.") % {"code": metric.code, "year": year})
+        return redirect(reverse("indicators:metric", args=[metric.code]))
+    return render(request, "indicators/baseline.html", {"metric": metric, "form": form, "current": current})

@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -217,10 +218,46 @@ FORMAT_MODULE_PATH = ["tanloi_portal.formats"]
 PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "private")
 # Case attachments (PDF, JPEG, PNG): the largest file accepted, in bytes.
 CASE_ATTACHMENT_MAX_BYTES = env.int("CASE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
-# Excel imports run in a background thread of the web process and report their progress through the cache
-# (a file cache by default, shared by the processes of one machine; point CACHE_URL at Redis for several).
-IMPORT_INLINE = env.bool("IMPORT_INLINE", default=False)
+# Excel imports and exports run in the worker and report their progress through the cache (a file cache by
+# default, shared by the processes of one machine; point CACHE_URL at Redis for several).
+# Exported workbooks hold children's personal data: removed this many hours after they are written.
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=1)
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'private' / 'cache'}")}
+
+# The task worker (tanloi_portal/celery.py): Redis as the broker. Tasks keep their state in the database
+# (import jobs, stale figures), so no result backend is needed. A task is acknowledged only once it has
+# finished, and put back in the queue if its worker dies, so a task killed half-way runs again; every task
+# is written so that running it twice gives the same result.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a request gives up quickly when the broker is down: the change is kept, its figures stay
+# marked stale, and the next run (or the nightly one) computes them.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Tests run tasks in the caller (TASKS_EAGER); a real worker runs them everywhere else.
+CELERY_TASK_ALWAYS_EAGER = env.bool("TASKS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(Path(PRIVATE_ROOT) / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # Children age into and out of cohorts at midnight: the current and previous year, every night.
+    "nightly-recompute": {"task": "indicators.tasks.recompute_recent_years", "schedule": crontab(hour=0, minute=10)},
+    # Staged uploads nobody confirmed, jobs whose worker died for good, exported files past their time.
+    "expire-import-jobs": {"task": "children.tasks.expire_import_jobs", "schedule": crontab(minute="*/15")},
+}
+# A change to the registry marks its figures stale; one recompute runs this many seconds after the first
+# change, however many follow in between (debounce), so that a figure is at most a few minutes old.
+FIGURES_DEBOUNCE_SECONDS = env.int("FIGURES_DEBOUNCE_SECONDS", default=60)
+# Off: changes are still marked stale, but nothing is queued (the test suite, where tasks run in the caller
+# and a debounce cannot be: its freshness tests turn it on).
+FIGURES_AUTO_REFRESH = env.bool("FIGURES_AUTO_REFRESH", default=True)
+# A computed value whose records cover less than this share of the population it counts (e.g. the cohort
+# with any vaccination record, for 5a) is flagged "số liệu chưa đầy đủ" and never used as a base year.
+FIGURES_COMPLETE_PERCENT = env.int("FIGURES_COMPLETE_PERCENT", default=80)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -18,7 +18,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
 
-# Imports run in the request in tests, so that their results are there when the response is.
-IMPORT_INLINE = True
 PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="tanloi-private-"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks run in the caller, at once (the countdown of the debounced recompute is ignored).
+CELERY_TASK_ALWAYS_EAGER = True
+# With tasks run in the caller, every save would recompute at once: tests that want it turn it on.
+FIGURES_AUTO_REFRESH = False

@@ -95,9 +95,21 @@ EXPECTED = {
     # The children behind a figure, and entering values: the officer and unit staff (the metric's lead unit).
     "indicators:drill-down": {Role.OFFICER, Role.UNIT_STAFF},
     "indicators:enter": {Role.OFFICER, Role.UNIT_STAFF},
+    # Asking the worker to recompute a year: the officer; whether the board's figures are still being
+    # recomputed: whoever sees the board.
+    "indicators:recompute": {Role.OFFICER},
+    "indicators:baseline": {Role.OFFICER},
+    "indicators:freshness": ALL - {Role.COLLABORATOR},
 }
 # Requests that must be POSTs.
-POST_ONLY = {"logout", "set_language", "keepalive", "children:export-children", "children:export-households"}
+POST_ONLY = {
+    "logout",
+    "set_language",
+    "keepalive",
+    "children:export-children",
+    "children:export-households",
+    "indicators:recompute",
+}
 EXPORT_JOB_URLS = ("children:export-job", "children:export-progress", "children:export-download")
 # One user per role; the collaborator is ctv_a, whose hamlet holds the objects used in the URLs.
 USER_OF_ROLE = {
@@ -185,6 +197,7 @@ def sample_kwargs(hamlet_a, users):
         "indicators:drill-down": {"code": "14"},
         # 4a: led by the health station, whose staff are the unit staff of this walk.
         "indicators:enter": {"code": "4a"},
+        "indicators:baseline": {"code": "5a"},
         "children:import-progress": {"pk": job.pk},
         "children:fact-create": {"pk": child.pk, "kind": "can-do"},
         "children:fact-edit": {"pk": child.pk, "kind": "can-do", "fact_pk": measurement.pk},
@@ -194,7 +207,7 @@ def sample_kwargs(hamlet_a, users):
 def _request(client: Client, name: str, kwargs: dict):
     url = reverse(name, kwargs=kwargs.get(name))
     if name in POST_ONLY:
-        return client.post(url, {"language": "vi", "next": "/"})
+        return client.post(url, {"language": "vi", "next": "/", "nam": timezone.localdate().year})
     return client.get(url)
 
 

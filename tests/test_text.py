@@ -61,7 +61,7 @@ def test_sort_key_is_plain_digits_so_any_database_collation_orders_it_the_same()
         (9.5, "per_1000_live_births", "9,5‰"),
         (550, "per_100000_children", "550/100.000"),
         (0.12, "percent", "0,12%"),
-        (None, "percent", "-"),
+        (None, "percent", "—"),  # a missing value or target: an em dash
     ],
 )
 def test_metric_values_are_shown_with_a_decimal_comma(value, unit, shown):

@@ -23,6 +23,7 @@ from children.excel.columns import COLUMNS, SAMPLE, header_key
 from children.excel.reader import SpreadsheetError, column_header, open_sheet
 from children.models import BirthRegistration, Child, CircumstanceMembership, Household, SpecialCircumstanceGroup
 from children.services import child_name_fields, household_name_fields
+from children.signals import registry_changed
 from tanloi_portal.history import record_creations
 from tanloi_portal.models import Commune
 from tanloi_portal.text import fold
@@ -298,6 +299,9 @@ def import_registry(
         with transaction.atomic():
             _write(plan, commune=commune, by=by, today=today, progress=progress, total=result.rows)
             result.committed = True
+            # Bulk writes send no model signal: say the commune's records changed (every hamlet, every
+            # year), so that its figures are recomputed once the rows commit.
+            registry_changed.send(sender=ImportResult, commune=commune, hamlets=None, first_year=None)
             if on_written:
                 on_written(result)
     return result

@@ -350,3 +350,54 @@ def test_an_injury_counts_by_the_age_at_the_injury(scope, home):
     # Numerator: the boy (15 at the drowning). Denominator: children under 16 on 31/12/2025 = the other child
     # only (the boy would have been 16): the rate relates the year's injuries to the year's child population.
     assert run("11a", scope) == (1, 1) and run("11b", scope) == (1, 1)
+
+
+# --- completeness: of the population a metric counts, the share with any record of the kind it reads -----
+
+
+def test_growth_completeness_is_the_share_of_under_fives_measured_in_the_year(scope, home):
+    measured = [kid(home, date(2023, 1, 1 + i)) for i in range(3)]
+    for child in measured:
+        _measure(child, date(2025, 4, 1), waz=Decimal("0"), haz=Decimal("0"), whz=Decimal("0"))
+    kid(home, date(2022, 6, 1))  # under 5, never measured
+    _measure(kid(home, date(2023, 2, 1)), date(2024, 4, 1), waz=Decimal("0"))  # measured last year only
+    kid(home, date(2019, 1, 1))  # 6: not in the population
+    for code in ("4a", "4b", "4c"):
+        result = CALCULATORS[code](Y2025, scope)
+        # 3 of the 5 under-fives have a measurement in 2025: 60%.
+        assert (result.covered, result.population, result.completeness) == (3, 5, Decimal("60.0"))
+
+
+def test_vaccination_completeness_is_the_share_of_the_cohort_with_any_dose_recorded(scope, home):
+    cohort = [kid(home, date(2024, m, 10)) for m in (2, 3, 4, 5)]  # all turn 1 in 2025
+    for child in cohort[:3]:
+        _dose(child, "bcg", 1, child.date_of_birth)
+    result = CALCULATORS["5a"](Y2025, scope)
+    assert (result.numerator, result.denominator) == (0, 4)
+    assert (result.covered, result.population, result.completeness) == (3, 4, Decimal("75.0"))
+    under5 = CALCULATORS["5b"](Y2025, scope)
+    assert (under5.covered, under5.population) == (3, 4)
+
+
+def test_assessment_completeness_is_the_share_of_hamlets_assessed(scope, commune):
+    for h in commune.hamlets.order_by("position")[:10]:
+        HamletAssessment.objects.create(hamlet=h, year=2025, child_friendly=h.position <= 4, play_space=False)
+    result = CALCULATORS["1"](Y2025, scope)
+    # 4 of 13 meet the standard, but only 10 were assessed: 76,9% complete.
+    assert (result.numerator, result.denominator, result.completeness) == (4, 13, Decimal("76.9"))
+
+
+def test_schooling_completeness_is_the_share_of_children_of_the_levels_age_enrolled(scope, home):
+    pupils = [kid(home, date(2016, 1, 1 + i)) for i in range(4)]  # 8 on 31/12/2024: primary age
+    for p in pupils[:3]:
+        SchoolEnrolment.objects.create(child=p, school_year=2024, level="primary", grade=3, school="TH")
+    kid(home, date(2012, 1, 1))  # 12: lower-secondary age, no record
+    primary, lower = CALCULATORS["17b"](Y2025, scope), CALCULATORS["18b"](Y2025, scope)
+    assert (primary.covered, primary.population, primary.completeness) == (3, 4, Decimal("75.0"))
+    assert (lower.covered, lower.population, lower.completeness) == (0, 1, Decimal("0.0"))
+
+
+def test_metrics_whose_records_leave_no_trace_have_no_completeness(scope, home):
+    kid(home, date(2024, 1, 1))
+    for code in ("3a", "8a", "9", "11a", "14"):
+        assert CALCULATORS[code](Y2025, scope).completeness is None

@@ -46,14 +46,22 @@ def test_the_board_shows_values_targets_and_statuses(users, client_for, computed
     assert codes[:6] == ["1", "2", "3a", "3b", "3c", "4a"] and len(codes) == 34
     assert "75%" in content and "≥ 99%" in content  # indicator 14 against its 2025 target
     row = next(r for _o, rows in page.context["objectives"] for r in rows if r["v"].metric.code == "14")
-    assert row["v"].value == Decimal("75") and row["v"].progress.status in {
-        "limited_progress",
-        "deterioration",
-        "no_data",
-        "acceleration_needed",
-        "on_track",
-    }
-    assert "năm gốc 2021" in content
+    # No child was born by 2021: no base, so 75% against 2030's target is "not achieved, no trend yet", and
+    # 2025's own verdict is "không đạt".
+    progress = row["v"].progress
+    assert row["v"].value == Decimal("75") and (progress.status, progress.reason) == ("not_achieved", "no_base")
+    assert progress.target_year == 2030 and progress.verdict.achieved is False
+    assert "Chưa đạt chỉ tiêu" in content and "chưa có xu hướng" in content and "không đạt" in content
+    for header in (
+        "Giá trị năm 2025",
+        "Chỉ tiêu 2025",
+        "Chỉ tiêu 2030",
+        "Kết quả 2025",
+        "Đánh giá so với chỉ tiêu 2030",
+    ):
+        assert header in content
+    # Every badge is explained on the page.
+    assert "Cách đọc bảng" in content and "số liệu chưa đầy đủ:" in content and "nhập tay:" in content
 
 
 def test_the_metric_page_has_its_years_hamlets_and_chart(users, client_for, computed, hamlet_a):
@@ -63,7 +71,11 @@ def test_the_metric_page_has_its_years_hamlets_and_chart(users, client_for, comp
     # Ấp 1 holds children 0, 2, 4 and 6 of the 8; 2 and 6 are registered: 2 of 4.
     assert by_hamlet["ap-1"].value == Decimal("50") and by_hamlet["ap-13"] is None
     assert 'id="metric-chart-data"' in page.content.decode()
-    assert page.context["chart"]["labels"] == [2021, 2025] and page.context["chart"]["values"][1] == 75.0
+    # A time axis: points at their years (2021 has no child yet, so no point), the targets as lines.
+    chart = page.context["chart"]
+    assert chart["points"] == [{"x": 2025, "y": 75.0}] and (chart["from"], chart["to"]) == (2021, 2030)
+    assert chart["targets"] == [{"year": 2025, "value": 99.0}, {"year": 2030, "value": 100.0}]
+    assert chart["incomplete"] == []
 
 
 def test_the_drill_down_lists_the_children_counted(users, client_for, computed):
@@ -200,3 +212,27 @@ def test_the_level_above_picks_a_commune_for_the_plan_when_there_are_several(use
     assert district.get(reverse("indicators:plan")).context["plan"] is None  # two communes: pick one
     picked = district.get(reverse("indicators:plan"), {"xa": "tan-loi"})
     assert picked.context["plan"].commune.code == "tan-loi" and "76,9%" in picked.content.decode()
+
+
+def test_the_officer_chooses_a_base_year_with_a_reason_and_the_board_shows_it(users, client_for, computed, commune):
+    client = client_for(users["officer"])
+    url = reverse("indicators:baseline", args=["14"])
+    refused = client.post(url, {"year": "2021", "reason": " "})
+    assert refused.status_code == 200 and "Ghi lý do chọn năm gốc này." in refused.content.decode()
+    assert client.post(url, {"year": "2021", "reason": "Số liệu năm 2021 đã được Tư pháp rà soát"}).status_code == 302
+    row = next(
+        r
+        for _o, rows in client.get(reverse("indicators:board"), {"nam": 2025}).context["objectives"]
+        for r in rows
+        if r["v"].metric.code == "14"
+    )
+    # 2021 has no value (no child was born yet): the chosen base gives no trend, and the board says whose choice.
+    assert row["v"].base_chosen and row["v"].progress.base_year is None
+    page = client.get(reverse("indicators:metric", args=["14"])).content.decode()
+    assert "2021 (cán bộ chọn: Số liệu năm 2021 đã được Tư pháp rà soát)" in page
+    assert client.post(url, {"reason": "x"}).status_code == 200  # no year: nothing changes
+    assert client.post(url, {"automatic": "1"}).status_code == 302  # back to the first complete year
+    assert (
+        "năm đầu tiên của kế hoạch có số liệu đầy đủ"
+        in client.get(reverse("indicators:metric", args=["14"])).content.decode()
+    )

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from indicators.freshness import refresh_stale
 from indicators.selectors import current_plan, metric_values
 from tanloi_portal.models import Commune
 
@@ -10,6 +11,9 @@ def _number(value):
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+REFRESH_WAIT_SECONDS = 600
 
 
 class Command(BaseCommand):
@@ -31,6 +35,9 @@ class Command(BaseCommand):
             hamlet = commune.hamlets.filter(code=options["hamlet"]).first()
             if hamlet is None:
                 raise CommandError(f"Không có ấp/sóc mã {options['hamlet']}.")
+        # Figures a change has marked stale are computed first (waiting for the worker if it is at it), so
+        # that what is printed is never older than the registry.
+        refresh_stale(commune_id=commune.pk, wait_seconds=REFRESH_WAIT_SECONDS)
         values = metric_values(plan=plan, year=options["year"], hamlet=hamlet)
         data = {
             "year": options["year"],
@@ -43,6 +50,10 @@ class Command(BaseCommand):
                     "value": _number(v.value),
                     "source": v.source or ("computed" if v.metric.source != "manual" else "entered"),
                     "status": v.progress.status,
+                    "completeness": _number(v.completeness),
+                    "base_year": v.progress.base_year,
+                    "verdict_2025": None if v.progress.verdict is None else v.progress.verdict.achieved,
+                    "computed_at": v.computed_at.isoformat() if v.computed_at else None,
                 }
                 for v in values
             ],

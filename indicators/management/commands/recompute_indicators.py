@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.calculators import Period, Scope
+from indicators.calculators import Period
 from indicators.selectors import current_plan
-from indicators.services import recompute
+from indicators.services import recompute_scopes
 from tanloi_portal.models import Commune
 
 
@@ -20,7 +20,5 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError("Không có xã hoặc kế hoạch: chạy load_plan trước.")
         period = Period(options["year"], options["half"])
-        count = len(recompute(plan=plan, period=period, scope=Scope(commune)))
-        for hamlet in commune.hamlets.order_by("position"):
-            count += len(recompute(plan=plan, period=period, scope=Scope(commune, hamlet)))
+        count = recompute_scopes(plan=plan, period=period)
         self.stdout.write(self.style.SUCCESS(f"Đã lưu {count} số liệu năm {period.year}."))
