@@ -45,6 +45,7 @@ run: system-deps $(VENV)/.installed-run messages
 
 test: $(VENV)/.installed-dev messages
 	@WITH_BROWSER=1 scripts/system-deps
+	@scripts/start-redis
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -58,13 +59,14 @@ format: $(VENV)/.installed-dev
 bench: system-deps $(VENV)/.installed-dev messages
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.excel
-	$(PY) -m benchmarks.indicators 5000 50000
+	$(PY) -m benchmarks.indicators 3500 35000
 	$(PY) -m benchmarks.cases
+	@scripts/start-redis && $(PY) -m benchmarks.freshness 10
 	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
 	  createdb -h 127.0.0.1 -U postgres tanloi_bench 2>/dev/null || true; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.excel; \
-	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.indicators 5000 500000; \
+	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.indicators 3500 35000 500000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.cases; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL figures skipped"; fi
 

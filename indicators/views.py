@@ -36,6 +36,7 @@ from indicators.selectors import (
     metric_chart,
     metric_history,
     metric_of_plan,
+    metric_values,
     plan_objectives,
     plan_visible_to,
     stale_since,
@@ -172,6 +173,7 @@ def metric_view(request, code: str):
         "can_enter": can_enter(request.user, metric, plan),
         "can_set_baseline": can_set_baseline(request.user, plan),
         "baseline": getattr(metric, "baseline", None),
+        "current": next((v for v in metric_values(plan=plan, year=year) if v.metric.pk == metric.pk), None),
     }
     return render(request, "indicators/metric.html", context)
 
@@ -206,6 +208,8 @@ def drill_down_view(request, code: str):
         "result": result,
         "value": value_of(result, metric.unit),
         "stored": stored_value(metric=metric, commune=plan.commune, hamlet=hamlet, year=year),
+        "stale": stale_since(commune=plan.commune, hamlet=hamlet, year=year) is not None,
+        "can_recompute": can_recompute(request.user, plan),
         "page": page,
         "query": f"nam={year}" + (f"&ap={hamlet.code}" if hamlet else ""),
     }

@@ -229,6 +229,8 @@ CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'p
 # finished, and put back in the queue if its worker dies, so a task killed half-way runs again; every task
 # is written so that running it twice gives the same result.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+# The queue the portal's tasks go to: one per installation sharing a Redis (and per test run).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
