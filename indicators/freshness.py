@@ -18,15 +18,16 @@ figure right: a child's birth date moves every cohort the child was ever in.
 import logging
 import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 from time import monotonic, sleep
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from cases.models import Case
 from children.models import (
@@ -49,11 +50,15 @@ from indicators.calculators import Period
 from indicators.models import HamletAssessment, Plan, StaleFigure
 from indicators.services import recompute_scopes
 from tanloi_portal.models import Hamlet
+from tanloi_portal.queue import BROKER_ERRORS, send
 
 logger = logging.getLogger(__name__)
 SCHEDULED_KEY = "figures:refresh-scheduled"
 RUNNING_KEY = "figures:refresh-running"
-RUN_LOCK_SECONDS = 30 * 60
+RUN_LOCK_SECONDS = 10 * 60
+# How many of a record's latest historical versions say where it was: a child moved and edited again in one
+# transaction still has its former hamlet among them.
+HISTORY_LOOKBACK = 5
 
 # Each fact and the date that says from which year it can move a figure.
 FACT_DATES = {
@@ -107,6 +112,15 @@ def flush() -> None:
     notes, _buffer.notes = _notes(), []
     if not notes:
         return
+    try:
+        _flush(notes)
+    except Exception:
+        # The change itself has committed: never fail its request. The notes wait for the next flush.
+        _buffer.notes = notes + _buffer.notes
+        logger.exception("Could not mark figures stale")
+
+
+def _flush(notes: list[tuple]) -> None:
     # {commune: {hamlet (None: every hamlet): first year (None: the plan's start)}}
     touched: dict[int, dict] = defaultdict(dict)
 
@@ -152,12 +166,12 @@ def flush() -> None:
 
 def _child_versions(child_id, now) -> list[tuple]:
     """Where a saved child is and where it was (a move between households, a corrected birth date): its
-    place now and in its two latest historical records."""
+    place now and in its latest historical records."""
     versions = [now] if now else []
     for commune, hamlet, born in (
         Child.history.filter(id=child_id)
         .order_by("-history_date", "-history_id")
-        .values_list("household__commune_id", "household__hamlet_id", "date_of_birth")[:2]
+        .values_list("household__commune_id", "household__hamlet_id", "date_of_birth")[:HISTORY_LOOKBACK]
     ):
         if commune is not None:  # a household since deleted
             versions.append((commune, hamlet, born.year))
@@ -169,7 +183,7 @@ def _household_hamlets(household_id) -> set:
     hamlets = set(
         Household.history.filter(id=household_id)
         .order_by("-history_date", "-history_id")
-        .values_list("hamlet_id", flat=True)[:2]
+        .values_list("hamlet_id", flat=True)[:HISTORY_LOOKBACK]
     )
     return hamlets if len(hamlets) > 1 else set()
 
@@ -232,7 +246,7 @@ def schedule_refresh(*, countdown: int | None = None) -> None:
         return
     try:
         refresh_stale_figures.apply_async(countdown=delay)
-    except (OperationalError, OSError):  # the change is saved; only its recompute waits
+    except BROKER_ERRORS:  # the change is saved; only its recompute waits
         cache.delete(SCHEDULED_KEY)
         logger.warning("Could not queue the recompute of stale figures", exc_info=True)
 
@@ -240,53 +254,83 @@ def schedule_refresh(*, countdown: int | None = None) -> None:
 # --- recomputing -------------------------------------------------------------------------------------------
 
 
-def refresh_stale(*, commune_id: int | None = None, wait_seconds: float = 0) -> int:
-    """Recompute every stale year and scope (of one commune, or all), then remove the marks older than this
-    run. One run at a time (a lock in the cache); with `wait_seconds`, wait that long for a running one to
-    finish instead of returning at once. Returns the number of values stored. Idempotent."""
+class Busy(Exception):
+    """Another recompute holds the lock: the task is tried again a little later."""
+
+
+@contextmanager
+def _one_run_at_a_time(wait_seconds: float = 0):
+    """The recomputes (debounced, "Tính lại", nightly, `indicator_values`) take turns: two computing the same
+    measurement would both try to create it. The lock expires after RUN_LOCK_SECONDS, so a worker killed while
+    holding it delays the next run, never stops it. Raises Busy when still held after `wait_seconds`."""
     deadline = monotonic() + wait_seconds
     while not cache.add(RUNNING_KEY, True, timeout=RUN_LOCK_SECONDS):
         if monotonic() >= deadline:
-            return 0
+            raise Busy
         sleep(0.5)
-    cache.delete(SCHEDULED_KEY)
     try:
-        return _refresh(commune_id)
+        yield
     finally:
         cache.delete(RUNNING_KEY)
 
 
-def _refresh(commune_id: int | None) -> int:
-    started = timezone.now()
-    marks = StaleFigure.objects.filter(changed_at__lte=started)
-    if commune_id is not None:
-        marks = marks.filter(commune_id=commune_id)
-    groups: dict[tuple[int, int], set] = defaultdict(set)
-    for commune, hamlet, year in marks.values_list("commune_id", "hamlet_id", "year"):
-        groups[(commune, year)].add(hamlet)
-    stored = 0
-    plans = {}
-    for (commune, year), hamlets in sorted(groups.items()):
-        if commune not in plans:
-            plans[commune] = (
-                Plan.objects.filter(commune_id=commune).select_related("commune").order_by("-start_year").first()
-            )
-        plan = plans[commune]
-        if plan is not None:
-            chosen = Hamlet.objects.filter(pk__in=[h for h in hamlets if h]).order_by("position")
-            stored += recompute_scopes(plan=plan, period=Period(year), hamlets=chosen, commune_too=None in hamlets)
-        StaleFigure.objects.filter(commune_id=commune, year=year, changed_at__lte=started).delete()
+def refresh_stale(*, commune_id: int | None = None, wait_seconds: float = 0) -> int:
+    """Recompute every stale year and scope (of one commune, or all), then remove the marks it computed.
+    Raises Busy when another recompute runs (after waiting `wait_seconds` for it). Returns the number of
+    values stored. Idempotent."""
+    with _one_run_at_a_time(wait_seconds):
+        cache.delete(SCHEDULED_KEY)
+        stored = _refresh(commune_id)
     if StaleFigure.objects.exists():
-        schedule_refresh()  # changes made during the run
+        # Changes made while it ran, or marks of another commune: one more run (the key is cleared first, so
+        # a run queued meanwhile and found busy cannot leave these marks without a run to come).
+        cache.delete(SCHEDULED_KEY)
+        schedule_refresh()
     return stored
 
 
-def recompute_year(*, plan: Plan, year: int, progress=None) -> int:
-    """Recompute a whole year (the commune and every hamlet), as the officer's "Tính lại" asks: the marks
-    it covers go once it has finished."""
-    started = timezone.now()
-    stored = recompute_scopes(plan=plan, period=Period(year), progress=progress)
-    StaleFigure.objects.filter(commune=plan.commune, year=year, changed_at__lte=started).delete()
+def _refresh(commune_id: int | None) -> int:
+    marks = StaleFigure.objects.all()
+    if commune_id is not None:
+        marks = marks.filter(commune_id=commune_id)
+    groups: dict[tuple[int, int], list] = defaultdict(list)
+    for pk, commune, hamlet, year, changed_at in marks.values_list(
+        "pk", "commune_id", "hamlet_id", "year", "changed_at"
+    ):
+        groups[(commune, year)].append((pk, hamlet, changed_at))
+    stored = 0
+    plans = {}
+    for (commune, year), read in sorted(groups.items()):
+        if commune not in plans:
+            plans[commune] = current_plan(commune_id=commune)
+        plan = plans[commune]
+        hamlets = {hamlet for _pk, hamlet, _at in read}
+        if plan is not None:
+            chosen = Hamlet.objects.filter(pk__in=[h for h in hamlets if h]).order_by("position")
+            stored += recompute_scopes(plan=plan, period=Period(year), hamlets=chosen, commune_too=None in hamlets)
+        # Only the marks read, as they were read: a mark changed since (its time moved on) waits for the next
+        # run, whatever the clocks of the machines that wrote it.
+        gone = Q(pk__in=[])
+        for pk, _hamlet, changed_at in read:
+            gone |= Q(pk=pk, changed_at=changed_at)
+        StaleFigure.objects.filter(gone).delete()
+    return stored
+
+
+def current_plan(*, commune_id: int) -> Plan | None:
+    return Plan.objects.filter(commune_id=commune_id).select_related("commune").order_by("-start_year", "-pk").first()
+
+
+def recompute_year(*, plan: Plan, year: int, progress=None, wait_seconds: float = 0) -> int:
+    """Recompute a whole year (the commune and every hamlet), as the officer's "Tính lại" and the nightly run
+    ask: the marks of that year it covers go once it has finished. Raises Busy as refresh_stale does."""
+    with _one_run_at_a_time(wait_seconds):
+        marks = list(StaleFigure.objects.filter(commune=plan.commune, year=year).values_list("pk", "changed_at"))
+        stored = recompute_scopes(plan=plan, period=Period(year), progress=progress)
+        gone = Q(pk__in=[])
+        for pk, changed_at in marks:
+            gone |= Q(pk=pk, changed_at=changed_at)
+        StaleFigure.objects.filter(gone).delete()
     return stored
 
 
@@ -317,12 +361,7 @@ def recompute_request(*, plan: Plan, year: int) -> bool:
     from indicators.tasks import recompute_year as task
 
     mark_year(plan=plan, year=year)
-    try:
-        task.delay(plan.pk, year)
-    except (OperationalError, OSError):
-        logger.warning("Could not queue the recompute of %s", year, exc_info=True)
-        return False
-    return True
+    return send(task, plan.pk, year)
 
 
 # --- what moves figures ------------------------------------------------------------------------------------

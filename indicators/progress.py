@@ -215,12 +215,14 @@ def choose_base(
     threshold: float,
     chosen_year: int | None = None,
 ) -> tuple[int | None, Decimal | None]:
-    """The base of the trend for `year`: the officer's chosen year if it has a value, else the first year
-    from the plan's start, before `year`, with a complete value. `series` is {year: (value, completeness)}.
-    An incomplete value is never a base (5a's 8% of 2021, when almost no dose was recorded, is not a trend)."""
+    """The base of the trend for `year`: the officer's chosen year if it has a complete value, else the
+    first year from the plan's start, before `year`, with a complete value. `series` is {year: (value,
+    completeness)}. An incomplete value is never a base, not even a chosen one (5a's 8% of 2021, when almost
+    no dose was recorded, is not a trend): a chosen year without a complete value gives no base at all."""
     if chosen_year is not None:
-        value = series.get(chosen_year, (None, None))[0]
-        return (chosen_year, value) if value is not None and chosen_year < year else (None, None)
+        value, completeness = series.get(chosen_year, (None, None))
+        usable = value is not None and chosen_year < year and is_complete(completeness, threshold)
+        return (chosen_year, value) if usable else (None, None)
     for candidate in sorted(y for y in series if start_year <= y < year):
         value, completeness = series[candidate]
         if value is not None and is_complete(completeness, threshold):

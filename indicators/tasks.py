@@ -10,14 +10,23 @@ from indicators.models import Plan
 PROGRESS_TTL = 3600
 
 
-@shared_task
-def refresh_stale_figures() -> int:
+# A recompute that fails (the database restarting, say) is tried again; one that finds another at work waits
+# for it. Either way the marks stay until a run has computed them.
+RETRY = {"bind": True, "autoretry_for": (Exception,), "retry_backoff": 30, "max_retries": 8}
+BUSY_RETRY_SECONDS = 30
+
+
+@shared_task(**RETRY)
+def refresh_stale_figures(self) -> int:
     """The debounced recompute of every stale year and scope."""
-    return freshness.refresh_stale()
+    try:
+        return freshness.refresh_stale()
+    except freshness.Busy:
+        raise self.retry(countdown=BUSY_RETRY_SECONDS) from None
 
 
-@shared_task
-def recompute_year(plan_id: int, year: int) -> int:
+@shared_task(**RETRY)
+def recompute_year(self, plan_id: int, year: int) -> int:
     """The officer's "Tính lại": a whole year, commune and hamlets, with its progress in the cache."""
     plan = Plan.objects.select_related("commune").get(pk=plan_id)
     key = freshness.progress_key(plan.commune_id, year)
@@ -27,16 +36,23 @@ def recompute_year(plan_id: int, year: int) -> int:
 
     try:
         return freshness.recompute_year(plan=plan, year=year, progress=progress)
+    except freshness.Busy:
+        raise self.retry(countdown=BUSY_RETRY_SECONDS) from None
     finally:
         cache.delete(key)
 
 
-@shared_task
-def recompute_recent_years() -> int:
-    """Nightly: the current and previous year of every commune's plan (children age into cohorts)."""
+@shared_task(**RETRY)
+def recompute_recent_years(self) -> int:
+    """Nightly: the current and previous year of every commune's current plan (children age into cohorts),
+    then whatever is still marked, of any year."""
     this_year = timezone.localdate().year
     stored = 0
-    for plan in Plan.objects.select_related("commune").order_by("commune_id", "-start_year").distinct():
-        for year in (this_year - 1, this_year):
-            stored += freshness.recompute_year(plan=plan, year=year)
-    return stored
+    try:
+        for commune_id in Plan.objects.values_list("commune_id", flat=True).distinct():
+            plan = freshness.current_plan(commune_id=commune_id)
+            for year in (this_year - 1, this_year):
+                stored += freshness.recompute_year(plan=plan, year=year, wait_seconds=60)
+        return stored + freshness.refresh_stale(wait_seconds=60)
+    except freshness.Busy:
+        raise self.retry(countdown=BUSY_RETRY_SECONDS) from None

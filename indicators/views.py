@@ -103,7 +103,6 @@ def board_view(request):
         "progress_url": f"{reverse('indicators:freshness')}?{urlencode(query)}",
         "can_recompute": can_recompute(request.user, plan),
         "show_verdict": any(row["v"].progress.verdict for row in rows),
-        "status_target": next((row["v"].progress.target_year for row in rows if row["v"].progress.target_year), ""),
         "legend": [(status, LABELS[status], MEANINGS[status]) for status in LABELS],
         "complete_share": settings.FIGURES_COMPLETE_PERCENT,
     }
@@ -147,7 +146,8 @@ def recompute_view(request):
             request,
             _("Chưa gửi được yêu cầu tới bộ phận tính toán. Số liệu vẫn được đánh dấu để tính lại trong đêm nay."),
         )
-    return redirect(f"{reverse('indicators:board')}?{urlencode({'nam': year})}")
+    back = {"nam": year, **{k: request.POST[k] for k in ("xa", "ap") if request.POST.get(k)}}
+    return redirect(f"{reverse('indicators:board')}?{urlencode(back)}")
 
 
 @allow(*BOARD_ROLES)

@@ -157,31 +157,44 @@ def _children_rows(children: QuerySet[Child], keys: list[str]):
             yield [row[key] for key in keys]
 
 
-def write_children(stream, children: QuerySet[Child], *, commune, user) -> int:
+def _counted(progress, total_of):
+    """(tick, total): `tick(count)` reports the rows written so far every CHUNK rows, when asked to."""
+    if progress is None:
+        return (lambda count: None), None
+    total = total_of()
+    progress(0, total)
+    return (lambda count: progress(count, total) if count % CHUNK == 0 else None), total
+
+
+def write_children(stream, children: QuerySet[Child], *, commune, user, progress=None) -> int:
     """The children as the template's columns, less those reading a section of the child page this user may not
-    read (children.permissions). Returns the number of rows written."""
+    read (children.permissions). Returns the number of rows written; `progress(done, total)` as it goes."""
     columns = [c for c in COLUMNS if export_column_allowed(user, c.key)]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Trẻ em"))
     _title(sheet, commune, _("Danh sách trẻ em"), (c.width for c in columns))
     sheet.append([_cell(sheet, c.header, bold=True) for c in columns])
+    tick, _total = _counted(progress, children.count)
     count = 0
     for values in _children_rows(children, [c.key for c in columns]):
         sheet.append(_row(sheet, values))
         count += 1
+        tick(count)
     workbook.save(stream)
     return count
 
 
-def write_households(stream, households: QuerySet[Household], *, commune) -> int:
+def write_households(stream, households: QuerySet[Household], *, commune, progress=None) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Hộ gia đình"))
     headers = ["Mã hộ", "Chủ hộ", "Ấp/Sóc", "Địa chỉ", "Số điện thoại", "Số trẻ"]
     _title(sheet, commune, _("Danh sách hộ gia đình"), (12, 24, 12, 30, 14, 8))
     sheet.append([_cell(sheet, h, bold=True) for h in headers])
+    tick, _total = _counted(progress, households.count)
     count = 0
     for h in households.select_related("hamlet").order_by("pk").iterator(chunk_size=CHUNK):
         sheet.append(_row(sheet, [h.code, h.head_name, h.hamlet.name, h.address, h.phone, h.child_count]))
         count += 1
+        tick(count)
     workbook.save(stream)
     return count

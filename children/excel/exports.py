@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from children.forms import ChildFilterForm, child_filters_of
 from children.models import ExportJob
 from children.selectors import child_list, filters_asked, household_list
 from tanloi_portal.models import Role
+from tanloi_portal.queue import send_after_commit
 
 logger = logging.getLogger(__name__)
 # Who may export a list (the registry's readers; children.views.lists.REGISTRY_READERS).
@@ -58,24 +59,48 @@ def export_start(*, kind: str, user, query: QueryDict) -> ExportJob:
     from children import tasks  # children.tasks calls this module's steps
 
     job = ExportJob.objects.create(kind=kind, requested_by=user, commune=user.commune, filters=_asked(query, kind))
-    transaction.on_commit(lambda: tasks.run_export.delay(str(job.pk)))
+    send_after_commit(tasks.run_export, str(job.pk), on_failure=lambda: _not_queued(job.pk))
     return job
+
+
+def _not_queued(job_id) -> None:
+    """The broker could not be reached: the job ends failed, saying so."""
+    message = _("Chưa gửi được yêu cầu tới bộ phận xử lý (hàng đợi công việc không chạy). Hãy thử lại sau ít phút.")
+    ExportJob.objects.filter(pk=job_id).update(
+        state=ExportJob.State.FAILED, message=str(message), finished_at=timezone.now()
+    )
 
 
 def _may_export(user, job: ExportJob) -> bool:
     return user.is_active and user.role in EXPORT_ROLES and user.commune_id == job.commune_id
 
 
+def progress_key(job_id) -> str:
+    return f"export-progress:{job_id}"
+
+
+def progress_of(job: ExportJob) -> dict:
+    """{"done": rows written, "total": rows to write} while the worker writes the job's workbook."""
+    if job.state == ExportJob.State.DONE:
+        return {"done": job.rows or 0, "total": job.rows or 0}
+    return cache.get(progress_key(job.pk)) or {"done": 0, "total": 0}
+
+
 def _write(job: ExportJob, stream) -> tuple[int, dict]:
     user = job.requested_by
+
+    def progress(done, total):
+        cache.set(progress_key(job.pk), {"done": done, "total": total}, 3600)
+
     if job.kind == ExportJob.Kind.CHILDREN:
         query = QueryDict(mutable=True)
         for key, values in job.filters.items():
             query.setlist(key, [str(v) for v in values])
         filters, _form, _hamlets = child_filters_of(user=user, data=query)
         children = child_list(user=user, filters=filters)
-        return write_children(stream, children, commune=job.commune, user=user), filters_asked(filters)
-    return write_households(stream, household_list(user=user), commune=job.commune), {}
+        written = write_children(stream, children, commune=job.commune, user=user, progress=progress)
+        return written, filters_asked(filters)
+    return write_households(stream, household_list(user=user), commune=job.commune, progress=progress), {}
 
 
 def export_run(job_id) -> bool:

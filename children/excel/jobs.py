@@ -36,7 +36,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from children.excel.importer import import_registry
 from children.excel.reader import SpreadsheetError, check_upload
 from children.models import ImportJob
+from tanloi_portal.queue import send_after_commit
 
 PROGRESS_TTL = 3600
 PREVIEW_PAGE_SIZE = 50
@@ -129,8 +130,23 @@ def _enqueue(task_name: str, job_id) -> None:
     """The step's task, sent once the job is committed (a worker must never look for a job not yet there)."""
     from children import tasks  # children.tasks calls this module's steps
 
-    task = getattr(tasks, task_name)
-    transaction.on_commit(partial(task.delay, str(job_id)))
+    send_after_commit(getattr(tasks, task_name), str(job_id), on_failure=partial(_not_queued, job_id))
+
+
+def _not_queued(job_id) -> None:
+    """The broker could not be reached: the job ends failed, saying so, and its staged file goes."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return
+    message = _("Chưa gửi được tệp tới bộ phận xử lý (hàng đợi công việc không chạy): không có gì được nhập. "
+                "Hãy thử lại sau ít phút hoặc báo quản trị hệ thống.")  # fmt: skip
+    job.state, job.report, job.finished_at = (
+        ImportJob.State.FAILED,
+        {**job.report, "message": str(message)},
+        timezone.now(),
+    )
+    job.save(update_fields=["state", "report", "finished_at"])
+    _remove_staged(job)
 
 
 def job_start(*, upload, commune, by) -> ImportJob:

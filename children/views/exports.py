@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from children.excel.exports import export_file, export_start
+from children.excel.exports import export_file, export_start, progress_of
 from children.models import ExportJob
 from children.views.lists import REGISTRY_READERS
 from tanloi_portal.access import allow
@@ -50,7 +50,7 @@ def export_job_view(request, pk):
 @allow(*REGISTRY_READERS)
 def export_progress_view(request, pk):
     job = _job_for(request, pk)
-    return JsonResponse({"state": job.state, "final": job.state in ExportJob.FINAL, "done": job.rows or 0, "total": 0})
+    return JsonResponse({"state": job.state, "final": job.state in ExportJob.FINAL, **progress_of(job)})
 
 
 @allow(*REGISTRY_READERS)

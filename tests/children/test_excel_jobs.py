@@ -299,3 +299,50 @@ def test_the_import_runs_in_tasks_enqueued_after_the_commit(tmp_path, users, cli
     client_for(users["officer"]).post(reverse("children:import"), {"file": upload})
     job = ImportJob.objects.get()
     assert sent == [str(job.pk)] and job.state == ImportJob.State.CHECKING
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Publishing fails as it does when Redis cannot be reached."""
+    from kombu.exceptions import OperationalError
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    for task in (tasks.check_import, tasks.run_import, tasks.run_export):
+        monkeypatch.setattr(task, "delay", refuse)
+
+
+def test_an_upload_while_the_worker_queue_is_down_fails_with_a_message_not_a_500(tmp_path, users, client_for,
+                                                                                 broker_down):  # fmt: skip
+    upload = SimpleUploadedFile("tre-em.xlsx", xlsx(tmp_path, _rows(2)).read_bytes())
+    response = client_for(users["officer"]).post(reverse("children:import"), {"file": upload}, follow=True)
+    assert response.status_code == 200
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.FAILED and "hàng đợi công việc không chạy" in job.report["message"]
+    assert "hàng đợi công việc không chạy" in response.content.decode()
+    assert not Path(job.stored_path).exists() and Child.objects.count() == 0
+
+
+def test_an_export_while_the_worker_queue_is_down_fails_with_a_message_not_a_500(users, client_for, broker_down):
+    response = client_for(users["officer"]).post(reverse("children:export-households"), follow=True)
+    assert response.status_code == 200
+    job = ExportJob.objects.get()
+    assert job.state == ExportJob.State.FAILED and "hàng đợi công việc không chạy" in job.message
+    assert "hàng đợi công việc không chạy" in response.content.decode()
+
+
+def test_an_export_reports_its_rows_as_it_writes_them(users, client_for, registry, monkeypatch):
+    seen = []
+    original = exports.cache.set
+
+    def recorded(key, value, *args):
+        if key.startswith("export-progress:"):
+            seen.append(value)
+        return original(key, value, *args)
+
+    monkeypatch.setattr(exports.cache, "set", recorded)
+    job = _ask(client_for(users["officer"]))
+    assert seen[0] == {"done": 0, "total": job.rows} and job.rows > 0
+    progress = client_for(users["officer"]).get(reverse("children:export-progress", kwargs={"pk": job.pk})).json()
+    assert progress["final"] and progress["done"] == progress["total"] == job.rows

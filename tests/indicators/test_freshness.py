@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from celery.exceptions import Retry
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
@@ -80,8 +81,23 @@ def test_nothing_is_marked_when_the_change_rolls_back(hamlet_a):
     with pytest.raises(RuntimeError), transaction.atomic():
         GrowthMeasurement.objects.create(child=child, measured_on=date(2024, 5, 1), weight_kg=14)
         raise RuntimeError
-    freshness.flush()  # even a later flush finds no note of it... (a rolled-back note may be flushed: harmless)
-    assert not StaleFigure.objects.filter(year=2024, hamlet__isnull=False).exclude(hamlet__code="ap-1").exists()
+    assert not StaleFigure.objects.exists()
+
+
+def test_a_failing_mark_never_fails_the_request_and_waits_for_the_next_flush(hamlet_a, monkeypatch):
+    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), date_of_birth=date(2019, 3, 1))
+    StaleFigure.objects.all().delete()
+    upsert = freshness._upsert
+
+    def locked(rows):
+        raise freshness.Hamlet.DoesNotExist("database is locked")
+
+    monkeypatch.setattr(freshness, "_upsert", locked)
+    GrowthMeasurement.objects.create(child=child, measured_on=date(2024, 5, 1), weight_kg=14)  # no exception
+    assert not StaleFigure.objects.exists()
+    monkeypatch.setattr(freshness, "_upsert", upsert)
+    GrowthMeasurement.objects.create(child=child, measured_on=date(2025, 5, 1), weight_kg=15)
+    assert ("ap-1", 2024) in marks()  # the first change's note was kept for this flush
 
 
 def test_marks_wait_for_the_commit(hamlet_a, django_capture_on_commit_callbacks):
@@ -189,7 +205,7 @@ def test_a_figure_older_than_its_last_change_is_marked_as_being_recomputed(plan,
     assert "Đang tính lại" not in client.get(reverse("indicators:board"), {"nam": 2025}).content.decode()
 
 
-def test_the_recompute_is_idempotent_and_keeps_marks_newer_than_its_start(plan, hamlet_a):
+def test_the_recompute_is_idempotent_and_keeps_marks_changed_while_it_ran(plan, hamlet_a, monkeypatch):
     home = HouseholdFactory(hamlet=hamlet_a)
     for i in range(3):
         ChildFactory(household=home, date_of_birth=date(2024, 1, 1 + i))
@@ -200,20 +216,55 @@ def test_the_recompute_is_idempotent_and_keeps_marks_newer_than_its_start(plan, 
     freshness.refresh_stale()
     again = computed()
     assert first == again and not StaleFigure.objects.exists()
-    later = timezone.now() + timedelta(hours=1)  # a change made while the run was computing
-    StaleFigure.objects.create(commune=plan.commune, scope_key=0, year=2025, changed_at=later)
+    # A change made while the run computes moves its mark's time on: the mark stays for the next run.
+    freshness.mark_year(plan=plan, year=2025)
+    compute = freshness.recompute_scopes
+
+    def computing_while_a_change_comes(**kwargs):
+        stored = compute(**kwargs)
+        StaleFigure.objects.filter(scope_key=0).update(changed_at=timezone.now() + timedelta(seconds=1))
+        return stored
+
+    monkeypatch.setattr(freshness, "recompute_scopes", computing_while_a_change_comes)
     freshness.refresh_stale()
-    assert StaleFigure.objects.filter(changed_at=later).exists()
+    assert list(StaleFigure.objects.values_list("scope_key", "year")) == [(0, 2025)]
 
 
-def test_one_recompute_at_a_time(plan):
+def test_one_recompute_at_a_time_and_a_busy_one_is_tried_again(plan, monkeypatch):
     freshness.mark_year(plan=plan, year=2025)
     cache.add(freshness.RUNNING_KEY, True, timeout=60)  # another run holds the lock
     try:
-        assert freshness.refresh_stale() == 0 and StaleFigure.objects.exists()
+        with pytest.raises(freshness.Busy):
+            freshness.refresh_stale()
+        retried = []
+        monkeypatch.setattr(tasks.refresh_stale_figures, "retry", lambda **kw: retried.append(kw) or Retry())
+        with pytest.raises(Retry):
+            tasks.refresh_stale_figures.run()
+        assert retried == [{"countdown": tasks.BUSY_RETRY_SECONDS}] and StaleFigure.objects.exists()
     finally:
         cache.delete(freshness.RUNNING_KEY)
     assert freshness.refresh_stale() > 0 and not StaleFigure.objects.exists()
+
+
+def test_marks_left_after_a_run_always_get_a_run_even_when_one_was_said_to_be_queued(plan, settings, monkeypatch):
+    """A run queued during another finds it busy; the first, finishing, must not take that run as coming."""
+    settings.FIGURES_AUTO_REFRESH = True
+    queued = []
+    monkeypatch.setattr(tasks.refresh_stale_figures, "apply_async", lambda **kw: queued.append(kw))
+    cache.add(freshness.SCHEDULED_KEY, True, timeout=120)
+    later = timezone.now() + timedelta(hours=1)
+    StaleFigure.objects.create(commune=plan.commune, scope_key=0, year=2025, changed_at=later)
+    original = freshness._refresh
+
+    def run_while_a_change_comes(commune_id):
+        stored = original(commune_id)
+        cache.add(freshness.SCHEDULED_KEY, True, timeout=120)  # a change during the run queued one
+        StaleFigure.objects.create(commune=plan.commune, scope_key=0, year=2024, changed_at=later)
+        return stored
+
+    monkeypatch.setattr(freshness, "_refresh", run_while_a_change_comes)
+    freshness.refresh_stale()
+    assert queued and StaleFigure.objects.filter(year=2024).exists()
 
 
 def test_the_officers_recompute_button_queues_the_year_and_shows_its_result(plan, hamlet_a, users, client_for):

@@ -36,7 +36,7 @@ def test_recompute_stores_computed_values_and_indicator_values_prints_every_metr
     assert len(data["values"]) == 34
     for v in data["values"]:
         assert set(v) == {"metric", "numerator", "denominator", "value", "source", "status", "completeness",
-                          "base_year", "verdict_2025", "computed_at"}  # fmt: skip
+                          "base_year", "verdict_2025", "computed_at", "stale"}  # fmt: skip
         assert v["source"] in {"computed", "entered"} and v["status"] in STATUSES
     births = next(v for v in data["values"] if v["metric"] == "14")
     assert (births["numerator"], births["denominator"], births["value"]) == (3, 4, 75)

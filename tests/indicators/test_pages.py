@@ -57,7 +57,7 @@ def test_the_board_shows_values_targets_and_statuses(users, client_for, computed
         "Chỉ tiêu 2025",
         "Chỉ tiêu 2030",
         "Kết quả 2025",
-        "Đánh giá so với chỉ tiêu 2030",
+        "so với chỉ tiêu 2030",
     ):
         assert header in content
     # Every badge is explained on the page.
@@ -233,6 +233,8 @@ def test_the_officer_chooses_a_base_year_with_a_reason_and_the_board_shows_it(us
     )
     # 2021 has no value (no child was born yet): the chosen base gives no trend, and the board says whose choice.
     assert row["v"].base_chosen and row["v"].progress.base_year is None
+    board = client.get(reverse("indicators:board"), {"nam": 2025}).content.decode()
+    assert "năm gốc cán bộ chọn chưa có số liệu đầy đủ" in board
     page = client.get(reverse("indicators:metric", args=["14"])).content.decode()
     assert "2021 (cán bộ chọn: Số liệu năm 2021 đã được Tư pháp rà soát)" in page
     assert client.post(url, {"reason": "x"}).status_code == 200  # no year: nothing changes

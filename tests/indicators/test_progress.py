@@ -194,8 +194,10 @@ SERIES = {2021: (Decimal("8.06"), Decimal("9.1")), 2022: (Decimal("60"), Decimal
         ({2021: (None, None), 2022: (Decimal("0"), None)}, 2026, None, (2022, Decimal("0"))),  # a zero base
         ({}, 2026, None, (None, None)),
         ({2020: (Decimal("5"), None)}, 2026, None, (None, None)),  # before the plan's start
-        # The officer's choice wins, even an incomplete year; a chosen year with no value gives no base.
-        (SERIES, 2026, 2022, (2022, Decimal("60"))),
+        # The officer's choice wins when complete; an incomplete one, or one with no value, gives no base.
+        (SERIES, 2026, 2023, (2023, Decimal("88"))),
+        (SERIES, 2026, 2024, (2024, Decimal("0"))),
+        (SERIES, 2026, 2022, (None, None)),
         (SERIES, 2026, 2025, (None, None)),
         (SERIES, 2022, 2022, (None, None)),
     ],

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.freshness import refresh_stale
+from indicators.freshness import Busy, refresh_stale
 from indicators.selectors import current_plan, metric_values
 from tanloi_portal.models import Commune
 
@@ -37,7 +37,10 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có ấp/sóc mã {options['hamlet']}.")
         # Figures a change has marked stale are computed first (waiting for the worker if it is at it), so
         # that what is printed is never older than the registry.
-        refresh_stale(commune_id=commune.pk, wait_seconds=REFRESH_WAIT_SECONDS)
+        try:
+            refresh_stale(commune_id=commune.pk, wait_seconds=REFRESH_WAIT_SECONDS)
+        except Busy:
+            self.stderr.write("Một lần tính lại khác chưa xong: số liệu đánh dấu stale=true có thể chưa mới nhất.")
         values = metric_values(plan=plan, year=options["year"], hamlet=hamlet)
         data = {
             "year": options["year"],
@@ -54,6 +57,7 @@ class Command(BaseCommand):
                     "base_year": v.progress.base_year,
                     "verdict_2025": None if v.progress.verdict is None else v.progress.verdict.achieved,
                     "computed_at": v.computed_at.isoformat() if v.computed_at else None,
+                    "stale": v.stale,
                 }
                 for v in values
             ],
