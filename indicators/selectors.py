@@ -114,6 +114,7 @@ class MetricValue:
     previous: Decimal | None = None  # the year before's value, for the trend arrow
     base_chosen: bool = False  # the base year is the officer's choice (MetricBaseline)
     base_reason: str = ""
+    series: tuple = ()  # (year, value, complete) of every year with a value, up to this one, for sparklines
 
 
 def _complete_share() -> float:
@@ -126,44 +127,81 @@ def stale_since(*, commune, hamlet, year: int) -> datetime | None:
     return row.changed_at if row else None
 
 
-def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[MetricValue]:
-    """Every metric of the plan for a year and scope: the entered value where there is one (it overrides),
-    else the computed one; with its completeness, when it was computed and whether it is being recomputed,
-    and its status against the targets from its base (indicators/progress.py). Four queries."""
-    metrics = list(
+def _plan_metrics(plan: Plan) -> list[Metric]:
+    return list(
         _metrics_with_targets()
         .filter(indicator__plan=plan)
         .select_related("indicator", "baseline")
         .order_by("indicator__number", "position")
     )
+
+
+def _chosen(rows) -> dict[tuple, Measurement]:
+    """One measurement per (scope, metric, year): an entered value overrides a computed one."""
+    chosen: dict[tuple, Measurement] = {}
+    for m in rows:
+        key = (m.hamlet_id, m.metric_id, m.year)
+        if key not in chosen or m.source == Measurement.Source.ENTERED:
+            chosen[key] = m
+    return chosen
+
+
+def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[MetricValue]:
+    """Every metric of the plan for a year and scope: the entered value where there is one (it overrides),
+    else the computed one; with its completeness, when it was computed and whether it is being recomputed,
+    and its status against the targets from its base (indicators/progress.py). Four queries."""
+    metrics = _plan_metrics(plan)
     first_year = min(plan.start_year, plan.base_year)
     rows = Measurement.objects.filter(
         metric__in=metrics, commune=plan.commune, hamlet=hamlet, half=half, year__gte=first_year, year__lte=year
     )
-    chosen: dict[tuple[int, int], Measurement] = {}
-    for m in rows:
-        key = (m.metric_id, m.year)
-        if key not in chosen or m.source == Measurement.Source.ENTERED:
-            chosen[key] = m
-    series: dict[int, dict[int, tuple]] = {}
-    for (metric_id, y), m in chosen.items():
-        series.setdefault(metric_id, {})[y] = (m.value, m.completeness)
     changed = stale_since(commune=plan.commune, hamlet=hamlet, year=year) if half == 0 else None
+    scope = hamlet.pk if hamlet is not None else None
+    return _values(metrics, _chosen(rows), scope=scope, year=year, first_year=first_year, changed=changed)
+
+
+def metric_values_by_hamlet(*, plan: Plan, year: int) -> dict[int, list[MetricValue]]:
+    """metric_values for every hamlet of the plan's commune at once: {hamlet id: values}. Four queries, whatever
+    the number of hamlets and years."""
+    metrics = _plan_metrics(plan)
+    first_year = min(plan.start_year, plan.base_year)
+    rows = Measurement.objects.filter(
+        metric__in=metrics, commune=plan.commune, hamlet__isnull=False, half=0, year__gte=first_year, year__lte=year
+    )
+    chosen = _chosen(rows)
+    changed = dict(
+        StaleFigure.objects.filter(commune=plan.commune, year=year, hamlet__isnull=False).values_list(
+            "hamlet_id", "changed_at"
+        )
+    )
+    hamlet_ids = {key[0] for key in chosen} | set(changed)
+    return {
+        pk: _values(metrics, chosen, scope=pk, year=year, first_year=first_year, changed=changed.get(pk))
+        for pk in hamlet_ids
+    }
+
+
+def _values(metrics, chosen, *, scope, year: int, first_year: int, changed) -> list[MetricValue]:
+    series: dict[int, dict[int, tuple]] = {}
+    for (hamlet_id, metric_id, y), m in chosen.items():
+        if hamlet_id == scope:
+            series.setdefault(metric_id, {})[y] = (m.value, m.completeness)
     threshold = _complete_share()
     out = []
     for metric in metrics:
-        current = chosen.get((metric.pk, year))
+        current = chosen.get((scope, metric.pk, year))
         baseline = getattr(metric, "baseline", None)
         targets = metric_targets(metric)
+        years = series.get(metric.pk, {})
         base_year, base_value = choose_base(
-            series.get(metric.pk, {}),
+            years,
             start_year=first_year,
             year=year,
             threshold=threshold,
             chosen_year=baseline.year if baseline else None,
         )
         passed_year, _goal = passed_target(targets, year)
-        passed = chosen.get((metric.pk, passed_year)) if passed_year else None
+        passed = chosen.get((scope, metric.pk, passed_year)) if passed_year else None
         status = progress(
             direction=metric.direction,
             targets=targets,
@@ -174,7 +212,7 @@ def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[
             limits=PERCENT_LIMITS if metric.unit == Metric.Unit.PERCENT else None,
             passed_value=passed.value if passed else None,
         )
-        before = chosen.get((metric.pk, year - 1))
+        before = chosen.get((scope, metric.pk, year - 1))
         computed = current is not None and current.source == Measurement.Source.COMPUTED
         out.append(
             MetricValue(
@@ -193,6 +231,7 @@ def metric_values(*, plan: Plan, year: int, hamlet=None, half: int = 0) -> list[
                 previous=before.value if before else None,
                 base_chosen=baseline is not None,
                 base_reason=baseline.reason if baseline else "",
+                series=tuple((y, v, is_complete(c, threshold)) for y, (v, c) in sorted(years.items()) if v is not None),
             )
         )
     return out

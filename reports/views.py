@@ -1,6 +1,10 @@
 """Each role's home page: the first dashboards, at the top of the flow (they read every app's selectors)."""
 
+import json
+
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.selectors import awaiting_decision_count, concern_counts, overdue_count
 from children.selectors import (
@@ -13,8 +17,10 @@ from children.selectors import (
     totals_of,
 )
 from indicators.selectors import current_plan, indicators_led_by, plan_objectives, plan_visible_to
+from reports.dashboard import dashboard
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
+from tanloi_portal.params import year_param
 from tanloi_portal.selectors import unit_of
 
 
@@ -54,17 +60,38 @@ def _plan_context(user) -> dict:
 
 @allow(Role.CHAIRMAN)
 def home_chairman(request):
+    """The chairman's home is the commune's dashboard for a year (reports/dashboard.py)."""
     commune = request.user.commune
     hamlets = list(hamlet_summary(hamlets=commune_hamlets(commune=commune)))
+    plan = current_plan(commune=commune)
+    this_year = timezone.localdate().year
+    year = year_param(request, first=plan.start_year if plan else 2015)
+    d = dashboard(user=request.user, plan=plan, year=year) if plan else None
     context = {
         "commune": commune,
+        "year": year,
+        "years": range(plan.start_year if plan else this_year, this_year + 1),
         "hamlets": hamlets,
         "totals": totals_of(hamlets),
         "overdue_cases": overdue_count(user=request.user),
         "awaiting_decision": awaiting_decision_count(user=request.user),
-        **_plan_context(request.user),
+        "d": d,
+        "cases_chart": _cases_chart(d.cases) if d else {},
     }
     return render(request, "reports/home/chairman.html", context)
+
+
+def _cases_chart(statistics) -> dict:
+    """The cases-by-concern chart's series, as JSON for its data attributes (the same figures as its table)."""
+    rows = statistics.by_concern
+    names = {"opened": _("Tiếp nhận trong năm"), "open": _("Đang mở"), "closed": _("Kết thúc trong năm")}
+    return {
+        "labels": json.dumps([label for label, *_counts in rows], ensure_ascii=False),
+        "opened": json.dumps([opened for _label, opened, _open, _closed in rows]),
+        "open": json.dumps([open_now for _label, _opened, open_now, _closed in rows]),
+        "closed": json.dumps([closed for _label, _opened, _open, closed in rows]),
+        "names": json.dumps({k: str(v) for k, v in names.items()}, ensure_ascii=False),
+    }
 
 
 @allow(Role.DISTRICT)

@@ -26,6 +26,7 @@ from children.selectors.registry import (
     same_child_candidates,
     totals_of,
 )
+from children.selectors.statistics import GroupTable, HamletHealth, group_hamlet_table, registry_health
 from children.selectors.updates import (
     QueueCounts,
     get_update_for_user,
@@ -37,6 +38,8 @@ from children.selectors.updates import (
 __all__ = [
     "AGE_BANDS",
     "ChildFilters",
+    "GroupTable",
+    "HamletHealth",
     "QueueCounts",
     "Totals",
     "child_history",
@@ -51,6 +54,7 @@ __all__ = [
     "get_child_for_user",
     "get_household_for_user",
     "get_update_for_user",
+    "group_hamlet_table",
     "hamlet_summary",
     "hamlets_visible_to",
     "household_children",
@@ -60,6 +64,7 @@ __all__ = [
     "possible_duplicates",
     "queue_counts",
     "reads_protected_sections",
+    "registry_health",
     "review_queue",
     "same_child_candidates",
     "totals_of",
