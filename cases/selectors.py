@@ -279,11 +279,21 @@ def _year_range(year: int) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime(year + 1, 1, 1))
 
 
-def case_statistics(*, user, year: int) -> CaseStatistics:
-    """Counts of the commune's cases for a year: the same whatever the number of cases (a fixed number of
-    queries). Cases are counted in the year they were received; closures in the year they were closed."""
+def overdue_in_commune(*, commune_id: int) -> int:
+    """The commune's open cases past their next deadline (every unit's open tasks counted), for the dashboards
+    of those who read its statistics without reading its cases (the level above)."""
+    open_cases = Case.objects.filter(commune_id=commune_id).exclude(status=Case.Status.CLOSED)
+    open_tasks = Task.objects.filter(status=Task.Status.OPEN)
+    return with_deadlines(open_cases, open_tasks=open_tasks, now=timezone.now()).filter(overdue=True).count()
+
+
+def case_statistics(*, user, year: int, commune_id: int | None = None) -> CaseStatistics:
+    """Counts of a commune's cases for a year (the user's commune, or the one given to the level above): the
+    same whatever the number of cases (a fixed number of queries). Cases are counted in the year they were
+    received; closures in the year they were closed. They name no child."""
     start, end = _year_range(year)
-    cases = Case.objects.filter(commune_id=user.commune_id)
+    commune_id = commune_id or user.commune_id
+    cases = Case.objects.filter(commune_id=commune_id)
     received = Q(received_at__gte=start, received_at__lt=end)
     closed = Q(closed_at__gte=start, closed_at__lt=end)
     still_open = ~Q(status=Case.Status.CLOSED)
@@ -322,7 +332,7 @@ def case_statistics(*, user, year: int) -> CaseStatistics:
     # Each case's first approval (a plan made again after a review is not measured against the receipt).
     firsts = {}
     for case_id, received_at, data, at in (
-        TimelineEntry.objects.filter(case__commune_id=user.commune_id, kind="step", status=Case.Status.PLAN_APPROVED)
+        TimelineEntry.objects.filter(case__commune_id=commune_id, kind="step", status=Case.Status.PLAN_APPROVED)
         .order_by("case_id", "at", "pk")
         .values_list("case_id", "case__received_at", "data", "at")
     ):
@@ -335,7 +345,7 @@ def case_statistics(*, user, year: int) -> CaseStatistics:
     return CaseStatistics(
         year=year,
         open_now=totals["open_now"],
-        overdue=overdue_count(user=user),
+        overdue=overdue_in_commune(commune_id=commune_id),
         awaiting_chairman=totals["awaiting"],
         opened=totals["opened"],
         closed=totals["closed"],

@@ -32,6 +32,7 @@ class Dashboard:
     hamlets: list[Hamlet]
     heat: list[HeatRow]
     groups: GroupTable
+    groups_on: object  # the day the groups are counted on: the year's last, or today in the current year
     cases: CaseStatistics
     health: list[HamletHealth]
     waiting: int
@@ -53,6 +54,7 @@ def dashboard(*, user, plan, year: int) -> Dashboard:
     heat = [HeatRow(v, [per_hamlet.get(h.pk, {}).get(v.metric.pk) for h in hamlets]) for v in values]
     since = timezone.now() - timedelta(days=round(REVIEW_MONTHS * 30.44))
     health = registry_health(commune=commune, since=since)
+    groups_on = min(timezone.localdate(), date(year, 12, 31))
     oldest = [h.oldest_waiting for h in health if h.oldest_waiting]
     computed = [v.computed_at for v in values if v.computed_at and v.source == "computed"]
     return Dashboard(
@@ -61,8 +63,9 @@ def dashboard(*, user, plan, year: int) -> Dashboard:
         objectives=objectives,
         hamlets=hamlets,
         heat=heat,
-        groups=group_hamlet_table(commune=commune, on=min(timezone.localdate(), date(year, 12, 31))),
-        cases=case_statistics(user=user, year=year),
+        groups=group_hamlet_table(commune=commune, on=groups_on),
+        groups_on=groups_on,
+        cases=case_statistics(user=user, year=year, commune_id=commune.pk),
         health=health,
         waiting=sum(h.waiting for h in health),
         oldest_waiting=min(oldest) if oldest else None,

@@ -2,6 +2,7 @@
 
 import json
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +17,16 @@ from children.selectors import (
     queue_counts,
     totals_of,
 )
-from indicators.selectors import current_plan, indicators_led_by, plan_objectives, plan_visible_to
+from indicators.progress import LABELS
+from indicators.selectors import current_plan, indicators_led_by
 from reports.dashboard import dashboard
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
 from tanloi_portal.params import year_param
 from tanloi_portal.selectors import unit_of
+
+# The heat table's colours, named on the page (for print and for those who do not see the colours).
+STATUS_LEGEND = list(LABELS.items())
 
 
 @allow(Role.OFFICER)
@@ -53,11 +58,6 @@ def home_unit(request):
     return render(request, "reports/home/unit.html", {"unit": unit, "led_indicators": led, "tasks": tasks})
 
 
-def _plan_context(user) -> dict:
-    plan = plan_visible_to(user=user)
-    return {"plan": plan, "objectives": plan_objectives(plan=plan) if plan else []}
-
-
 @allow(Role.CHAIRMAN)
 def home_chairman(request):
     """The chairman's home is the commune's dashboard for a year (reports/dashboard.py)."""
@@ -73,10 +73,12 @@ def home_chairman(request):
         "years": range(plan.start_year if plan else this_year, this_year + 1),
         "hamlets": hamlets,
         "totals": totals_of(hamlets),
-        "overdue_cases": overdue_count(user=request.user),
-        "awaiting_decision": awaiting_decision_count(user=request.user),
+        # The dashboard's case statistics hold both counts; without a plan, they are counted on their own.
+        "overdue_cases": d.cases.overdue if d else overdue_count(user=request.user),
+        "awaiting_decision": d.cases.awaiting_chairman if d else awaiting_decision_count(user=request.user),
         "d": d,
         "cases_chart": _cases_chart(d.cases) if d else {},
+        "legend": STATUS_LEGEND,
     }
     return render(request, "reports/home/chairman.html", context)
 
@@ -96,6 +98,28 @@ def _cases_chart(statistics) -> dict:
 
 @allow(Role.DISTRICT)
 def home_district(request):
-    communes = list(commune_summary(communes=communes_visible_to(user=request.user)))
-    context = {"communes": communes, **_plan_context(request.user)}
+    """The level above: its communes, and the dashboard of the one chosen (or the only one), read-only."""
+    visible = communes_visible_to(user=request.user)
+    communes = list(commune_summary(communes=visible))
+    code = request.GET.get("xa", "")
+    if code:
+        chosen = next((c for c in communes if c.code == code), None)
+        if chosen is None:
+            raise Http404
+    else:
+        chosen = communes[0] if len(communes) == 1 else None
+    plan = current_plan(commune=chosen) if chosen else None
+    this_year = timezone.localdate().year
+    year = year_param(request, first=plan.start_year if plan else 2015)
+    d = dashboard(user=request.user, plan=plan, year=year) if plan else None
+    context = {
+        "communes": communes,
+        "commune": chosen,
+        "xa": chosen.code if chosen and len(communes) > 1 else "",
+        "year": year,
+        "years": range(plan.start_year if plan else this_year, this_year + 1),
+        "d": d,
+        "cases_chart": _cases_chart(d.cases) if d else {},
+        "legend": STATUS_LEGEND,
+    }
     return render(request, "reports/home/district.html", context)

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history.admin import SimpleHistoryAdmin
 
 from tanloi_portal.audit import Action, access_log_workbook, log_access
 from tanloi_portal.login_throttle import locked_accounts, login_unlock
-from tanloi_portal.models import AccessLog, Commune, Hamlet, SecondFactorRequirement, Unit, User
+from tanloi_portal.models import AccessLog, Commune, Hamlet, ReportingChain, SecondFactorRequirement, Unit, User
 from tanloi_portal.second_factor import second_factor_remove
 from tanloi_portal.services import apply_role_flags
 
@@ -200,7 +201,7 @@ class HamletInline(admin.TabularInline):
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "authority_name", "district", "province")
+    list_display = ("name", "code", "authority_name", "province")
     inlines = [HamletInline]
 
 
@@ -210,3 +211,18 @@ class HamletAdmin(admin.ModelAdmin):
     list_filter = ("commune",)
     list_editable = ("position",)
     search_fields = ("name", "code")
+
+
+@admin.register(ReportingChain)
+class ReportingChainAdmin(SimpleHistoryAdmin):
+    """The level above, the addressees, the recipients and the signer of a commune's documents, by date: a
+    new period (a reform, a new chairman) is a new row from its first day, the previous one given its end."""
+
+    list_display = ("commune", "valid_from", "valid_until", "level_above", "signer_name", "signer")
+    list_filter = ("commune",)
+    fieldsets = (
+        (None, {"fields": ("commune", "valid_from", "valid_until")}),
+        (_("Cơ quan ban hành"), {"fields": ("parent_body", "body", "place")}),
+        (_("Gửi văn bản"), {"fields": ("level_above", "addressees", "recipients")}),
+        (_("Người ký"), {"fields": ("signer_name", "signer")}),
+    )

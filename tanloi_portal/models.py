@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -17,7 +18,7 @@ class Role(models.TextChoices):
     COLLABORATOR = "collaborator", _("Cộng tác viên ấp/sóc")
     UNIT_STAFF = "unit_staff", _("Cán bộ đơn vị")
     CHAIRMAN = "chairman", _("Chủ tịch / Phó Chủ tịch UBND xã")
-    DISTRICT = "district", _("Cấp trên (huyện/tỉnh)")
+    DISTRICT = "district", _("Cấp trên (tỉnh)")
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
@@ -31,7 +32,6 @@ class Commune(models.Model):
     name = models.CharField(_("tên"), max_length=120)
     # The issuing body printed on documents, e.g. "UBND XÃ TÂN LỢI".
     authority_name = models.CharField(_("tên cơ quan ban hành"), max_length=120)
-    district = models.CharField(_("huyện"), max_length=120, blank=True)
     province = models.CharField(_("tỉnh"), max_length=120, blank=True)
 
     class Meta:
@@ -63,6 +63,77 @@ class Hamlet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReportingChain(models.Model):
+    """Who a commune reports to and who signs its documents, for the documents dated from `valid_from` to
+    `valid_until`: since 1 July 2025 there is no district level and a commune reports to the province (child
+    affairs: the Sở Y tế since 1 March 2025), and a report for a period before keeps the recipients of its time.
+    Data, edited by the admin: no text of the portal names the level above."""
+
+    class Signer(models.TextChoices):
+        ON_BEHALF = "tm", _("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH")
+        DEPUTY = "kt", _("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="reporting_chains")
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_until = models.DateField(_("đến ngày"), null=True, blank=True)
+    # The issuing body as documents print it: the parent body's name over the body's own, in capitals.
+    parent_body = models.CharField(_("tên cơ quan chủ quản"), max_length=120, default="ỦY BAN NHÂN DÂN")
+    body = models.CharField(_("tên cơ quan ban hành"), max_length=120)
+    place = models.CharField(_("địa danh ghi ngày tháng"), max_length=60)
+    level_above = models.CharField(_("cấp trên trực tiếp"), max_length=200)
+    addressees = models.TextField(_("kính gửi (mỗi dòng một nơi)"))
+    recipients = models.TextField(_("nơi nhận (mỗi dòng một nơi, không kể “Lưu”)"))
+    signer_name = models.CharField(_("người ký"), max_length=120)
+    signer = models.CharField(_("thẩm quyền ký"), max_length=2, choices=Signer.choices, default=Signer.ON_BEHALF)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cấp trên và nơi nhận văn bản")
+        verbose_name_plural = _("cấp trên và nơi nhận văn bản")
+        ordering = ["commune", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "valid_from"], name="one_reporting_chain_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="reporting_chain_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune}: {self.level_above} ({self.valid_from:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from is None:
+            return  # the field's own error says so
+        if self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("Ngày kết thúc không được trước ngày bắt đầu.")})
+        overlapping = ReportingChain.objects.filter(commune_id=self.commune_id).exclude(pk=self.pk)
+        overlapping = overlapping.filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=self.valid_from)
+        )
+        if self.valid_until:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_until)
+        if self.commune_id and overlapping.exists():
+            raise ValidationError(_("Khoảng thời gian này trùng với một cấp trên đã có của xã."))
+
+    @property
+    def addressee_list(self) -> list[str]:
+        return [line.strip() for line in self.addressees.splitlines() if line.strip()]
+
+    @property
+    def recipient_list(self) -> list[str]:
+        """The "Nơi nhận" items, the last always "Lưu: VT, VHXH." (Nghị định 30/2020, Phụ lục I)."""
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()] + ["Lưu: VT, VHXH."]
+
+    @property
+    def signature(self) -> tuple[str, str]:
+        """(the authority line, the title line) over the signer's name."""
+        if self.signer == self.Signer.DEPUTY:
+            return "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"
+        return "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"
 
 
 class Unit(models.Model):

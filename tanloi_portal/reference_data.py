@@ -10,12 +10,13 @@ when missing and otherwise left as the admin left it. A second run changes nothi
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 
-from tanloi_portal.models import Commune, Hamlet, Unit
+from tanloi_portal.models import Commune, Hamlet, ReportingChain, Unit
 
 DEFAULT_PLAN_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan.json"
 
@@ -71,9 +72,22 @@ def organisation_load(data: dict, report: LoadReport) -> tuple[Commune, dict[str
         report,
         Commune,
         {"code": c["code"]},
-        {k: c[k] for k in ("name", "authority_name", "district", "province")},
+        {k: c[k] for k in ("name", "authority_name", "province")},
         overwrite=False,
     )
+    # The chain is seeded once: after that it is the admin's (a re-dated or split period is never seeded again).
+    seeded = ReportingChain.objects.filter(commune=commune).exists()
+    for chain in [] if seeded else data.get("reporting_chains", []):
+        values = {k: v for k, v in chain.items() if k != "valid_from"}
+        values["addressees"] = "\n".join(chain["addressees"])
+        values["recipients"] = "\n".join(chain["recipients"])
+        sync_row(
+            report,
+            ReportingChain,
+            {"commune": commune, "valid_from": date.fromisoformat(chain["valid_from"])},
+            {**values, "valid_until": date.fromisoformat(chain["valid_until"]) if chain.get("valid_until") else None},
+            overwrite=False,
+        )
     for h in data["hamlets"]:
         sync_row(
             report,

@@ -376,7 +376,7 @@ class Injury(ChildFact):
     class TreatedAt(models.TextChoices):
         NONE = "none", _("Không điều trị / tại nhà")
         HEALTH_STATION = "health_station", _("Trạm Y tế xã")
-        DISTRICT_HOSPITAL = "district_hospital", _("Bệnh viện / trung tâm y tế huyện")
+        DISTRICT_HOSPITAL = "district_hospital", _("Bệnh viện / trung tâm y tế khu vực")
         PROVINCIAL_HOSPITAL = "provincial_hospital", _("Bệnh viện tỉnh trở lên")
         OTHER = "other", _("Nơi khác")
 

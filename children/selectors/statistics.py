@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 
+from children.ages import birth_date_bounds_for_age
 from children.models import Child, CircumstanceMembership, Household, HouseholdUpdate, SpecialCircumstanceGroup
 from tanloi_portal.models import Hamlet
 
@@ -23,13 +24,20 @@ class GroupTable:
 
 def group_hamlet_table(*, commune, on: date) -> GroupTable:
     """Every group and every hamlet, zeros included; each row's total is the sum of its cells, and the
-    distinct-children row's total is the sum of its cells (a child lives in one hamlet)."""
+    distinct-children row's total is the sum of its cells (a child lives in one hamlet: its household's now)."""
     hamlets = list(Hamlet.objects.filter(commune=commune).order_by("position", "name"))
     groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
+    # Children of the commune on that day, as the indicators count them (8a): under 16, born, not gone (moved
+    # away or died) before it, not arrived after it; a record merged into another is never counted.
+    earliest, latest = birth_date_bounds_for_age(0, 15, on)
+    gone = Q(child__status__in=[Child.Status.MOVED_AWAY, Child.Status.DECEASED], child__status_date__lt=on)
     active = (
         CircumstanceMembership.objects.filter(child__household__commune=commune, started_on__lte=on)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .filter(child__date_of_birth__range=(earliest, latest))
         .exclude(child__status=Child.Status.MERGED)
+        .exclude(gone)
+        .exclude(child__moved_in_on__gt=on)
     )
     cells = {
         (row["group_id"], row["child__household__hamlet_id"]): row["n"]

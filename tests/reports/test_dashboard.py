@@ -109,3 +109,48 @@ def test_the_dashboard_reads_stored_figures_in_the_same_number_of_queries_for_mo
 @pytest.mark.parametrize("role", ["officer", "ctv_a", "health", "district"])
 def test_only_the_chairman_opens_the_chairmans_dashboard(users, client_for, role):
     assert client_for(users[role]).get(reverse("home-chairman")).status_code == 403
+
+
+def test_the_level_above_reads_the_same_dashboard_for_a_commune_it_oversees(users, client_for, plan, commune):
+    hamlets = list(commune.hamlets.order_by("position")[:2])
+    _registry(hamlets, 8)
+    recompute_scopes(plan=plan, period=Period(YEAR))
+    client = client_for(users["district"])
+    page = client.get(reverse("home-district"), {"xa": "tan-loi", "nam": YEAR})
+    chairman = _page(client_for(users["chairman"])).context["d"]
+    d = page.context["d"]
+    assert [(v.metric.code, v.value) for _o, vs in d.objectives for v in vs] == [
+        (v.metric.code, v.value) for _o, vs in chairman.objectives for v in vs
+    ]
+    assert d.cases == chairman.cases and d.groups == chairman.groups
+    content = page.content.decode()
+    # Read-only: no recompute, no entry, no case list; the tiles open the metric pages of that commune.
+    assert reverse("indicators:recompute") not in content and "/nhap/" not in content
+    assert reverse("cases:list") not in content
+    assert f'{reverse("indicators:metric", args=["14"])}?nam={YEAR}"' in content  # one commune: no ?xa= needed
+    assert client.get(reverse("home-district"), {"xa": "khong-co"}).status_code == 404
+
+
+def test_the_level_above_picks_among_several_communes(users, client_for, plan, other_commune):
+    client = client_for(users["district"])
+    listing = client.get(reverse("home-district"))
+    assert listing.context["d"] is None and "Chọn một xã" in listing.content.decode()
+    chosen = client.get(reverse("home-district"), {"xa": "tan-loi"})
+    assert chosen.context["commune"].code == "tan-loi" and chosen.context["d"] is not None
+    assert "xa=tan-loi" in chosen.content.decode()  # the tiles' links keep the commune
+
+
+def test_the_groups_table_counts_the_children_of_the_commune_on_its_day(users, client_for, plan, hamlet_a):
+    """As 8a does: not a child who died or moved away before the day, nor one aged 16, nor a merged record."""
+    from children.models import Child
+
+    group = SpecialCircumstanceGroup.objects.get(number=4)
+    here = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), date_of_birth=date(2015, 1, 1))
+    died = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), date_of_birth=date(2015, 1, 1),
+                        status=Child.Status.DECEASED, status_date=date(2024, 3, 1))  # fmt: skip
+    grown = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), date_of_birth=date(2008, 1, 1))
+    for child in (here, died, grown):
+        CircumstanceMembership.objects.create(child=child, group=group, started_on=date(2020, 1, 1))
+    table = _page(client_for(users["chairman"])).context["d"].groups
+    counts, total = next((c, t) for g, c, t in table.rows if g.number == 4)
+    assert counts[0] == 1 and total == 1 and table.children_total == 1
