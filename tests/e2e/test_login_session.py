@@ -29,7 +29,11 @@ def phone_cast():
 
 def _log_out_from_the_menu(page):
     page.get_by_role("button", name="Mở menu").click()
+    # The menu opens with an animation ("collapsing", then "show"): a click on the user menu during it can be
+    # lost on a loaded machine, so wait for the menu to be open, and for the user menu's items.
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     page.locator("#main-nav .dropdown-toggle").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page).to_have_url(re.compile(r"/dang-nhap/$"))
 
