@@ -308,13 +308,17 @@ def _refresh(commune_id: int | None) -> int:
         if plan is not None:
             chosen = Hamlet.objects.filter(pk__in=[h for h in hamlets if h]).order_by("position")
             stored += recompute_scopes(plan=plan, period=Period(year), hamlets=chosen, commune_too=None in hamlets)
-        # Only the marks read, as they were read: a mark changed since (its time moved on) waits for the next
-        # run, whatever the clocks of the machines that wrote it.
-        gone = Q(pk__in=[])
-        for pk, _hamlet, changed_at in read:
-            gone |= Q(pk=pk, changed_at=changed_at)
-        StaleFigure.objects.filter(gone).delete()
+        _remove_marks([(pk, changed_at) for pk, _hamlet, changed_at in read])
     return stored
+
+
+def _remove_marks(read: list[tuple]) -> None:
+    """Remove the marks read, (pk, changed_at), only as they were read: a mark whose time moved on since
+    (a change made during the recompute) waits for the next run, whatever the clocks of those who wrote it."""
+    gone = Q(pk__in=[])
+    for pk, changed_at in read:
+        gone |= Q(pk=pk, changed_at=changed_at)
+    StaleFigure.objects.filter(gone).delete()
 
 
 def current_plan(*, commune_id: int) -> Plan | None:
@@ -327,10 +331,7 @@ def recompute_year(*, plan: Plan, year: int, progress=None, wait_seconds: float 
     with _one_run_at_a_time(wait_seconds):
         marks = list(StaleFigure.objects.filter(commune=plan.commune, year=year).values_list("pk", "changed_at"))
         stored = recompute_scopes(plan=plan, period=Period(year), progress=progress)
-        gone = Q(pk__in=[])
-        for pk, changed_at in marks:
-            gone |= Q(pk=pk, changed_at=changed_at)
-        StaleFigure.objects.filter(gone).delete()
+        _remove_marks(marks)
     return stored
 
 
