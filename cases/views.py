@@ -43,7 +43,7 @@ from cases.services import (
 from children.selectors import children_visible_to
 from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
-from tanloi_portal.audit import log_access
+from tanloi_portal.audit import log_access, record_export
 from tanloi_portal.models import Role
 from tanloi_portal.params import id_param, year_param
 from tanloi_portal.selectors import units_of_commune
@@ -237,7 +237,10 @@ def case_file_view(request, pk: int):
     access = get_case_for_user(user=request.user, pk=pk)
     case = access.case
     log_access(request, obj=case, action="print")
-    response = HttpResponse(case_file_pdf(case, show_reporter=access.can_read_reporter), content_type="application/pdf")
+    pdf = case_file_pdf(case, show_reporter=access.can_read_reporter)
+    record_export(user=request.user, kind="case-file", file_name=f"ho-so-{case.pk}.pdf", content=pdf,
+                  commune=case.commune, scope=f"cases.case {case.pk}")  # fmt: skip
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ho-so-{case.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -9,9 +9,18 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from tanloi_portal.audit import Action, access_log_workbook, log_access
+from tanloi_portal.audit import Action, access_log_workbook, log_access, record_export
 from tanloi_portal.login_throttle import locked_accounts, login_unlock
-from tanloi_portal.models import AccessLog, Commune, Hamlet, ReportingChain, SecondFactorRequirement, Unit, User
+from tanloi_portal.models import (
+    AccessLog,
+    Commune,
+    ExportRecord,
+    Hamlet,
+    ReportingChain,
+    SecondFactorRequirement,
+    Unit,
+    User,
+)
 from tanloi_portal.second_factor import second_factor_remove
 from tanloi_portal.services import apply_role_flags
 
@@ -157,6 +166,10 @@ class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def export_xlsx(self, request, queryset):
         response, rows = access_log_workbook(queryset)
         log_access(request, object_type="tanloi_portal.accesslog", action=Action.EXPORT, details={"rows": rows})
+        handle = response.file_to_stream
+        record_export(user=request.user, kind=ExportRecord.Kind.ACCESS_LOG, file_name=response.filename,
+                      content=handle.read(), rows=rows)  # fmt: skip
+        handle.seek(0)
         return response
 
 
@@ -226,3 +239,15 @@ class ReportingChainAdmin(SimpleHistoryAdmin):
         (_("Gửi văn bản"), {"fields": ("level_above", "addressees", "recipients")}),
         (_("Người ký"), {"fields": ("signer_name", "signer")}),
     )
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every file taken out of the portal; nobody edits it (append-only, like the access log)."""
+
+    list_display = ("at", "user", "kind", "file_name", "scope", "rows", "size", "sha256")
+    list_filter = ("kind", "commune")
+    search_fields = ("=user__username", "file_name", "=sha256")
+    search_help_text = _("Tìm theo người xuất, tên tệp hoặc mã SHA-256 của một tệp tìm thấy.")
+    date_hierarchy = "at"
+    list_select_related = ("user",)

@@ -1,8 +1,10 @@
 """The access log: every read of a sensitive record, list, drill-down or export, and every refused request for an
 object, is written down with what was asked (docs/security.md)."""
 
+import hashlib
 import json
 import tempfile
+from pathlib import Path
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -11,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tanloi_portal.client_ip import client_ip
-from tanloi_portal.models import AccessLog
+from tanloi_portal.models import AccessLog, ExportRecord
 
 Action = AccessLog.Action
 
@@ -133,3 +135,41 @@ def access_log_workbook(entries) -> tuple[FileResponse, int]:
     handle.seek(0)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return FileResponse(handle, as_attachment=True, filename=f"nhat-ky-truy-cap-{stamp}.xlsx"), rows
+
+
+def record_export(
+    *,
+    user,
+    kind: str,
+    file_name: str,
+    content: bytes | None = None,
+    path: Path | None = None,
+    commune=None,
+    period: str = "",
+    scope: str = "",
+    filters: dict | None = None,
+    rows: int | None = None,
+) -> ExportRecord:
+    """Write a file that leaves the portal into the export log, with its size and SHA-256 (from the bytes
+    given, or read from `path` a chunk at a time)."""
+    digest, size = hashlib.sha256(), 0
+    if content is not None:
+        digest.update(content)
+        size = len(content)
+    else:
+        with Path(path).open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    return ExportRecord.objects.create(
+        user=user,
+        kind=kind,
+        file_name=file_name[:255],
+        commune=commune,
+        period=period,
+        scope=scope[:120],
+        filters=filters or {},
+        rows=rows,
+        size=size,
+        sha256=digest.hexdigest(),
+    )

@@ -262,15 +262,17 @@ class SecondFactorRequirement(models.Model):
 
 
 class AppendOnlyError(Exception):
-    """The access log is evidence: an entry is never changed or removed."""
+    """The access and export logs are evidence: an entry is never changed or removed."""
 
 
 class AccessLogQuerySet(models.QuerySet):
+    """The queryset of an append-only log (the access log, the export log)."""
+
     def update(self, **kwargs):
-        raise AppendOnlyError("The access log is append-only.")
+        raise AppendOnlyError("The log is append-only.")
 
     def delete(self):
-        raise AppendOnlyError("The access log is append-only.")
+        raise AppendOnlyError("The log is append-only.")
 
 
 class AccessLog(models.Model):
@@ -320,3 +322,47 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The access log is append-only.")
+
+
+class ExportRecord(models.Model):
+    """Every file that leaves the portal with children's or the commune's data: who took what, for which period,
+    scope and filters, how many rows, its size and SHA-256 (so that a file found later can be traced), when.
+    Append-only, as the access log is."""
+
+    class Kind(models.TextChoices):
+        CHILDREN = "children", _("danh sách trẻ em (Excel)")
+        HOUSEHOLDS = "households", _("danh sách hộ gia đình (Excel)")
+        CASE_FILE = "case-file", _("hồ sơ trường hợp (PDF)")
+        ACCESS_LOG = "access-log", _("nhật ký truy cập (Excel)")
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("người xuất"))
+    kind = models.CharField(_("loại tệp"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("xã")
+    )
+    period = models.CharField(_("kỳ"), max_length=40, blank=True)
+    scope = models.CharField(_("phạm vi"), max_length=120, blank=True)
+    filters = models.JSONField(_("bộ lọc"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký xuất tệp")
+        verbose_name_plural = _("nhật ký xuất tệp")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.user} {self.file_name}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The export log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The export log is append-only.")

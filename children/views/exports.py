@@ -10,7 +10,7 @@ from children.excel.exports import export_file, export_start, progress_of
 from children.models import ExportJob
 from children.views.lists import REGISTRY_READERS
 from tanloi_portal.access import allow
-from tanloi_portal.audit import Action, log_access
+from tanloi_portal.audit import Action, log_access, record_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_NAMES = {ExportJob.Kind.CHILDREN: "tre-em-{:%Y%m%d}.xlsx", ExportJob.Kind.HOUSEHOLDS: "ho-gia-dinh-{:%Y%m%d}.xlsx"}
@@ -64,4 +64,6 @@ def export_download_view(request, pk):
         details = {"filters": job.filters_applied, "rows": job.rows}
     log_access(request, object_type=OBJECT_TYPES[job.kind], action=Action.EXPORT, details=details)
     name = FILE_NAMES[job.kind].format(timezone.localdate(job.finished_at))
+    record_export(user=request.user, kind=job.kind, file_name=name, path=path, commune=job.commune,
+                  scope=job.commune.name, filters=details.get("filters"), rows=job.rows)  # fmt: skip
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
