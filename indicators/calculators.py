@@ -35,6 +35,7 @@ from children.models import (
     VaccinationDose,
     Vaccine,
 )
+from children.populations import aged, living_between
 from children.vaccination import load_schedule
 from indicators.models import HamletAssessment
 from tanloi_portal.models import Commune, Hamlet
@@ -102,13 +103,8 @@ def calculator(*codes: str):
 
 
 def living_during(qs: QuerySet[Child], period: Period) -> QuerySet[Child]:
-    gone_before = Q(status__in=[Child.Status.MOVED_AWAY, Child.Status.DECEASED], status_date__lt=period.start)
-    return qs.filter(date_of_birth__lte=period.end).exclude(gone_before).exclude(moved_in_on__gt=period.end)
-
-
-def aged(qs: QuerySet[Child], youngest: int, oldest: int, on: date) -> QuerySet[Child]:
-    earliest, latest = birth_date_bounds_for_age(youngest, oldest, on)
-    return qs.filter(date_of_birth__range=(earliest, latest))
+    """The children who lived in the scope during the period (children.populations)."""
+    return living_between(qs, period.start, period.end)
 
 
 def children_under_16(period: Period, scope: Scope) -> QuerySet[Child]:

@@ -48,6 +48,7 @@ from children.models import (
 from children.signals import registry_changed
 from indicators.calculators import Period
 from indicators.models import HamletAssessment, Plan, StaleFigure
+from indicators.selectors import current_plan
 from indicators.services import recompute_scopes
 from tanloi_portal.models import Hamlet
 from tanloi_portal.queue import BROKER_ERRORS, send
@@ -302,7 +303,7 @@ def _refresh(commune_id: int | None) -> int:
     plans = {}
     for (commune, year), read in sorted(groups.items()):
         if commune not in plans:
-            plans[commune] = current_plan(commune_id=commune)
+            plans[commune] = current_plan(commune=commune)
         plan = plans[commune]
         hamlets = {hamlet for _pk, hamlet, _at in read}
         if plan is not None:
@@ -319,10 +320,6 @@ def _remove_marks(read: list[tuple]) -> None:
     for pk, changed_at in read:
         gone |= Q(pk=pk, changed_at=changed_at)
     StaleFigure.objects.filter(gone).delete()
-
-
-def current_plan(*, commune_id: int) -> Plan | None:
-    return Plan.objects.filter(commune_id=commune_id).select_related("commune").order_by("-start_year", "-pk").first()
 
 
 def recompute_year(*, plan: Plan, year: int, progress=None, wait_seconds: float = 0) -> int:

@@ -74,6 +74,11 @@ class Verdict:
     achieved: bool | None  # None: no value for that year
 
     @property
+    def status(self) -> str:
+        """The status whose colour the verdict takes: achieved, deterioration (missed) or no data."""
+        return NO_DATA if self.achieved is None else ACHIEVED if self.achieved else DETERIORATION
+
+    @property
     def label(self) -> str:
         if self.achieved is None:
             return str(_("chưa có số liệu"))

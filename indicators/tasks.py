@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from indicators import freshness
 from indicators.models import Plan
+from indicators.selectors import current_plan
 
 PROGRESS_TTL = 3600
 
@@ -50,7 +51,7 @@ def recompute_recent_years(self) -> int:
     stored = 0
     try:
         for commune_id in Plan.objects.values_list("commune_id", flat=True).distinct():
-            plan = freshness.current_plan(commune_id=commune_id)
+            plan = current_plan(commune=commune_id)
             for year in (this_year - 1, this_year):
                 stored += freshness.recompute_year(plan=plan, year=year, wait_seconds=60)
         return stored + freshness.refresh_stale(wait_seconds=60)

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 
-from children.ages import birth_date_bounds_for_age
 from children.models import Child, CircumstanceMembership, Household, HouseholdUpdate, SpecialCircumstanceGroup
+from children.populations import aged, living_between
 from tanloi_portal.models import Hamlet
 
 
@@ -27,17 +27,13 @@ def group_hamlet_table(*, commune, on: date) -> GroupTable:
     distinct-children row's total is the sum of its cells (a child lives in one hamlet: its household's now)."""
     hamlets = list(Hamlet.objects.filter(commune=commune).order_by("position", "name"))
     groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
-    # Children of the commune on that day, as the indicators count them (8a): under 16, born, not gone (moved
-    # away or died) before it, not arrived after it; a record merged into another is never counted.
-    earliest, latest = birth_date_bounds_for_age(0, 15, on)
-    gone = Q(child__status__in=[Child.Status.MOVED_AWAY, Child.Status.DECEASED], child__status_date__lt=on)
+    # Children of the commune on that day, as the indicators count them (8a): under 16 and living here then
+    # (children.populations); a record merged into another is never counted.
+    children = aged(living_between(Child.objects.exclude(status=Child.Status.MERGED), on, on), 0, 15, on)
     active = (
         CircumstanceMembership.objects.filter(child__household__commune=commune, started_on__lte=on)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .filter(child__date_of_birth__range=(earliest, latest))
-        .exclude(child__status=Child.Status.MERGED)
-        .exclude(gone)
-        .exclude(child__moved_in_on__gt=on)
+        .filter(child__in=children)
     )
     cells = {
         (row["group_id"], row["child__household__hamlet_id"]): row["n"]
