@@ -5,6 +5,8 @@ Scope: the commune; the hamlet for a collaborator; the unit for unit staff. Unit
 because the registry, the indicators and the cases all refer to them.
 """
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -28,11 +30,21 @@ class Role(models.TextChoices):
 class Commune(models.Model):
     """A commune: the unit of the organisation that owns a registry, a plan and cases."""
 
+    class ReportCutoff(models.TextChoices):
+        # Nghị định 09/2019/NĐ-CP: a half-year report covers 15/12 of the year before to 14/06, a year's report
+        # 15/12 of the year before to 14/12 (reports/periods.py).
+        ND09 = "nd09", _("Kỳ báo cáo thống kê theo Nghị định 09/2019/NĐ-CP (từ ngày 15/12 năm trước)")
+        CALENDAR = "calendar", _("Theo năm dương lịch (từ ngày 01/01)")
+
     code = models.CharField(_("mã"), max_length=20, unique=True)
     name = models.CharField(_("tên"), max_length=120)
     # The issuing body printed on documents, e.g. "UBND XÃ TÂN LỢI".
     authority_name = models.CharField(_("tên cơ quan ban hành"), max_length=120)
     province = models.CharField(_("tỉnh"), max_length=120, blank=True)
+    # Which days a periodic report's figures cover (DESIGN section 6, "Reporting periods").
+    report_cutoff = models.CharField(
+        _("kỳ số liệu của báo cáo định kỳ"), max_length=10, choices=ReportCutoff.choices, default=ReportCutoff.ND09
+    )
 
     class Meta:
         db_table = "children_commune"  # kept from when the registry held the geography (decision 0012)
@@ -334,6 +346,7 @@ class ExportRecord(models.Model):
         HOUSEHOLDS = "households", _("danh sách hộ gia đình (Excel)")
         CASE_FILE = "case-file", _("hồ sơ trường hợp (PDF)")
         ACCESS_LOG = "access-log", _("nhật ký truy cập (Excel)")
+        WORKBOOK = "workbook", _("bảng tổng hợp gửi cấp trên (Excel)")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("người xuất"))
@@ -366,3 +379,44 @@ class ExportRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The export log is append-only.")
+
+
+class WorkbookJob(models.Model):
+    """A workbook for the level above (reports/workbook.py), written by the worker for the user who asked: one
+    commune, or every commune the user oversees (`commune` empty). Only aggregates are in it; its file is kept
+    settings.EXPORT_KEEP_HOURS for that user alone to download.
+
+    Not the registry's children.ExportJob: that one belongs to one commune (the level above's workbook spans
+    several), and its runner lives in children/, which may not import the reports that write this one."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tổng hợp")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Lỗi khi tổng hợp")
+
+    FINAL = {State.DONE, State.FAILED}
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Empty: every commune the user oversees, as they are when the job runs.
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    half = models.PositiveSmallIntegerField(_("kỳ"), default=0)  # 0: the year; 1: the first half-year
+    state = models.CharField(_("trạng thái"), max_length=8, choices=State.choices, default=State.QUEUED)
+    communes = models.PositiveIntegerField(_("số xã"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    # The workbook, under settings.PRIVATE_ROOT / "workbooks"; emptied once the file is removed.
+    file_path = models.CharField(max_length=500, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần tổng hợp bảng gửi cấp trên")
+        verbose_name_plural = _("lần tổng hợp bảng gửi cấp trên")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year}{'-H1' if self.half else ''} ({self.get_state_display()})"
