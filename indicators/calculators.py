@@ -43,16 +43,35 @@ from tanloi_portal.models import Commune, Hamlet
 
 @dataclass(frozen=True)
 class Period:
+    """The days a figure covers: the calendar year or half-year, or the explicit bounds a report period gives
+    (`first`, `last`: e.g. 15/12/2025 to 14/12/2026 under Nghị định 09/2019, reports/periods.py). `year` stays
+    the period's year either way: the school year and the hamlet assessments go by it. Calculators read only
+    `start`, `end` and `year`."""
+
     year: int
     half: int = 0  # 0: the whole year; 1 or 2: a half-year
+    first: date | None = None
+    last: date | None = None
 
     @property
     def start(self) -> date:
+        if self.first is not None:
+            return self.first
         return date(self.year, 7, 1) if self.half == 2 else date(self.year, 1, 1)
 
     @property
     def end(self) -> date:
+        if self.last is not None:
+            return self.last
         return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
+
+
+def _year_before(day: date) -> date:
+    """The same day a year earlier (29 February: the 28th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 @dataclass(frozen=True)
@@ -239,7 +258,8 @@ def child_marriage_reduction(period: Period, scope: Scope) -> Result:
     """
     marriages = ChildMarriage.objects.filter(child__in=scope.children())
     this = marriages.filter(married_on__range=(period.start, period.end))
-    last_start, last_end = period.start.replace(year=period.year - 1), period.end.replace(year=period.year - 1)
+    # The same days a year earlier (a period's bounds may straddle two calendar years).
+    last_start, last_end = _year_before(period.start), _year_before(period.end)
     last = marriages.filter(married_on__range=(last_start, last_end)).count()
     count = this.count()
     value = None if last == 0 else (Decimal(last - count) * 100 / Decimal(last)).quantize(Decimal("0.001"))
@@ -423,7 +443,7 @@ def fully_vaccinated_under_1(period: Period, scope: Scope) -> Result:
     (BCG, 3 DPT-VGB-Hib, 3 polio with IPV standing in for OPV, measles; fixtures/vaccine_schedule.json) /
     children who turned 1 in the period."""
     schedule = load_schedule()
-    start, end = period.start.replace(year=period.year - 1), period.end.replace(year=period.year - 1)
+    start, end = _year_before(period.start), _year_before(period.end)
     turned_one = living_during(scope.children(), period).filter(date_of_birth__range=(start, end))
     # Only children who reached their first birthday here: not gone before it, not arrived after it.
     turned_one = with_age(turned_one, when="status_date", born="date_of_birth", name="age_gone")
