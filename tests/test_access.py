@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.services import attachment_add, case_assign, case_open, case_step
 from children.models import ExportJob, HouseholdUpdate, ImportJob
 from tanloi_portal.access import ADMIN_SITE, rule_for
-from tanloi_portal.models import Role
+from tanloi_portal.models import Role, WorkbookJob
 from tests.factories import ChildFactory, GrowthMeasurementFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 ALL = frozenset(Role.values)
 PUBLIC = "public"
 REGISTRY = frozenset({Role.OFFICER, Role.COLLABORATOR, Role.UNIT_STAFF})
+WORKBOOK = frozenset({Role.OFFICER, Role.CHAIRMAN, Role.DISTRICT})
 
 # Who may use each named URL (DESIGN section 2). A URL missing here fails the walk below: every new view
 # must be classified in this table before it can land.
@@ -100,6 +101,13 @@ EXPECTED = {
     "indicators:recompute": {Role.OFFICER},
     "indicators:baseline": {Role.OFFICER},
     "indicators:freshness": ALL - {Role.COLLABORATOR},
+    # The workbook for the level above: the commune's officer and chairman, the level above for its communes;
+    # a job's page, progress and download for the user who asked alone (tests/reports/test_workbook.py).
+    "workbook": WORKBOOK,
+    "workbook-start": WORKBOOK,
+    "workbook-job": WORKBOOK,
+    "workbook-progress": WORKBOOK,
+    "workbook-download": WORKBOOK,
 }
 # Requests that must be POSTs.
 POST_ONLY = {
@@ -109,8 +117,10 @@ POST_ONLY = {
     "children:export-children",
     "children:export-households",
     "indicators:recompute",
+    "workbook-start",
 }
 EXPORT_JOB_URLS = ("children:export-job", "children:export-progress", "children:export-download")
+WORKBOOK_JOB_URLS = ("workbook-job", "workbook-progress", "workbook-download")
 # One user per role; the collaborator is ctv_a, whose hamlet holds the objects used in the URLs.
 USER_OF_ROLE = {
     Role.OFFICER: "officer",
@@ -162,8 +172,10 @@ def sample_kwargs(hamlet_a, users):
     measurement = GrowthMeasurementFactory(child=child)
     on_child = {"pk": child.pk}
     export = ExportJob.objects.create(kind="children", requested_by=users["officer"], commune=hamlet_a.commune)
+    workbook = WorkbookJob.objects.create(requested_by=users["officer"], commune=hamlet_a.commune, year=2025)
     return {
         **{name: {"pk": export.pk} for name in EXPORT_JOB_URLS},
+        **{name: {"pk": workbook.pk} for name in WORKBOOK_JOB_URLS},
         **dict.fromkeys(
             [
                 "children:child-detail",
@@ -235,9 +247,16 @@ def own_export_job(user) -> dict:
     return {name: {"pk": job.pk} for name in EXPORT_JOB_URLS}
 
 
+def own_workbook_job(user) -> dict:
+    """The workbook-job URLs' kwargs for a job of this user (a queued one: its page shows the progress)."""
+    job = WorkbookJob.objects.create(requested_by=user, commune=user.commune, year=2025)
+    return {name: {"pk": job.pk} for name in WORKBOOK_JOB_URLS}
+
+
 @pytest.mark.parametrize("role", sorted(ALL))
 def test_each_role_is_allowed_or_refused_on_every_url(role, users, client_for, sample_kwargs):
-    kwargs = {**sample_kwargs, **own_export_job(users[USER_OF_ROLE[role]])}
+    user = users[USER_OF_ROLE[role]]
+    kwargs = {**sample_kwargs, **own_export_job(user), **own_workbook_job(user)}
     for name, allowed in EXPECTED.items():
         # A fresh session for each URL: the log-out URL must not sign the next request out.
         response = _request(client_for(users[USER_OF_ROLE[role]]), name, kwargs)
