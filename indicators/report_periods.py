@@ -22,9 +22,9 @@ CALENDAR = Commune.ReportCutoff.CALENDAR
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 # "2026", "2026-H1", "2026 h1", "2026H1", "H1-2026", "H1/2026" (case and spaces ignored).
-_YEAR = re.compile(r"^(\d{4})$")
-_YEAR_HALF = re.compile(r"^(\d{4})\s*[-/ ]?\s*H\s*(\d)$", re.IGNORECASE)
-_HALF_YEAR = re.compile(r"^H\s*(\d)\s*[-/ ]?\s*(\d{4})$", re.IGNORECASE)
+_YEAR = re.compile(r"^([0-9]{4})$")
+_YEAR_HALF = re.compile(r"^([0-9]{4})\s*[-/ ]?\s*H\s*([0-9])$", re.IGNORECASE | re.ASCII)
+_HALF_YEAR = re.compile(r"^H\s*([0-9])\s*[-/ ]?\s*([0-9]{4})$", re.IGNORECASE | re.ASCII)
 
 
 def _day(value: date) -> str:
