@@ -181,6 +181,64 @@ def metric_values_by_hamlet(*, plan: Plan, year: int) -> dict[int, list[MetricVa
     }
 
 
+def current_plans(*, communes) -> dict[int, Plan]:
+    """current_plan of several communes at once: {commune id: its newest plan}. One query."""
+    plans: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(commune__in=communes).order_by("commune_id", "-start_year", "-pk"):
+        plans.setdefault(plan.commune_id, plan)
+    return plans
+
+
+def metric_values_by_commune(*, plans: list[Plan], year: int) -> dict[int, list[MetricValue]]:
+    """metric_values of the whole commune (hamlet=None) for several communes' plans at once: {commune id:
+    values}, each list as metric_values gives it for that plan. Four queries, whatever the number of communes,
+    children and years."""
+    if not plans:
+        return {}
+    by_pk = {plan.pk: plan for plan in plans}
+    metrics = list(
+        _metrics_with_targets()
+        .filter(indicator__plan__in=list(by_pk))
+        .select_related("indicator", "baseline")
+        .order_by("indicator__number", "position")
+    )
+    plan_of_metric = {m.pk: m.indicator.plan_id for m in metrics}
+    first_year = {pk: min(plan.start_year, plan.base_year) for pk, plan in by_pk.items()}
+    rows = Measurement.objects.filter(
+        metric__indicator__plan__in=list(by_pk),
+        commune__in={plan.commune_id for plan in plans},
+        hamlet__isnull=True,
+        half=0,
+        year__gte=min(first_year.values()),
+        year__lte=year,
+    )
+    # Each plan's rows apart, as metric_values reads them: its own commune, from its own first year.
+    rows_of: dict[int, list[Measurement]] = {pk: [] for pk in by_pk}
+    for m in rows:
+        pk = plan_of_metric[m.metric_id]
+        if m.commune_id == by_pk[pk].commune_id and m.year >= first_year[pk]:
+            rows_of[pk].append(m)
+    changed = dict(
+        StaleFigure.objects.filter(
+            commune__in={plan.commune_id for plan in plans}, hamlet__isnull=True, year=year
+        ).values_list("commune_id", "changed_at")
+    )
+    metrics_of: dict[int, list[Metric]] = {pk: [] for pk in by_pk}
+    for metric in metrics:
+        metrics_of[metric.indicator.plan_id].append(metric)
+    return {
+        plan.commune_id: _values(
+            metrics_of[pk],
+            _chosen(rows_of[pk]),
+            scope=None,
+            year=year,
+            first_year=first_year[pk],
+            changed=changed.get(plan.commune_id),
+        )
+        for pk, plan in by_pk.items()
+    }
+
+
 def _values(metrics, chosen, *, scope, year: int, first_year: int, changed) -> list[MetricValue]:
     series: dict[int, dict[int, tuple]] = {}
     for (hamlet_id, metric_id, y), m in chosen.items():

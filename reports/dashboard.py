@@ -1,21 +1,55 @@
 """The chairman's dashboard: every metric of the year as a tile, the hamlet x metric heat table, children in
-special circumstances by group x hamlet, the cases, and the registry's own health.
+special circumstances by group x hamlet, the cases, and the registry's own health (with the completeness of
+each hamlet's figures). The level above reads it for one commune, and all its communes side by side
+(communes_dashboard): a commune x metric heat table, each commune's totals and the completeness of its figures.
 
-It reads what is stored (the computed figures, a few aggregates): a fixed number of queries whatever the number
-of children, hamlets or years (tests/reports/test_dashboard.py counts them).
+Both read what is stored (the computed figures, a few aggregates): a fixed number of queries whatever the number
+of children, hamlets, communes or years (tests/reports/test_dashboard.py counts them).
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from cases.deadlines import with_deadlines
+from cases.models import Case, Task
 from cases.selectors import CaseStatistics, case_statistics
+from children.models import Child, CircumstanceMembership
+from children.populations import aged, living_between
 from children.selectors import GroupTable, HamletHealth, group_hamlet_table, registry_health
-from indicators.selectors import MetricValue, metric_values, metric_values_by_hamlet
-from tanloi_portal.models import Hamlet
+from indicators.models import Metric, Plan
+from indicators.selectors import MetricValue, metric_values, metric_values_by_commune, metric_values_by_hamlet
+from tanloi_portal.models import Commune, Hamlet
 
 REVIEW_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class FiguresCompleteness:
+    """How complete a scope's figures of the year are: of its metric values, how many are complete (their
+    records cover enough of what they count, MetricValue.complete), and the one with the lowest completeness."""
+
+    values: int  # metric values the year has (a metric without a value is not counted)
+    complete: int
+    lowest: MetricValue | None  # None: no value tells its completeness
+
+    @property
+    def share(self) -> Decimal | None:
+        """Percent of the values that are complete; None without values."""
+        return Decimal(100 * self.complete) / self.values if self.values else None
+
+
+def figures_completeness(values: list[MetricValue]) -> FiguresCompleteness:
+    with_value = [v for v in values if v.value is not None]
+    measured = [v for v in with_value if v.completeness is not None]
+    return FiguresCompleteness(
+        values=len(with_value),
+        complete=sum(v.complete for v in with_value),
+        lowest=min(measured, key=lambda v: v.completeness) if measured else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -35,6 +69,7 @@ class Dashboard:
     groups_on: object  # the day the groups are counted on: the year's last, or today in the current year
     cases: CaseStatistics
     health: list[HamletHealth]
+    health_rows: list[tuple[HamletHealth, FiguresCompleteness]]  # the completeness of each hamlet's figures
     waiting: int
     oldest_waiting: object
     incomplete: list[MetricValue]
@@ -50,7 +85,8 @@ def dashboard(*, user, plan, year: int) -> Dashboard:
         by_objective.setdefault(v.metric.indicator.objective_id, []).append(v)
     objectives = [(o, by_objective.get(o.pk, [])) for o in plan.objectives.order_by("number")]
     hamlets = list(commune.hamlets.order_by("position", "name"))
-    per_hamlet = {pk: {v.metric.pk: v for v in vs} for pk, vs in metric_values_by_hamlet(plan=plan, year=year).items()}
+    by_hamlet = metric_values_by_hamlet(plan=plan, year=year)
+    per_hamlet = {pk: {v.metric.pk: v for v in vs} for pk, vs in by_hamlet.items()}
     heat = [HeatRow(v, [per_hamlet.get(h.pk, {}).get(v.metric.pk) for h in hamlets]) for v in values]
     since = timezone.now() - timedelta(days=round(REVIEW_MONTHS * 30.44))
     health = registry_health(commune=commune, since=since)
@@ -67,9 +103,101 @@ def dashboard(*, user, plan, year: int) -> Dashboard:
         groups_on=groups_on,
         cases=case_statistics(user=user, year=year, commune_id=commune.pk),
         health=health,
+        health_rows=[(h, figures_completeness(by_hamlet.get(h.hamlet.pk, []))) for h in health],
         waiting=sum(h.waiting for h in health),
         oldest_waiting=min(oldest) if oldest else None,
         incomplete=[v for v in values if not v.complete],
         stale=sum(v.stale for v in values),
         computed_at=max(computed) if computed else None,
     )
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    commune: Commune  # annotated by children.selectors.commune_summary (hamlets, households, children)
+    plan: Plan | None
+    cells: list[MetricValue | None]  # one per column of the heat table; None: the plan has no such metric
+    circumstances: int  # distinct children in special circumstances on the day (as the groups table counts)
+    open_cases: int  # now
+    overdue_cases: int  # now
+    figures: FiguresCompleteness
+
+
+@dataclass(frozen=True)
+class CommunesDashboard:
+    year: int
+    on: date  # the day children in special circumstances are counted on
+    columns: list[Metric]  # one per metric code, in the plans' order
+    rows: list[CommuneRow]
+    children: int
+    circumstances: int
+    open_cases: int
+    overdue_cases: int
+
+
+def communes_dashboard(*, communes: list[Commune], plans: dict[int, Plan], year: int) -> CommunesDashboard:
+    """Every commune the level above oversees, side by side for a year: each metric's value and status (the
+    same MetricValue each commune's own dashboard shows), its totals and the completeness of its figures.
+    `communes` come annotated by commune_summary, `plans` from indicators.selectors.current_plans. A fixed
+    number of queries whatever the number of communes, children or years."""
+    ids = [c.pk for c in communes]
+    values = metric_values_by_commune(plans=[plans[pk] for pk in ids if pk in plans], year=year)
+    columns: dict[str, Metric] = {}
+    for pk in ids:
+        for v in values.get(pk, []):
+            columns.setdefault(v.metric.code, v.metric)
+    on = min(timezone.localdate(), date(year, 12, 31))
+    circumstances = _circumstance_children_by_commune(ids, on)
+    cases = _cases_by_commune(ids)
+    rows = []
+    for commune in communes:
+        by_code = {v.metric.code: v for v in values.get(commune.pk, [])}
+        open_cases, overdue = cases.get(commune.pk, (0, 0))
+        rows.append(
+            CommuneRow(
+                commune=commune,
+                plan=plans.get(commune.pk),
+                cells=[by_code.get(code) for code in columns],
+                circumstances=circumstances.get(commune.pk, 0),
+                open_cases=open_cases,
+                overdue_cases=overdue,
+                figures=figures_completeness(values.get(commune.pk, [])),
+            )
+        )
+    return CommunesDashboard(
+        year=year,
+        on=on,
+        columns=list(columns.values()),
+        rows=rows,
+        children=sum(c.child_count for c in communes),
+        circumstances=sum(r.circumstances for r in rows),
+        open_cases=sum(r.open_cases for r in rows),
+        overdue_cases=sum(r.overdue_cases for r in rows),
+    )
+
+
+def _circumstance_children_by_commune(commune_ids: list[int], on: date) -> dict[int, int]:
+    """{commune id: distinct children in any of the 14 groups on the day}: the figure of the last row of each
+    commune's groups table (children.selectors.group_hamlet_table), for all communes in one query."""
+    children = aged(living_between(Child.objects.exclude(status=Child.Status.MERGED), on, on), 0, 15, on)
+    return dict(
+        CircumstanceMembership.objects.filter(child__household__commune__in=commune_ids, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .filter(child__in=children)
+        .values("child__household__commune_id")
+        .annotate(n=Count("child", distinct=True))
+        .values_list("child__household__commune_id", "n")
+    )
+
+
+def _cases_by_commune(commune_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{commune id: (open cases, overdue cases)} now, overdue as cases.selectors.overdue_in_commune counts it
+    (cases.deadlines.with_deadlines), for all communes in one query."""
+    open_cases = Case.objects.filter(commune_id__in=commune_ids).exclude(status=Case.Status.CLOSED)
+    annotated = with_deadlines(open_cases, open_tasks=Task.objects.filter(status=Task.Status.OPEN), now=timezone.now())
+    return {
+        row["commune_id"]: (row["open"], row["overdue"])
+        for row in annotated.order_by()
+        .values("commune_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(overdue=True)))
+    }

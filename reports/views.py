@@ -18,8 +18,8 @@ from children.selectors import (
     totals_of,
 )
 from indicators.progress import LABELS
-from indicators.selectors import current_plan, indicators_led_by
-from reports.dashboard import dashboard
+from indicators.selectors import current_plan, current_plans, indicators_led_by
+from reports.dashboard import communes_dashboard, dashboard
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
 from tanloi_portal.params import year_param
@@ -98,7 +98,8 @@ def _cases_chart(statistics) -> dict:
 
 @allow(Role.DISTRICT)
 def home_district(request):
-    """The level above: its communes, and the dashboard of the one chosen (or the only one), read-only."""
+    """The level above: with several communes and none chosen, all of them side by side (a commune x metric
+    heat table, their totals); the dashboard of the one chosen (or the only one). Read-only."""
     visible = communes_visible_to(user=request.user)
     communes = list(commune_summary(communes=visible))
     code = request.GET.get("xa", "")
@@ -108,17 +109,22 @@ def home_district(request):
             raise Http404
     else:
         chosen = communes[0] if len(communes) == 1 else None
-    plan = current_plan(commune=chosen) if chosen else None
     this_year = timezone.localdate().year
-    year = year_param(request, first=plan.start_year if plan else 2015)
+    plan = current_plan(commune=chosen) if chosen else None
+    plans = current_plans(communes=visible) if chosen is None and communes else {}
+    starts = [plan.start_year] if plan else [p.start_year for p in plans.values()]
+    year = year_param(request, first=min(starts, default=2015))
     d = dashboard(user=request.user, plan=plan, year=year) if plan else None
+    combined = communes_dashboard(communes=communes, plans=plans, year=year) if chosen is None and communes else None
     context = {
         "communes": communes,
         "commune": chosen,
         "xa": chosen.code if chosen and len(communes) > 1 else "",
+        "several": len(communes) > 1,
         "year": year,
-        "years": range(plan.start_year if plan else this_year, this_year + 1),
+        "years": range(min(starts, default=this_year), this_year + 1),
         "d": d,
+        "all": combined,
         "cases_chart": _cases_chart(d.cases) if d else {},
         "legend": STATUS_LEGEND,
     }

@@ -2,7 +2,9 @@
 table, children in special circumstances by group x hamlet, cases and the registry's health; aggregates only,
 in a fixed number of queries."""
 
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -12,9 +14,11 @@ from django.utils import timezone
 
 from children.models import BirthRegistration, CircumstanceMembership, Household, SpecialCircumstanceGroup
 from indicators.calculators import Period
+from indicators.models import Measurement, Metric, MetricBaseline
 from indicators.selectors import current_plan
 from indicators.services import recompute_scopes
-from tests.factories import ChildFactory, HouseholdFactory
+from tanloi_portal.models import Commune, Role
+from tests.factories import ChildFactory, HouseholdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
@@ -154,3 +158,210 @@ def test_the_groups_table_counts_the_children_of_the_commune_on_its_day(users, c
     table = _page(client_for(users["chairman"])).context["d"].groups
     counts, total = next((c, t) for g, c, t in table.rows if g.number == 4)
     assert counts[0] == 1 and total == 1 and table.children_total == 1
+
+
+# --- the level above: all its communes side by side (reports.dashboard.communes_dashboard) -------------------
+
+
+def _commune_with_plan(code, name):
+    """Another commune of the installation with its own copy of the plan and 13 hamlets, as load_plan makes it."""
+    from indicators.reference_data import plan_load
+    from tanloi_portal.reference_data import read_plan_file
+
+    data = read_plan_file()
+    data["commune"] = {**data["commune"], "code": code, "name": name, "authority_name": f"UBND XÃ {name.upper()}"}
+    plan_load(data)
+    return current_plan(commune=Commune.objects.get(code=code))
+
+
+def _overdue_case(commune, hamlet):
+    """A case received three days ago and never assessed: past its 12-hour deadline, so open and overdue."""
+    from cases.services import case_open
+
+    officer = UserFactory(role=Role.OFFICER, commune=commune)
+    child = ChildFactory(household=HouseholdFactory(hamlet=hamlet), date_of_birth=date(2015, 3, 1))
+    case_open(child=child, concern="violence", channel="family", received_at=timezone.now() - timedelta(days=3),
+              description="Báo tin", by=officer)  # fmt: skip
+
+
+def _district_home(client, **params):
+    return client.get(reverse("home-district"), {"nam": YEAR, **params})
+
+
+def _shown(values):
+    """What a dashboard shows of each metric: value, figures, status, verdict and completeness."""
+    return [
+        (v.metric.code, v.value, v.numerator, v.denominator, v.progress.status,
+         v.progress.verdict.status if v.progress.verdict else None, v.complete, v.completeness)
+        for v in values
+    ]  # fmt: skip
+
+
+def test_the_level_above_sees_each_communes_figures_as_each_communes_own_dashboard_shows_them(
+    users, client_for, plan, commune, hamlet_a
+):
+    other = _commune_with_plan("tan-phu", "Tân Phú")
+    _registry(list(commune.hamlets.order_by("position")[:2]), 8)
+    _registry(list(other.commune.hamlets.order_by("position")[:3]), 12, start=8)
+    group = SpecialCircumstanceGroup.objects.get(number=4)
+    CircumstanceMembership.objects.create(
+        child=ChildFactory(household=HouseholdFactory(hamlet=hamlet_a), date_of_birth=date(2015, 1, 1)),
+        group=group,
+        started_on=date(2024, 1, 1),
+    )
+    _overdue_case(commune, hamlet_a)
+    for p in (plan, other):
+        for year in (2024, YEAR):
+            recompute_scopes(plan=p, period=Period(year), hamlets=[])  # the communes' figures
+    client = client_for(users["district"])
+    page = _district_home(client)
+    assert page.status_code == 200 and page.context["d"] is None
+    combined = page.context["all"]
+    assert [r.commune.code for r in combined.rows] == ["tan-loi", "tan-phu"]  # by name
+    chairman = _page(client_for(users["chairman"])).context["d"]
+    for row in combined.rows:
+        own = _district_home(client, xa=row.commune.code).context["d"]
+        own_values = [v for _o, vs in own.objectives for v in vs]
+        assert _shown([c for c in row.cells if c is not None]) == _shown(own_values)
+        assert row.circumstances == own.groups.children_total
+        assert (row.open_cases, row.overdue_cases) == (own.cases.open_now, own.cases.overdue)
+        assert row.figures.values == sum(v.value is not None for v in own_values)
+        assert row.figures.complete == sum(v.value is not None and v.complete for v in own_values)
+        if row.commune.code == "tan-loi":  # the chairman's own dashboard says the same
+            assert _shown(own_values) == _shown([v for _o, vs in chairman.objectives for v in vs])
+            assert (row.circumstances, row.open_cases, row.overdue_cases) == (1, 1, 1)
+            assert row.commune.child_count == 10  # 8 + the one in a group + the one with a case
+    births = {r.commune.code: r.cells[[m.code for m in combined.columns].index("14")] for r in combined.rows}
+    assert (births["tan-loi"].value, births["tan-phu"].value) == (75, 75)
+    content = page.content.decode()
+    for row in combined.rows:  # each row opens that commune's dashboard
+        assert f'href="?xa={row.commune.code}&amp;nam={YEAR}"' in content
+    assert f'status-{births["tan-loi"].progress.status}"' in content and "Chú giải" in content
+    assert combined.children == sum(r.commune.child_count for r in combined.rows)
+    assert "Lê Thị Hoa" not in content  # aggregates only
+    # From one commune's dashboard, a link back to all of them.
+    chosen = _district_home(client, xa="tan-phu").content.decode()
+    assert "Tất cả các xã" in chosen and f'href="?nam={YEAR}"' in chosen
+
+
+def test_a_commune_without_a_plan_has_a_row_without_figures(users, client_for, plan, other_commune):
+    combined = _district_home(client_for(users["district"])).context["all"]
+    row = next(r for r in combined.rows if r.commune.code == "tan-hung")
+    assert row.plan is None and set(row.cells) == {None} and row.figures.values == 0
+
+
+def _combined_queries(client):
+    _district_home(client)  # warm the session and caches
+    with CaptureQueriesContext(connection) as queries:
+        page = _district_home(client)
+    assert page.status_code == 200 and page.context["all"] is not None
+    return queries
+
+
+def test_the_combined_dashboard_reads_in_the_same_number_of_queries_for_more_communes_children_and_years(
+    users, client_for, plan, commune
+):
+    """Its selector with 1 commune, 13 children and 1 year as with 3 communes, more children and 3 years; the
+    page (which needs two communes to show it) likewise."""
+    from children.selectors import commune_summary
+    from indicators.selectors import current_plans
+    from reports.dashboard import communes_dashboard
+
+    def selector_queries(codes):
+        visible = Commune.objects.filter(code__in=codes)
+        with CaptureQueriesContext(connection) as queries:
+            communes = list(commune_summary(communes=visible))
+            communes_dashboard(communes=communes, plans=current_plans(communes=visible), year=YEAR)
+        return queries
+
+    _registry(list(commune.hamlets.order_by("position")), 13)
+    recompute_scopes(plan=plan, period=Period(YEAR), hamlets=[])
+    few = selector_queries(["tan-loi"])
+    second = _commune_with_plan("tan-phu", "Tân Phú")
+    page_few = _combined_queries(client_for(users["district"]))
+    third = _commune_with_plan("tan-thanh", "Tân Thành")
+    for i, p in enumerate((plan, second, third)):
+        _registry(list(p.commune.hamlets.order_by("position")), 26, start=100 * (i + 1))
+        _overdue_case(p.commune, p.commune.hamlets.get(code="ap-1"))
+        for year in (2023, 2024, YEAR):
+            recompute_scopes(plan=p, period=Period(year), hamlets=[])
+    many = selector_queries(["tan-loi", "tan-phu", "tan-thanh"])
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+    page_many = _combined_queries(client_for(users["district"]))
+    assert len(page_many) == len(page_few), [q["sql"][:120] for q in page_many.captured_queries]
+
+
+_POST_FORM = re.compile(r'<form[^>]*method="post"[^>]*>', re.IGNORECASE)
+
+
+def _writes_offered(content):
+    """The links and forms of a page that would change figures: recompute, base year, entry; and any form that
+    posts, except the layout's log-out and language forms."""
+    found = [url for url in (reverse("indicators:recompute"), "/nam-goc/", "/nhap/") if url in content]
+    allowed = (reverse("logout"), reverse("set_language"))
+    found += [f for f in _POST_FORM.findall(content) if not any(f'action="{a}"' in f for a in allowed)]
+    return found
+
+
+def test_the_level_above_is_offered_no_edit_on_either_dashboard_and_is_refused_the_edits(
+    users, client_for, plan, other_commune
+):
+    client = client_for(users["district"])
+    recompute_scopes(plan=plan, period=Period(YEAR), hamlets=[])
+    combined = _district_home(client)
+    one = _district_home(client, xa="tan-loi")
+    assert combined.context["all"] is not None and one.context["d"] is not None
+    assert _writes_offered(combined.content.decode()) == [] and _writes_offered(one.content.decode()) == []
+    # The officer's forms are what the level above may not post (tests/test_access.py EXPECTED).
+    assert client.post(reverse("indicators:recompute"), {"nam": YEAR}).status_code in (403, 404)
+    baseline = reverse("indicators:baseline", args=["5a"])
+    assert client.post(baseline, {"year": 2021, "reason": "x", "xa": "tan-loi"}).status_code in (403, 404)
+    assert not MetricBaseline.objects.exists()
+
+
+def test_a_commune_the_level_above_does_not_oversee_is_not_listed_and_its_page_is_a_404(
+    users, client_for, plan, commune, monkeypatch
+):
+    _commune_with_plan("tan-phu", "Tân Phú")
+    _commune_with_plan("tan-thanh", "Tân Thành")
+    # A viewer bound to one commune oversees that one only: its home is that commune's dashboard.
+    bound = client_for(UserFactory(username="cap-tren-tan-loi", role=Role.DISTRICT, commune=commune))
+    page = bound.get(reverse("home-district"))
+    assert page.context["commune"].code == "tan-loi" and page.context["all"] is None
+    assert "Tân Phú" not in page.content.decode() and "Tất cả các xã" not in page.content.decode()
+    assert bound.get(reverse("home-district"), {"xa": "tan-phu"}).status_code == 404
+    # The combined dashboard lists exactly the communes communes_visible_to gives.
+    from children.selectors import communes_visible_to
+
+    def two_of_three(*, user):
+        return communes_visible_to(user=user).exclude(code="tan-thanh")
+
+    monkeypatch.setattr("reports.views.communes_visible_to", two_of_three)
+    client = client_for(users["district"])
+    combined = _district_home(client)
+    assert [r.commune.code for r in combined.context["all"].rows] == ["tan-loi", "tan-phu"]
+    assert "Tân Thành" not in combined.content.decode()
+    assert _district_home(client, xa="tan-thanh").status_code == 404
+
+
+def test_the_registrys_health_shows_the_completeness_of_each_hamlets_figures(
+    users, client_for, plan, commune, hamlet_a, hamlet_b
+):
+    metrics = {m.code: m for m in Metric.objects.filter(indicator__plan=plan, code__in=["5a", "14", "16"])}
+
+    def store(hamlet, code, value, completeness):
+        Measurement.objects.create(metric=metrics[code], commune=commune, hamlet=hamlet, year=YEAR, value=value,
+                                   completeness=completeness, source=Measurement.Source.COMPUTED)  # fmt: skip
+
+    store(hamlet_a, "5a", 90, Decimal("12.5"))  # recorded for an eighth of the cohort: incomplete
+    store(hamlet_a, "14", 50, Decimal("95"))
+    store(hamlet_a, "16", 100, None)  # cannot be told: complete
+    store(hamlet_b, "14", 80, Decimal("100"))
+    page = _page(client_for(users["chairman"]))
+    rows = {h.hamlet.code: f for h, f in page.context["d"].health_rows}
+    assert (rows["ap-1"].values, rows["ap-1"].complete) == (3, 2)
+    assert rows["ap-1"].lowest.metric.code == "5a" and rows["ap-1"].lowest.completeness == Decimal("12.5")
+    assert (rows["ap-2"].values, rows["ap-2"].complete, rows["ap-2"].lowest.metric.code) == (1, 1, "14")
+    assert rows["ap-3"].values == 0 and rows["ap-3"].lowest is None
+    content = page.content.decode()
+    assert "2/3" in content and "5a: 12,5%" in content and "14: 100%" in content
