@@ -1,7 +1,7 @@
 """The printable case file: the case's forms, units, attachments and timeline in the commune's document
 layout (tanloi_portal.documents). It is an official document: in Vietnamese, whatever the reader's language."""
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cases.models import Case
 from cases.selectors import case_timeline
@@ -16,9 +16,11 @@ def case_file_context(case: Case, *, show_reporter: bool) -> dict:
     attachments = list(case.attachments.select_related("uploaded_by"))
     head = head_for(
         case.commune,
-        number=f"{case.pk}/HS-UBND",
+        number=f"{case.pk:02d}/HS-UBND",
+        issued_on=timezone.localdate(),
         title="Hồ sơ trường hợp trẻ em cần được bảo vệ",
         subtitle=f"Trẻ: {case.child.full_name}",
+        signer_on_behalf="",
         signer_role="Người lập hồ sơ",
         signer_name=case.opened_by.full_name or case.opened_by.username,
         recipients=["Chủ tịch UBND xã", "Lưu: hồ sơ trường hợp (mật)"],
@@ -35,5 +37,5 @@ def case_file_context(case: Case, *, show_reporter: bool) -> dict:
 
 def case_file_pdf(case: Case, *, show_reporter: bool) -> bytes:
     """The reader's copy: `show_reporter` as get_case_for_user answered (the officer's copy names the reporter)."""
-    with translation.override("vi"):
+    with translation.override("vi"):  # the context's labels too, not only the template
         return render_pdf("cases/case_file.html", case_file_context(case, show_reporter=show_reporter))

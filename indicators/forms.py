@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from children.forms import vietnamese_inputs
 from indicators.calculators import CALCULATORS, Result, value_of
-from indicators.models import Measurement
+from indicators.models import Measurement, PlanText
+from indicators.services import PLAN_TEXT_FIELDS
 
 
 class MeasurementForm(forms.Form):
@@ -70,3 +71,36 @@ class BaselineForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Ghi lý do chọn năm gốc này."))
         return reason
+
+
+class PlanTextForm(forms.ModelForm):
+    """The plan's words, as the officer edits them before the clerk prints or exports the plan."""
+
+    class Meta:
+        model = PlanText
+        fields = list(PLAN_TEXT_FIELDS)
+        widgets = {
+            "grounds": forms.Textarea(attrs={"rows": 4}),
+            "purposes": forms.Textarea(attrs={"rows": 8}),
+            "general_objective": forms.Textarea(attrs={"rows": 5}),
+            "activities": forms.Textarea(attrs={"rows": 20}),
+            "solutions": forms.Textarea(attrs={"rows": 14}),
+            "closing": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        vietnamese_inputs(self)
+
+    def clean_issued_on(self):
+        day = self.cleaned_data["issued_on"]
+        if day and not 2015 <= day.year <= timezone.localdate().year + 1:
+            raise forms.ValidationError(_("Ngày ban hành từ năm 2015 đến năm sau."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("number") and not cleaned.get("issued_on"):
+            self.add_error("issued_on", _("Kế hoạch đã có số thì ghi cả ngày ban hành."))
+        return cleaned

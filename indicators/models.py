@@ -27,6 +27,43 @@ class Plan(models.Model):
         return self.title
 
 
+class PlanText(models.Model):
+    """The plan's own words, beside its data: what the document says around the objectives and indicators
+    (which come from Objective and Indicator) and the units' tasks (tanloi_portal.Unit.tasks). Seeded from the
+    plan file with the seed text's slips corrected, then edited by the officer; the PDF and the .docx are
+    rendered from it (reports/documents). Paragraphs are separated by a blank line; a paragraph starting
+    "1. " is a numbered heading, "a) " a lettered one, "- " an item."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="text")
+    number = models.CharField(
+        _("số, ký hiệu"), max_length=40, blank=True, help_text=_("Ví dụ: 120/KH-UBND. Để trống khi chưa ban hành.")
+    )
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    grounds = models.TextField(_("căn cứ"))
+    purposes = models.TextField(_("I. Mục đích, yêu cầu"))
+    general_objective = models.TextField(_("II.1. Mục tiêu tổng quát"))
+    activities = models.TextField(_("III. Các hoạt động trọng tâm"))
+    solutions = models.TextField(_("IV. Các giải pháp"))
+    closing = models.TextField(_("câu kết"))
+    recipients = models.TextField(_("nơi nhận (mỗi dòng một nơi, không kể “Lưu”)"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("văn bản kế hoạch")
+        verbose_name_plural = _("văn bản kế hoạch")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
 class Objective(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField(_("số"))

@@ -15,6 +15,20 @@ def can_recompute(user, plan) -> bool:
     return user.role == Role.OFFICER and user.commune_id == plan.commune_id
 
 
+# The plan's documents (its PDF and .docx, reports/views_documents.py) are the commune's own: its officer, who
+# edits the plan's words, and its chairman, who signs it.
+PLAN_DOCUMENT_ROLES = (Role.OFFICER, Role.CHAIRMAN)
+PLAN_TEXT_ROLES = (Role.OFFICER,)
+
+
+def can_read_plan_documents(user, plan) -> bool:
+    return plan is not None and user.role in PLAN_DOCUMENT_ROLES and user.commune_id == plan.commune_id
+
+
+def can_edit_plan_text(user, plan) -> bool:
+    return can_read_plan_documents(user, plan) and user.role in PLAN_TEXT_ROLES
+
+
 # Choosing a metric's base year (with a reason) is the officer's, as recomputing is.
 can_set_baseline = can_recompute
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from children.reference_data import groups_load, schedule_load
-from indicators.models import Indicator, Metric, Objective, Plan, Target
+from indicators.models import Indicator, Metric, Objective, Plan, PlanText, Target
 from tanloi_portal.reference_data import DEFAULT_PLAN_FILE, LoadReport, organisation_load, read_plan_file, sync_row
 
 
@@ -71,4 +71,19 @@ def plan_load(data: dict) -> LoadReport:
                 deleted, _ = stale.delete()
                 if deleted:
                     report.updated["target"] += deleted
+    document = p.get("document")
+    if document:  # the plan's words: created once, then the officer's to edit (reports renders them)
+        sync_row(
+            report,
+            PlanText,
+            {"plan": plan},
+            {
+                **{k: document[k] for k in ("grounds", "purposes", "general_objective", "activities", "solutions")},
+                "closing": document["closing"],
+                "number": document.get("number") or "",
+                "issued_on": document.get("issued_on"),
+                "recipients": "\n".join(document["recipients"]),
+            },
+            overwrite=False,
+        )
     return report

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from indicators.calculators import CALCULATORS, Period, Scope, value_of
-from indicators.models import Measurement, Metric, MetricBaseline, Plan
+from indicators.models import Measurement, Metric, MetricBaseline, Plan, PlanText
 
 
 def _store(
@@ -107,3 +107,22 @@ def baseline_set(*, metric: Metric, year: int | None, reason: str, by) -> Metric
         metric=metric, defaults={"year": year, "reason": reason.strip(), "by": by}
     )
     return baseline
+
+
+PLAN_TEXT_FIELDS = (
+    "number", "issued_on", "grounds", "purposes", "general_objective", "activities", "solutions", "closing",
+    "recipients",
+)  # fmt: skip
+
+
+@transaction.atomic
+def plan_text_update(*, text: PlanText, by, **values) -> PlanText:
+    """Store the officer's edit of the plan's words (with history: who changed what, when)."""
+    changed = [f for f in PLAN_TEXT_FIELDS if f in values and getattr(text, f) != values[f]]
+    for f in changed:
+        setattr(text, f, values[f])
+    if changed:
+        text.updated_by = by
+        text.full_clean()
+        text.save(update_fields=[*changed, "updated_by", "updated_at"])
+    return text

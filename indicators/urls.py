@@ -6,6 +6,7 @@ app_name = "indicators"
 
 urlpatterns = [
     path("ke-hoach/", views.plan_view, name="plan"),
+    path("ke-hoach/van-ban/", views.plan_text_view, name="plan-text"),
     path("chi-tieu/", views.board_view, name="board"),
     path("chi-tieu/tinh-lai/", views.recompute_view, name="recompute"),
     path("chi-tieu/tien-do/", views.freshness_view, name="freshness"),

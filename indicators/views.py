@@ -16,14 +16,17 @@ from django.views.decorators.http import require_POST
 
 from children.selectors import communes_visible_to
 from indicators.calculators import CALCULATORS, Period, Scope, value_of
-from indicators.forms import BaselineForm, MeasurementForm
+from indicators.forms import BaselineForm, MeasurementForm, PlanTextForm
 from indicators.freshness import recompute_progress, recompute_request
 from indicators.permissions import (
     BOARD_ROLES,
     DRILL_DOWN_ROLES,
+    PLAN_TEXT_ROLES,
     RECOMPUTE_ROLES,
     can_drill_down,
+    can_edit_plan_text,
     can_enter,
+    can_read_plan_documents,
     can_recompute,
     can_set_baseline,
 )
@@ -32,6 +35,7 @@ from indicators.selectors import (
     board_computed_at,
     board_plan,
     board_rows,
+    current_plan,
     metric_by_hamlet,
     metric_chart,
     metric_history,
@@ -42,7 +46,7 @@ from indicators.selectors import (
     stale_since,
     stored_value,
 )
-from indicators.services import baseline_set, enter_value
+from indicators.services import PLAN_TEXT_FIELDS, baseline_set, enter_value, plan_text_update
 from tanloi_portal.access import allow, allow_any_user
 from tanloi_portal.audit import Action, log_access
 from tanloi_portal.params import positive_id, year_param
@@ -55,7 +59,28 @@ def plan_view(request):
     plan = plan_visible_to(user=request.user, commune_code=request.GET.get("xa", ""))
     objectives = plan_objectives(plan=plan) if plan else []
     context = {"plan": plan, "objectives": objectives, "communes": communes if len(communes) > 1 else []}
+    context["plan_documents"] = can_read_plan_documents(request.user, plan)
+    context["can_edit_text"] = can_edit_plan_text(request.user, plan)
     return render(request, "indicators/plan.html", context)
+
+
+@allow(*PLAN_TEXT_ROLES)
+def plan_text_view(request):
+    """The officer edits the plan's words (grounds, purposes, activities, solutions, recipients, number and
+    date); the plan's PDF and .docx are rendered from them (reports/documents/plan.py)."""
+    plan = current_plan(commune=request.user.commune)
+    text = getattr(plan, "text", None) if plan else None
+    if text is None:
+        raise Http404
+    form = PlanTextForm(request.POST or None, instance=text)
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in PLAN_TEXT_FIELDS}
+        # The form's instance already holds the typed values; the service compares against the stored row.
+        text.refresh_from_db()
+        plan_text_update(text=text, by=request.user, **values)
+        messages.success(request, _("Đã lưu văn bản kế hoạch."))
+        return redirect(reverse("indicators:plan-text"))
+    return render(request, "indicators/plan_text.html", {"plan": plan, "form": form, "text": text})
 
 
 def _plan_or_404(request):

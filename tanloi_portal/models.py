@@ -347,6 +347,8 @@ class ExportRecord(models.Model):
         CASE_FILE = "case-file", _("hồ sơ trường hợp (PDF)")
         ACCESS_LOG = "access-log", _("nhật ký truy cập (Excel)")
         WORKBOOK = "workbook", _("bảng tổng hợp gửi cấp trên (Excel)")
+        PLAN = "plan", _("văn bản kế hoạch (PDF, Word)")
+        REPORT = "report", _("báo cáo định kỳ (PDF, Word)")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("người xuất"))

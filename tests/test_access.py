@@ -91,6 +91,10 @@ EXPECTED = {
     "cases:inbox": {Role.UNIT_STAFF},
     "cases:task": {Role.OFFICER, Role.UNIT_STAFF},
     "indicators:plan": ALL,
+    # The plan's words are the officer's to edit; its PDF and .docx are the officer's and the chairman's.
+    "indicators:plan-text": {Role.OFFICER},
+    "plan-pdf": {Role.OFFICER, Role.CHAIRMAN},
+    "plan-docx": {Role.OFFICER, Role.CHAIRMAN},
     "indicators:board": ALL - {Role.COLLABORATOR},
     "indicators:metric": ALL - {Role.COLLABORATOR},
     # The children behind a figure, and entering values: the officer and unit staff (the metric's lead unit).

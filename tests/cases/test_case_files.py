@@ -201,10 +201,10 @@ def test_the_case_file_is_a_pdf_in_the_official_format_with_the_forms_and_timeli
     assert response.content.startswith(b"%PDF-")
     text = _text(response.content)
     for expected in (
-        "UBND XÃ TÂN LỢI",
+        "ỦY BAN NHÂN DÂN\nXÃ TÂN LỢI",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        f"Số: {case.pk}/HS-UBND",
+        f"Số: {case.pk:02d}/HS-UBND",  # numbers below 10 take a leading zero
         f"Tân Lợi, ngày {timezone.localdate():%d} tháng",
         "HỒ SƠ TRƯỜNG HỢP TRẺ EM CẦN ĐƯỢC BẢO VỆ",
         "Trần Thị Bé",
