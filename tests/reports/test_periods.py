@@ -117,3 +117,13 @@ def test_last_years_days_follow_the_bounds(commune, hamlet_a):
     ChildFactory(household=home, date_of_birth=date(2024, 12, 20))  # turned 1 on 20/12/2025
     assert CALCULATORS["5a"](nd09, scope).denominator == 1
     assert CALCULATORS["5a"](calendar, scope).denominator == 0
+
+
+@pytest.mark.django_db
+def test_the_admin_edits_the_communes_cut_off_rule(commune, users, client_for):
+    from django.urls import reverse
+
+    client = client_for(users["admin"])
+    url = reverse("admin:tanloi_portal_commune_change", args=[commune.pk])
+    page = client.get(url).content.decode()
+    assert 'name="report_cutoff"' in page and "Theo năm dương lịch" in page
