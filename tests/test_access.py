@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.services import attachment_add, case_assign, case_open, case_step
 from children.models import ExportJob, HouseholdUpdate, ImportJob
+from reports.models import ProgressReport
 from tanloi_portal.access import ADMIN_SITE, rule_for
 from tanloi_portal.models import Role, WorkbookJob
 from tests.factories import ChildFactory, GrowthMeasurementFactory, HouseholdFactory
@@ -95,6 +96,15 @@ EXPECTED = {
     "indicators:plan-text": {Role.OFFICER},
     "plan-pdf": {Role.OFFICER, Role.CHAIRMAN},
     "plan-docx": {Role.OFFICER, Role.CHAIRMAN},
+    # The periodic report: the officer prepares, the chairman decides, the level above reads what is issued
+    # (the walk's report is issued; tests/reports/test_progress_report.py holds the rest of the rules).
+    "report-list": {Role.OFFICER, Role.CHAIRMAN, Role.DISTRICT},
+    "report-detail": {Role.OFFICER, Role.CHAIRMAN, Role.DISTRICT},
+    "report-preview": {Role.OFFICER, Role.CHAIRMAN},
+    "report-submit": {Role.OFFICER},
+    "report-decide": {Role.CHAIRMAN},
+    "report-correct": {Role.OFFICER},
+    "report-download": {Role.OFFICER, Role.CHAIRMAN, Role.DISTRICT},
     "indicators:board": ALL - {Role.COLLABORATOR},
     "indicators:metric": ALL - {Role.COLLABORATOR},
     # The children behind a figure, and entering values: the officer and unit staff (the metric's lead unit).
@@ -122,8 +132,12 @@ POST_ONLY = {
     "children:export-households",
     "indicators:recompute",
     "workbook-start",
+    "report-submit",
+    "report-decide",
+    "report-correct",
 }
 EXPORT_JOB_URLS = ("children:export-job", "children:export-progress", "children:export-download")
+REPORT_URLS = ("report-detail", "report-preview", "report-submit", "report-decide", "report-correct", "report-download")
 WORKBOOK_JOB_URLS = ("workbook-job", "workbook-progress", "workbook-download")
 # One user per role; the collaborator is ctv_a, whose hamlet holds the objects used in the URLs.
 USER_OF_ROLE = {
@@ -177,7 +191,13 @@ def sample_kwargs(hamlet_a, users):
     on_child = {"pk": child.pk}
     export = ExportJob.objects.create(kind="children", requested_by=users["officer"], commune=hamlet_a.commune)
     workbook = WorkbookJob.objects.create(requested_by=users["officer"], commune=hamlet_a.commune, year=2025)
+    report = ProgressReport.objects.create(
+        commune=hamlet_a.commune, year=2025, half=0, prepared_by=users["officer"], status=ProgressReport.Status.ISSUED,
+        number_seq=1, issued_year=2026, number="01/BC-UBND", issued_on=timezone.localdate(), figures={},
+        pdf=b"%PDF-1.7\n%%EOF\n", sha256="0" * 64,
+    )  # fmt: skip
     return {
+        **{key: {"pk": report.pk} for key in REPORT_URLS},
         **{name: {"pk": export.pk} for name in EXPORT_JOB_URLS},
         **{name: {"pk": workbook.pk} for name in WORKBOOK_JOB_URLS},
         **dict.fromkeys(

@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.documents.report import report_docx
+from reports.models import ProgressReport
+from reports.periods import parse_period, report_period
+from reports.services import draft_pdf, report_data
+from tanloi_portal.models import Commune
+
+
+class Command(BaseCommand):
+    help = (
+        "Xuất báo cáo kết quả thực hiện của một kỳ (2026 hoặc 2026-H1): bản đã ban hành nếu có (đúng từng byte), "
+        "nếu chưa thì bản dự thảo với số liệu hiện tại."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="2026 (cả năm) hoặc 2026-H1 (6 tháng đầu năm)")
+        parser.add_argument("--out", required=True, help="tệp ghi ra")
+        parser.add_argument("--format", choices=["pdf", "docx"], help="mặc định theo đuôi tệp, hoặc pdf")
+        parser.add_argument("--commune", default="tan-loi", help="mã xã")
+
+    def handle(self, *args, **options):
+        try:
+            year, half = parse_period(options["period"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        commune = Commune.objects.filter(code=options["commune"]).first()
+        if commune is None:
+            raise CommandError(f"Không có xã mã {options['commune']}.")
+        out = Path(options["out"])
+        kind = options["format"] or ("docx" if out.suffix.lower() == ".docx" else "pdf")
+        versions = ProgressReport.objects.filter(commune=commune, year=year, half=half).order_by("-version")
+        issued = versions.filter(status=ProgressReport.Status.ISSUED).first()
+        report = issued or versions.first() or ProgressReport(commune=commune, year=year, half=half)
+        period = report_period(commune, year, half)
+        if kind == "docx":
+            data = report.figures if issued else report_data(report)
+            content = report_docx(report, data, period, data["objectives"], draft=issued is None)
+        else:
+            content = bytes(issued.pdf) if issued else draft_pdf(report)
+        try:
+            out.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"Không ghi được tệp {out}: {error.strerror}.") from error
+        what = f"báo cáo số {issued.number}" if issued else "bản dự thảo"
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi {what} vào {out} ({len(content):,} byte).".replace(",", ".")))
