@@ -62,6 +62,8 @@ bench: system-deps $(VENV)/.installed-dev messages
 	$(PY) -m benchmarks.indicators 3500 35000
 	$(PY) -m benchmarks.cases
 	$(PY) -m benchmarks.workbook 3500
+	$(PY) -m benchmarks.dashboard 3500 35000
+	$(PY) -m benchmarks.documents 3500
 	@scripts/start-redis && $(PY) -m benchmarks.freshness 10
 	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
 	  createdb -h 127.0.0.1 -U postgres tanloi_bench 2>/dev/null || true; \
@@ -70,6 +72,8 @@ bench: system-deps $(VENV)/.installed-dev messages
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.indicators 3500 35000 500000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.cases; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.workbook 3500 35000; \
+	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.dashboard 3500 35000; \
+	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.documents 3500; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL figures skipped"; fi
 
 clean:
