@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Indicator, Metric, Objective, Plan, Target
+from indicators.models import Indicator, Metric, Objective, Plan, PlanText, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -29,3 +30,11 @@ class MetricAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "unit", "direction", "source", "indicator")
     list_filter = ("unit", "direction", "source")
     inlines = [TargetInline]
+
+
+@admin.register(PlanText)
+class PlanTextAdmin(SimpleHistoryAdmin):
+    """The plan's words (the officer edits them on the plan's page); here with their history."""
+
+    list_display = ("plan", "number", "issued_on", "updated_by", "updated_at")
+    readonly_fields = ("updated_by", "updated_at")

@@ -46,3 +46,11 @@ def report_abilities(*, user, report: ProgressReport) -> dict[str, bool]:
         "preview": (officer or chairman) and not issued,
         "download": issued,
     }
+
+
+def reports_waiting_count(*, user) -> int:
+    """What waits for the user: the chairman, reports submitted for approval; the officer, reports sent back."""
+    waiting = {Role.CHAIRMAN: ProgressReport.Status.SUBMITTED, Role.OFFICER: ProgressReport.Status.RETURNED}
+    if user.role not in waiting:
+        return 0
+    return reports_visible_to(user=user).filter(status=waiting[user.role]).count()

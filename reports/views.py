@@ -20,6 +20,7 @@ from children.selectors import (
 from indicators.progress import LABELS
 from indicators.selectors import current_plan, current_plans, indicators_led_by
 from reports.dashboard import communes_dashboard, dashboard
+from reports.selectors import reports_waiting_count
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
 from tanloi_portal.params import year_param
@@ -38,6 +39,7 @@ def home_officer(request):
         "queue": queue_counts(user=request.user),
         "overdue_cases": overdue_count(user=request.user),
         "concerns": concern_counts(user=request.user),
+        "reports_waiting": reports_waiting_count(user=request.user),
     }
     return render(request, "reports/home/officer.html", context)
 
@@ -76,6 +78,7 @@ def home_chairman(request):
         # The dashboard's case statistics hold both counts; without a plan, they are counted on their own.
         "overdue_cases": d.cases.overdue if d else overdue_count(user=request.user),
         "awaiting_decision": d.cases.awaiting_chairman if d else awaiting_decision_count(user=request.user),
+        "reports_waiting": reports_waiting_count(user=request.user),
         "d": d,
         "cases_chart": _cases_chart(d.cases) if d else {},
         "legend": STATUS_LEGEND,

@@ -272,3 +272,13 @@ def test_submitting_twice_is_refused_with_a_message(users, client_for, registry)
     response = officer.post(reverse("report-submit", args=[report.pk]), follow=True)
     assert "Chờ Chủ tịch duyệt" in response.content.decode()
     assert ProgressReport.objects.get(pk=report.pk).status == ProgressReport.Status.SUBMITTED
+
+
+def test_the_homes_say_what_waits(users, client_for, registry):
+    officer, chairman = client_for(users["officer"]), client_for(users["chairman"])
+    report = _start(users, officer)
+    officer.post(reverse("report-submit", args=[report.pk]))
+    assert "1 báo cáo chờ duyệt" in chairman.get(reverse("home-chairman")).content.decode()
+    chairman.post(reverse("report-decide", args=[report.pk]), {"decision": "return", "reason": "Bổ sung số liệu."})
+    assert "1 báo cáo chờ duyệt" not in chairman.get(reverse("home-chairman")).content.decode()
+    assert "1 báo cáo bị trả lại" in officer.get(reverse("home-officer")).content.decode()
