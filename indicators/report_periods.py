@@ -31,6 +31,17 @@ def _day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def period_code(year: int, half: int) -> str:
+    """ "2026", "2026-H1": what `--period` takes and the export log records."""
+    return f"{year}-H1" if half == 1 else str(year)
+
+
+def period_label(year: int, half: int) -> str:
+    if half == 1:
+        return _("6 tháng đầu năm %(year)s") % {"year": year}
+    return _("năm %(year)s") % {"year": year}
+
+
 @dataclass(frozen=True)
 class ReportPeriod:
     year: int
@@ -41,14 +52,11 @@ class ReportPeriod:
 
     @property
     def code(self) -> str:
-        """ "2026", "2026-H1": what `--period` takes and the export log records."""
-        return f"{self.year}-H1" if self.half == 1 else str(self.year)
+        return period_code(self.year, self.half)
 
     @property
     def label(self) -> str:
-        if self.half == 1:
-            return _("6 tháng đầu năm %(year)s") % {"year": self.year}
-        return _("năm %(year)s") % {"year": self.year}
+        return period_label(self.year, self.half)
 
     @property
     def rule_text(self) -> str:
@@ -56,7 +64,10 @@ class ReportPeriod:
         days = {"start": _day(self.start), "end": _day(self.end)}
         if self.rule == ND09:
             return (
-                _("Số liệu từ ngày %(start)s đến ngày %(end)s (kỳ báo cáo thống kê theo Nghị định 09/2019/NĐ-CP)")
+                _(
+                    "Số liệu từ ngày %(start)s đến ngày %(end)s "
+                    "(thời gian chốt số liệu theo Điều 12 Nghị định 09/2019/NĐ-CP)"
+                )
                 % days
             )
         return _("Số liệu từ ngày %(start)s đến ngày %(end)s (theo năm dương lịch)") % days

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import ProgressReport
@@ -24,3 +25,9 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version may be read; posting it (simple-history's revert) is refused whatever the settings."""
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

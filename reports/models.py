@@ -11,6 +11,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators.report_periods import period_code, period_label
+
+
+class IssuedReportError(Exception):
+    pass
+
+
 # The officer's sections, in the report's order (DESIGN section 6, "Reporting periods").
 TEXT_FIELDS = ("grounds", "situation", "results", "cases_text", "strengths", "shortcomings", "causes", "directions",
                "requests")  # fmt: skip
@@ -76,12 +83,21 @@ class ProgressReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = f"6 tháng đầu năm {self.year}" if self.half == 1 else f"năm {self.year}"
-        return f"Báo cáo {label}" + (f" (lần {self.version})" if self.version > 1 else "")
+        label = period_label(self.year, self.half)
+        if self.version > 1:
+            return _("Báo cáo %(period)s (lần %(n)s)") % {"period": label, "n": self.version}
+        return _("Báo cáo %(period)s") % {"period": label}
+
+    def save(self, *args, **kwargs):
+        """An issued report is never changed: its services refuse it, and so does the row itself (whatever path
+        tries, the admin's included)."""
+        if not self._state.adding and ProgressReport.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
+            raise IssuedReportError("An issued report is never changed: issue a correction.")
+        super().save(*args, **kwargs)
 
     @property
     def period_code(self) -> str:
-        return f"{self.year}-H1" if self.half == 1 else str(self.year)
+        return period_code(self.year, self.half)
 
     @property
     def editable(self) -> bool:

@@ -10,6 +10,8 @@ from indicators.report_periods import (
     ReportPeriod,
     parse_period,
     period_bounds,
+    period_code,
+    period_label,
     report_period,
 )
 
@@ -21,5 +23,7 @@ __all__ = [
     "ReportPeriod",
     "parse_period",
     "period_bounds",
+    "period_code",
+    "period_label",
     "report_period",
 ]

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from children.selectors import communes_visible_to
+from indicators.selectors import current_plan
 from reports.models import ProgressReport
 from tanloi_portal.models import Role
 
@@ -13,7 +14,9 @@ REPORT_READERS = (Role.OFFICER, Role.CHAIRMAN, Role.DISTRICT)
 
 
 def reports_visible_to(*, user) -> QuerySet[ProgressReport]:
-    reports = ProgressReport.objects.select_related("commune", "prepared_by", "decided_by").defer("pdf")
+    reports = ProgressReport.objects.select_related(
+        "commune", "prepared_by", "decided_by", "supersedes", "superseded_by"
+    ).defer("pdf", "supersedes__pdf", "superseded_by__pdf")
     if user.role in (Role.OFFICER, Role.CHAIRMAN) and user.commune_id:
         return reports.filter(commune_id=user.commune_id)
     if user.role == Role.DISTRICT:
@@ -54,3 +57,9 @@ def reports_waiting_count(*, user) -> int:
     if user.role not in waiting:
         return 0
     return reports_visible_to(user=user).filter(status=waiting[user.role]).count()
+
+
+def report_objectives(*, commune) -> list[tuple[int, str]]:
+    """The objectives a report of the commune is written by: (number, title) of its current plan's."""
+    plan = current_plan(commune=commune)
+    return list(plan.objectives.order_by("number").values_list("number", "title")) if plan else []

@@ -11,22 +11,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.selectors import current_plan
-from reports.documents.report import report_pdf
-from reports.figures import period_figures, period_situation
+from reports.documents.report import frozen_head, report_head, report_pdf
+from reports.figures import TotalsMismatch, period_figures, period_situation
 from reports.models import TEXT_FIELDS, ProgressReport
-from reports.periods import report_period
-from tanloi_portal.models import Role
+from reports.periods import period_bounds, report_period
+from reports.selectors import report_objectives
+from tanloi_portal.models import Commune, Role
 
 
-def _objectives(plan) -> list[tuple[int, str]]:
-    return list(plan.objectives.order_by("number").values_list("number", "title"))
+def _plan_of(commune):
+    plan = current_plan(commune=commune)
+    if plan is None:
+        raise ValidationError(_("Xã chưa có kế hoạch: nạp kế hoạch (load_plan) trước khi làm báo cáo."))
+    return plan
 
 
 def report_data(report: ProgressReport) -> dict:
     """The figures a report shows: every metric for exactly its period, and the situation (children, groups,
-    birth registration, cases), as JSON. Computed live for a draft; frozen on issue."""
-    plan = current_plan(commune=report.commune)
+    birth registration, cases), as JSON. Computed live for a draft; frozen on issue. Figures whose totals do
+    not add up are refused (ValidationError), never printed."""
+    plan = _plan_of(report.commune)
     period = report_period(report.commune, report.year, report.half)
+    try:
+        situation = period_situation(commune=report.commune, period=period)
+    except TotalsMismatch as error:
+        message = _("Số liệu của kỳ không khớp tổng (%(what)s): báo quản trị hệ thống.") % {"what": error}
+        raise ValidationError(message) from error
     objective_of = dict(plan.indicators.values_list("number", "objective__number"))
     figures = [
         {**f, "objective": objective_of.get(f["indicator"], 0)} for f in period_figures(plan=plan, period=period)
@@ -37,8 +47,8 @@ def report_data(report: ProgressReport) -> dict:
         "end": period.end.isoformat(),
         "rule_text": period.rule_text,
         "figures": figures,
-        "situation": period_situation(commune=report.commune, period=period),
-        "objectives": _objectives(plan),
+        "situation": situation,
+        "objectives": report_objectives(commune=report.commune),
     }
 
 
@@ -55,36 +65,57 @@ def _check(report: ProgressReport, *states):
             "s": report.get_status_display()})  # fmt: skip
 
 
-def _last_report(commune, *, before: tuple[int, int] | None = None) -> ProgressReport | None:
-    reports = ProgressReport.objects.filter(commune=commune).order_by("-year", "-half", "-version")
-    if before:
-        year, half = before
-        reports = [r for r in reports if (r.year, r.half) != (year, half)]
-    return next(iter(reports), None)
+def _officer_of(commune_id: int, by) -> None:
+    if by.role != Role.OFFICER or by.commune_id != commune_id:
+        raise PermissionDenied
+
+
+def _last_report(commune, *, year: int, half: int) -> ProgressReport | None:
+    """The report of the latest period that ended before this one (its issued version if it has one, else its
+    newest): the year's report ends after its own first half, so 2027-H1 starts from 2026's year report."""
+    end = period_bounds(commune.report_cutoff, year, half)[1]
+    earlier = [
+        r
+        for r in ProgressReport.objects.filter(commune=commune).defer("pdf")
+        if period_bounds(commune.report_cutoff, r.year, r.half)[1] < end
+    ]
+    if not earlier:
+        return None
+    return max(
+        earlier,
+        key=lambda r: (period_bounds(commune.report_cutoff, r.year, r.half)[1], r.status == r.Status.ISSUED, r.version),
+    )
 
 
 @transaction.atomic
 def report_start(*, commune, year: int, half: int, by) -> ProgressReport:
     """The period's report being written, or a new draft prefilled with the text of the last period's report
     (the officer rewrites what changed). A period already issued is corrected, not started again."""
+    _officer_of(commune.pk, by)
+    _plan_of(commune)
     current = ProgressReport.objects.filter(commune=commune, year=year, half=half).order_by("-version").first()
     if current is not None:
         if current.status == ProgressReport.Status.ISSUED:
             raise ValidationError(_("Báo cáo kỳ này đã ban hành: muốn sửa thì làm bản đính chính."))
         return current
-    last = _last_report(commune, before=(year, half))
+    last = _last_report(commune, year=year, half=half)
     texts = {f: getattr(last, f) for f in TEXT_FIELDS} if last else {}
     objective_texts = dict(last.objective_texts) if last else {}
     report = ProgressReport(
         commune=commune, year=year, half=half, prepared_by=by, objective_texts=objective_texts, **texts
     )
     report.full_clean()
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # the same period started at the same moment: open that one
+        return ProgressReport.objects.filter(commune=commune, year=year, half=half).order_by("-version").first()
     return report
 
 
 @transaction.atomic
 def report_save(*, report: ProgressReport, by, objective_texts: dict, **texts) -> ProgressReport:
+    _officer_of(report.commune_id, by)
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _check(report, ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
     for field in TEXT_FIELDS:
@@ -99,6 +130,7 @@ def report_save(*, report: ProgressReport, by, objective_texts: dict, **texts) -
 
 @transaction.atomic
 def report_submit(*, report: ProgressReport, by) -> ProgressReport:
+    _officer_of(report.commune_id, by)
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _check(report, ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
     report.status, report.submitted_at, report.prepared_by = ProgressReport.Status.SUBMITTED, timezone.now(), by
@@ -132,12 +164,20 @@ def report_issue(*, report: ProgressReport, by) -> ProgressReport:
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _check(report, ProgressReport.Status.SUBMITTED)
     today = timezone.localdate()
+    period = report_period(report.commune, report.year, report.half)
+    if today <= period.end:
+        raise ValidationError(_("Kỳ báo cáo chưa kết thúc (đến ngày %(end)s): chưa thể ban hành.") % {
+            "end": period.end.strftime("%d/%m/%Y")})  # fmt: skip
+    # One approval at a time per commune takes the next number of the year (the row lock orders them).
+    Commune.objects.select_for_update().filter(pk=report.commune_id).first()
     taken = ProgressReport.objects.filter(commune=report.commune, issued_year=today.year).aggregate(n=Max("number_seq"))
     report.number_seq = (taken["n"] or 0) + 1
     report.issued_year, report.issued_on = today.year, today
     report.number = f"{report.number_seq:02d}/BC-UBND"
     data = report_data(report)
-    period = report_period(report.commune, report.year, report.half)
+    # The names of the head as they stand on the day of issue, frozen with the figures: the .docx and any
+    # later rendering of this report say what the issued PDF says, whatever the admin edits afterwards.
+    data["head"] = frozen_head(report_head(report, period, draft=False))
     report.figures = data
     report.pdf = report_pdf(report, data, period, data["objectives"], draft=False)
     report.sha256 = hashlib.sha256(report.pdf).hexdigest()
@@ -156,9 +196,10 @@ def report_issue(*, report: ProgressReport, by) -> ProgressReport:
 def report_correct(*, report: ProgressReport, by) -> ProgressReport:
     """A correction of an issued report: a new version, a draft with the same text, pointing at the one it
     corrects; the issued one stays as it was issued."""
+    _officer_of(report.commune_id, by)
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _check(report, ProgressReport.Status.ISSUED)
-    if hasattr(report, "superseded_by"):
+    if ProgressReport.objects.filter(supersedes=report).exists():
         raise ValidationError(_("Báo cáo này đã có bản đính chính."))
     texts = {f: getattr(report, f) for f in TEXT_FIELDS}
     correction = ProgressReport(

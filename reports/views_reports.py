@@ -4,7 +4,7 @@ submitting, the chairman's approval or return, the issued file and the correctio
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 
 from indicators.selectors import current_plan
 from reports.documents.report import report_docx
+from reports.downloads import DOCX, PDF, file_response
 from reports.forms import ReportStartForm, ReportTextForm, ReturnForm
 from reports.models import ProgressReport
 from reports.periods import report_period
-from reports.selectors import REPORT_READERS, get_report_for_user, issued_pdf, report_abilities, reports_visible_to
+from reports.selectors import (
+    REPORT_READERS,
+    get_report_for_user,
+    issued_pdf,
+    report_abilities,
+    report_objectives,
+    reports_visible_to,
+)
 from reports.services import (
     draft_pdf,
     report_correct,
@@ -26,21 +34,13 @@ from reports.services import (
     report_submit,
 )
 from tanloi_portal.access import allow
-from tanloi_portal.audit import record_export
 from tanloi_portal.models import ExportRecord, Role
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _years(user) -> range:
     plan = current_plan(commune=user.commune) if user.commune_id else None
     first = plan.start_year if plan else 2021
     return range(timezone.localdate().year, first - 1, -1)
-
-
-def _objectives(report):
-    plan = current_plan(commune=report.commune)
-    return list(plan.objectives.order_by("number").values_list("number", "title")) if plan else []
 
 
 @allow(*REPORT_READERS)
@@ -58,13 +58,14 @@ def report_list(request):
             else:
                 return redirect(reverse("report-detail", args=[report.pk]))
     reports = reports_visible_to(user=request.user).order_by("-year", "-half", "-version")
-    return render(request, "reports/report_list.html", {"reports": reports, "form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/report_list.html", {"reports": reports, "form": form}, status=status)
 
 
 @allow(*REPORT_READERS)
 def report_detail(request, pk: int):
     report = get_report_for_user(user=request.user, pk=pk)
-    objectives = _objectives(report)
+    objectives = report_objectives(commune=report.commune)
     can = report_abilities(user=request.user, report=report)
     form = ReportTextForm(request.POST or None, report=report, objectives=objectives)
     if request.method == "POST":
@@ -83,10 +84,11 @@ def report_detail(request, pk: int):
 
 def _detail(request, report, *, form=None, return_form=None, status=200):
     if form is None:
-        form = ReportTextForm(report=report, objectives=_objectives(report))
+        form = ReportTextForm(report=report, objectives=report_objectives(commune=report.commune))
     context = {
         "report": report,
-        "period": report_period(report.commune, report.year, report.half),
+        "rule_text": (report.figures or {}).get("rule_text")
+        or report_period(report.commune, report.year, report.half).rule_text,
         "form": form,
         "can": report_abilities(user=request.user, report=report),
         "return_form": return_form or ReturnForm(),
@@ -142,13 +144,9 @@ def report_correct_view(request, pk: int):
                 _("Đã tạo bản đính chính: sửa nội dung rồi gửi duyệt lại."))  # fmt: skip
 
 
-def _file(request, report, content: bytes, name: str, content_type: str) -> HttpResponse:
-    record_export(user=request.user, kind=ExportRecord.Kind.REPORT, file_name=name, content=content,
-                  commune=report.commune, period=report.period_code, scope=report.commune.name)  # fmt: skip
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if content_type == "application/pdf" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    return response
+def _file(request, report, content: bytes, name: str, content_type: str):
+    return file_response(request, kind=ExportRecord.Kind.REPORT, content=content, name=name,
+                         content_type=content_type, commune=report.commune, period=report.period_code)  # fmt: skip
 
 
 @allow(Role.OFFICER, Role.CHAIRMAN)
@@ -157,7 +155,12 @@ def report_preview(request, pk: int):
     if report.status == ProgressReport.Status.ISSUED:
         return redirect(reverse("report-download", args=[report.pk]))
     name = f"du-thao-bao-cao-{report.commune.code}-{report.period_code}.pdf"
-    return _file(request, report, draft_pdf(report), name, "application/pdf")
+    try:
+        content = draft_pdf(report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _detail(request, report, status=400)
+    return _file(request, report, content, name, PDF)
 
 
 @allow(*REPORT_READERS)
@@ -172,4 +175,4 @@ def report_download(request, pk: int):
         period = report_period(report.commune, report.year, report.half)
         content = report_docx(report, report.figures, period, report.figures["objectives"], draft=False)
         return _file(request, report, content, f"{stem}.docx", DOCX)
-    return _file(request, report, issued_pdf(report), f"{stem}.pdf", "application/pdf")
+    return _file(request, report, issued_pdf(report), f"{stem}.pdf", PDF)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from children.selectors import communes_visible_to
-from reports.periods import report_period
+from reports import periods
 from reports.workbook import NoPlan, write_workbook
 from tanloi_portal.models import Role, WorkbookJob
 from tanloi_portal.queue import send_after_commit
@@ -129,14 +129,12 @@ def workbook_file(job: WorkbookJob) -> Path | None:
 
 
 def period_code(job: WorkbookJob) -> str:
-    return f"{job.year}-H1" if job.half == 1 else str(job.year)
+    return periods.period_code(job.year, job.half)
 
 
 def period_label(job: WorkbookJob) -> str:
     """The period as the page names it ("6 tháng đầu năm 2026"); the days follow each commune's rule."""
-    if job.commune_id:
-        return report_period(job.commune, job.year, job.half).label
-    return _("6 tháng đầu năm %(year)s") % {"year": job.year} if job.half else _("năm %(year)s") % {"year": job.year}
+    return periods.period_label(job.year, job.half)
 
 
 def file_name(job: WorkbookJob) -> str:

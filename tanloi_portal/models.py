@@ -33,7 +33,7 @@ class Commune(models.Model):
     class ReportCutoff(models.TextChoices):
         # Nghị định 09/2019/NĐ-CP: a half-year report covers 15/12 of the year before to 14/06, a year's report
         # 15/12 of the year before to 14/12 (reports/periods.py).
-        ND09 = "nd09", _("Kỳ báo cáo thống kê theo Nghị định 09/2019/NĐ-CP (từ ngày 15/12 năm trước)")
+        ND09 = "nd09", _("Thời gian chốt số liệu theo Điều 12 Nghị định 09/2019/NĐ-CP (từ ngày 15/12 năm trước)")
         CALENDAR = "calendar", _("Theo năm dương lịch (từ ngày 01/01)")
 
     code = models.CharField(_("mã"), max_length=20, unique=True)

@@ -158,6 +158,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling (django-axes, two rules: tanloi_portal/login_throttle.py): five failures for one user name from
 # one address lock it there for an hour; twenty from one address, whatever the user names (password spraying),
 # block that address for an hour. The admin can lift either at once; the lock-out page says when it ends.
+# History is a record, not an undo: the admin reads a row's past versions but never reverts to one (an issued
+# report, a reporting chain or the plan's words brought back wholesale would bypass their services' checks).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1

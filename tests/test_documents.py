@@ -43,7 +43,7 @@ def long_document(commune, settings, tmp_path):
     sentence = (
         "Nội dung thử nghiệm của văn bản, đủ dài để xuống dòng: dòng thứ hai bắt đầu sát lề trái, dòng đầu lùi vào."
     )
-    body = "<h2>I. Tình hình</h2>" + f"<p>{sentence} {sentence}</p>" * 30
+    body = "<h2>I. Tình hình</h2>" + f"<p>{sentence} {sentence}</p>" * 30 + f"<p>{' '.join(VIETNAMESE)}</p>"
     (tmp_path / "thu.html").write_text(
         '{% extends "documents/base.html" %}{% block body %}' + body + "<p>Hết./.</p>{% endblock %}", encoding="utf-8"
     )
@@ -100,16 +100,10 @@ def test_the_only_fonts_are_an_embedded_times_compatible_serif_that_covers_vietn
     used = fonts(long_document)
     assert used and all(used.values()), used
     assert all("LiberationSerif" in name.replace("-", "") for name in used), used
-    # The embedded glyphs cover every Vietnamese letter the document prints.
-    pdf = reader(long_document)
-    for page in pdf.pages[:1]:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            data = descriptor.get_object()["/FontFile2"].get_data()
-            assert TTFont(__import__("io").BytesIO(data))["glyf"] is not None
-    text = text_of(long_document)
-    assert "Độc lập" in text and "Lợi" in text and "Hạnh phúc" in text
+    # Every Vietnamese letter printed comes back out of the PDF: drawn by the embedded Liberation Serif (a
+    # missing glyph would have been taken from another font, which the check above refuses) and mapped back to
+    # its character.
+    assert VIETNAMESE in text_of(long_document).replace(" ", "")
 
 
 def test_the_document_font_covers_every_vietnamese_letter():

@@ -89,7 +89,7 @@ def plan_appendix(plan: Plan) -> Appendix:
     header = ["Chỉ tiêu (mã)", "Nội dung", *[f"Chỉ tiêu năm {y}" for y in TARGET_YEARS], "Đơn vị chủ trì"]
     return Appendix(
         title="Phụ lục",
-        attached=f"(Kèm theo Kế hoạch số {plan_head(plan).number} của Ủy ban nhân dân xã)",
+        attached=f"(Kèm theo Kế hoạch số {plan_head(plan).number} của Ủy ban nhân dân xã {plan.commune.name})",
         blocks=[table(header, rows, numeric=(2, 3), widths=(10, 46, 12, 12, 20))],
     )
 

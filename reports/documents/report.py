@@ -2,6 +2,7 @@
 PDF in the Nghị định 30 layout and as a .docx. Set from data only (the report row and its figures), so that the
 same report and figures always give the same document."""
 
+import dataclasses
 from datetime import date
 
 from indicators.formatting import format_metric_value
@@ -115,7 +116,19 @@ def _groups_table(groups: dict) -> Block:
     return table(header, rows, numeric=range(1, len(header)))
 
 
+def frozen_head(head: DocumentHead) -> dict:
+    """The head as JSON, to keep with an issued report's figures."""
+    values = dataclasses.asdict(head)
+    values["issued_on"] = head.issued_on.isoformat() if head.issued_on else None
+    return values
+
+
 def report_head(report: ProgressReport, period, *, draft: bool) -> DocumentHead:
+    """The head of the report: as frozen on issue, or (a draft) from the reporting chain of the period's end."""
+    frozen = (report.figures or {}).get("head") if not draft else None
+    if frozen:
+        issued_on = date.fromisoformat(frozen["issued_on"]) if frozen["issued_on"] else None
+        return DocumentHead(**{**frozen, "issued_on": issued_on})
     return head_for(
         report.commune,
         number=report.number or "\u2003\u2003/BC-UBND",
@@ -155,7 +168,7 @@ def report_blocks(report: ProgressReport, data: dict, objectives: list[tuple[int
 
 
 def report_appendices(report: ProgressReport, data: dict, head: DocumentHead) -> list[Appendix]:
-    attached = f"(Kèm theo Báo cáo số {head.number} của Ủy ban nhân dân xã)"
+    attached = f"(Kèm theo Báo cáo số {head.number} của Ủy ban nhân dân xã {report.commune.name})"
     return [
         Appendix("Phụ lục I", attached, [Block("numbered", "Kết quả các chỉ số của kỳ báo cáo"),
                                           paragraph(data["rule_text"]), _metrics_table(data["figures"], full=True)]),

@@ -32,7 +32,7 @@ def test_codes_labels_and_rule_texts():
     nd09 = report_period(Commune(report_cutoff=ND09), 2026, 0)
     assert nd09.code == "2026" and nd09.label == "năm 2026"
     assert nd09.rule_text == (
-        "Số liệu từ ngày 15/12/2025 đến ngày 14/12/2026 (kỳ báo cáo thống kê theo Nghị định 09/2019/NĐ-CP)"
+        "Số liệu từ ngày 15/12/2025 đến ngày 14/12/2026 (thời gian chốt số liệu theo Điều 12 Nghị định 09/2019/NĐ-CP)"
     )
     half = report_period(Commune(report_cutoff=CALENDAR), 2026, 1)
     assert half.code == "2026-H1" and half.label == "6 tháng đầu năm 2026"

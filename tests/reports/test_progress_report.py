@@ -128,7 +128,8 @@ def test_the_issued_pdf_holds_the_head_every_metric_the_recipients_the_signature
     portrait = [page for page in extents(pdf) if page.height > page.width]
     for page in portrait:
         assert 30 - 0.5 <= page.left <= 35 and page.right >= 15 - 0.5 and page.top >= 20 - 0.5, page
-    assert all(fonts(pdf).values())
+    used = fonts(pdf)
+    assert used and all(used.values())
 
 
 def test_an_issued_report_downloads_byte_for_byte_as_issued_after_the_registry_changes(
@@ -261,7 +262,7 @@ def test_progress_report_writes_the_issued_file_or_a_draft(users, client_for, re
 
 def test_a_bad_period_is_a_message_not_an_error(users, client_for):
     response = client_for(users["officer"]).post(reverse("report-list"), {"year": "abc", "half": 7})
-    assert response.status_code == 200 and response.context["form"].errors
+    assert response.status_code == 400 and response.context["form"].errors
     assert not ProgressReport.objects.exists()
 
 
@@ -282,3 +283,82 @@ def test_the_homes_say_what_waits(users, client_for, registry):
     chairman.post(reverse("report-decide", args=[report.pk]), {"decision": "return", "reason": "Bổ sung số liệu."})
     assert "1 báo cáo chờ duyệt" not in chairman.get(reverse("home-chairman")).content.decode()
     assert "1 báo cáo bị trả lại" in officer.get(reverse("home-officer")).content.decode()
+
+
+def test_an_issued_report_cannot_be_reverted_or_changed_by_any_path(users, client_for, registry):
+    from django.contrib.auth import get_user_model
+
+    from reports.models import IssuedReportError
+
+    report = _issue(users, client_for, _start(users, client_for(users["officer"])))
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x", role="admin")
+    client = client_for(admin)
+    version = report.history.order_by("history_date").first()  # the draft it was
+    url = reverse("admin:reports_progressreport_simple_history", args=[report.pk, version.history_id])
+    assert client.get(url).status_code == 200  # a past version may be read
+    assert client.post(url, {}).status_code == 403
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.ISSUED and bytes(report.pdf)
+    report.causes = "đổi"
+    with pytest.raises(IssuedReportError):
+        report.save()
+
+
+def test_a_commune_without_a_plan_is_told_so(users, client_for, other_commune):
+    from tests.factories import UserFactory
+
+    officer = UserFactory(username="officer-2", role="officer", commune=other_commune)
+    response = client_for(officer).post(reverse("report-list"), {"year": YEAR, "half": 0})
+    assert response.status_code == 400 and "Xã chưa có kế hoạch" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_the_new_report_starts_from_the_latest_period_that_ended_before_it(users, client_for, registry):
+    officer = client_for(users["officer"])
+    half_year = _start(users, officer, year=2026, half=1)
+    _texts(officer, half_year, directions="Sáu tháng đầu năm 2026.")
+    year = _start(users, officer, year=2026, half=0)
+    _texts(officer, year, directions="Cả năm 2026.")
+    # (the page offers years up to this one; the service takes any)
+    later = report_start(commune=year.commune, year=2027, half=1, by=users["officer"])
+    assert later.directions == "Cả năm 2026."  # the year's report ends after its own first half
+    earlier = _start(users, officer, year=2025, half=0)
+    assert earlier.directions == ""  # nothing ended before 2025: a later period is never copied back
+
+
+def test_a_report_is_issued_only_after_its_period_ends(users, client_for, registry):
+    officer, chairman = client_for(users["officer"]), client_for(users["chairman"])
+    report = report_start(commune=users["officer"].commune, year=date.today().year + 1, half=1, by=users["officer"])
+    officer.post(reverse("report-submit", args=[report.pk]))
+    response = chairman.post(reverse("report-decide", args=[report.pk]), {"decision": "issue"})
+    assert response.status_code == 400 and "Kỳ báo cáo chưa kết thúc" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.SUBMITTED and not report.number
+
+
+def test_the_issued_reports_names_are_frozen_with_its_figures(users, client_for, registry, commune):
+    from tanloi_portal.models import ReportingChain
+
+    report = _issue(users, client_for, _start(users, client_for(users["officer"])))
+    ReportingChain.objects.filter(commune=commune, valid_until__isnull=True).update(signer_name="Người Ký Mới")
+    commune.report_cutoff = "calendar"
+    commune.save(update_fields=["report_cutoff"])
+    district = client_for(users["district"])
+    docx = Document(io.BytesIO(district.get(reverse("report-download", args=[report.pk]) + "?dinh-dang=docx").content))
+    cells = " ".join(c.text for t in docx.tables for r in t.rows for c in r.cells)
+    assert "Lê Viết Truyền" in cells and "Người Ký Mới" not in cells
+    page = district.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert "Số liệu từ ngày 15/12/2024 đến ngày 14/12/2025" in page
+
+
+def test_only_the_communes_officer_writes_and_submits(users, client_for, registry):
+    from django.core.exceptions import PermissionDenied as Refused
+
+    from reports.services import report_save
+
+    report = _start(users, client_for(users["officer"]))
+    for who in ("chairman", "district", "ctv_a"):
+        with pytest.raises(Refused):
+            report_save(report=report, by=users[who], objective_texts={}, causes="x")
+        with pytest.raises(Refused):
+            report_submit(report=report, by=users[who])

@@ -143,7 +143,10 @@ def test_every_sheet_is_headed_by_commune_period_export_date_and_rule(registry, 
         assert ("Xã", "Tân Lợi") in [r[:2] for r in head], sheet.title
         assert ("Kỳ báo cáo", "6 tháng đầu năm 2026") in [r[:2] for r in head]
         assert ("Ngày xuất", today) in [r[:2] for r in head]
-        rule = "Số liệu từ ngày 15/12/2025 đến ngày 14/06/2026 (kỳ báo cáo thống kê theo Nghị định 09/2019/NĐ-CP)"
+        rule = (
+            "Số liệu từ ngày 15/12/2025 đến ngày 14/06/2026 "
+            "(thời gian chốt số liệu theo Điều 12 Nghị định 09/2019/NĐ-CP)"
+        )
         assert ("Kỳ số liệu", rule) in [r[:2] for r in head]
 
 
