@@ -107,6 +107,8 @@ def workbook_download_view(request, pk):
     if path is None:  # not written yet, failed, or removed after its keeping time: the page says which
         return redirect("workbook-job", pk=job.pk)
     codes = list(job_communes(job).values_list("code", flat=True))
+    if not codes:  # the user no longer oversees the commune the file was written for
+        raise Http404
     details = {"period": period_code(job), "communes": codes, "rows": job.rows}
     log_access(request, object_type="reports.workbook", action=Action.EXPORT, details=details)
     name = file_name(job)

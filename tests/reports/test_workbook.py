@@ -367,3 +367,15 @@ def test_a_user_deactivated_before_the_job_ran_gets_nothing(users, commune):
 def test_the_home_pages_link_to_the_workbook(users, client_for):
     for who, home in (("officer", "home-officer"), ("chairman", "home-chairman"), ("district", "home-district")):
         assert reverse("workbook") in client_for(users[who]).get(reverse(home)).content.decode(), who
+
+
+def test_a_workbook_is_not_handed_to_a_user_who_no_longer_oversees_its_commune(
+    registry, users, client_for, django_capture_on_commit_callbacks, other_commune
+):
+    officer = users["officer"]
+    client = client_for(officer)
+    _data, job = _download(client, {"nam": "2026", "ky": "H1"}, django_capture_on_commit_callbacks)
+    officer.commune = other_commune  # moved to another commune after asking
+    officer.save(update_fields=["commune"])
+    assert client.get(reverse("workbook-download", kwargs={"pk": job.pk})).status_code == 404
+    assert ExportRecord.objects.count() == 1
