@@ -8,11 +8,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format bench system-deps messages clean
+.PHONY: help run serve test lint format bench system-deps messages clean
 
 help:
 	@echo "make run    - create .venv, install, migrate, load the plan, seed demo data once, then run Redis, the"
 	@echo "             task worker and the web server on http://$(HOST):$(PORT) together (Ctrl-C stops them all)"
+	@echo "make serve  - as production runs it, on SQLite unless DATABASE_URL says otherwise: DEBUG off, static"
+	@echo "             files collected, gunicorn with several workers, the task worker and its schedule, Redis"
 	@echo "make test   - create .venv if missing, install, run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make bench  - benchmarks (figures printed, nothing asserted)"
@@ -42,6 +44,9 @@ run: system-deps $(VENV)/.installed-run messages
 	DEBUG=true $(PY) manage.py load_plan
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true PORTAL_ADDRESS=$(HOST):$(PORT) scripts/run-portal
+
+serve: system-deps $(VENV)/.installed-run messages
+	PORTAL_ADDRESS=$(HOST):$(PORT) scripts/serve-portal
 
 test: $(VENV)/.installed-dev messages
 	@WITH_BROWSER=1 scripts/system-deps

@@ -226,13 +226,29 @@ CASE_ATTACHMENT_MAX_BYTES = env.int("CASE_ATTACHMENT_MAX_BYTES", default=10 * 10
 # default, shared by the processes of one machine; point CACHE_URL at Redis for several).
 # Exported workbooks hold children's personal data: removed this many hours after they are written.
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=1)
-CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / 'private' / 'cache'}")}
+# With REDIS_URL (several processes or servers, docs/deploy.md) Redis is the cache, and sessions are kept in it
+# in front of the database (a session survives a Redis restart). CACHE_URL, when given, wins.
+REDIS_URL = env.str("REDIS_URL", default="")
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tanloi",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(BASE_DIR / "private" / "cache")}}  # fmt: skip
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # The task worker (tanloi_portal/celery.py): Redis as the broker. Tasks keep their state in the database
 # (import jobs, stale figures), so no result backend is needed. A task is acknowledged only once it has
 # finished, and put back in the queue if its worker dies, so a task killed half-way runs again; every task
 # is written so that running it twice gives the same result.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
 # The queue the portal's tasks go to: one per installation sharing a Redis (and per test run).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True

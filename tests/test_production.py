@@ -174,3 +174,86 @@ def test_check_deploy_names_what_is_missing_without_the_https_settings():
     result = run([sys.executable, "manage.py", "check", "--deploy"], production_env())
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in result.stdout + result.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_serves_the_portal_with_several_workers(committed_reference_data, static_root, tmp_path):
+    """`make serve`'s web process: gunicorn with its config (gunicorn.conf.py), 2 workers, DEBUG off; an officer
+    logs in through the real form and reads the home page; the health check answers."""
+    import http.cookiejar
+    import re
+    import time
+    import urllib.parse
+    import urllib.request
+
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    # Hashed as production hashes (the test settings' fast hasher is not among production's).
+    officer = UserFactory(username="can-bo-gunicorn", role=Role.OFFICER)
+    officer.password = PBKDF2PasswordHasher().encode("mat-khau-dai-du-12", "muoi-ngau-nhien-1234")
+    officer.save(update_fields=["password"])
+    port = _free_port()
+    env = production_env(STATIC_ROOT=static_root, DATABASE_URL=_database_url(), PORTAL_ADDRESS=f"127.0.0.1:{port}",
+                         GUNICORN_WORKERS=2, ALLOWED_HOSTS="127.0.0.1", PRIVATE_ROOT=tmp_path)  # fmt: skip
+    log = tmp_path / "gunicorn.log"
+    gunicorn = [sys.executable, "-m", "gunicorn", "tanloi_portal.wsgi", "--config", "gunicorn.conf.py"]
+    with log.open("w") as out:
+        process = subprocess.Popen(gunicorn, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while log.read_text().count("Booting worker") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert log.read_text().count("Booting worker") == 2, log.read_text()[-3000:]
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        for _ in range(50):  # the workers load Django on their first request
+            try:
+                health = json.loads(opener.open(f"{base}/healthz", timeout=10).read())
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert health == {"status": "ok", "database": "ok", "cache": "ok", "static": "ok"}
+        page = opener.open(f"{base}/dang-nhap/", timeout=10).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "can-bo-gunicorn",
+                                       "password": "mat-khau-dai-du-12"}).encode()  # fmt: skip
+        request = urllib.request.Request(f"{base}/dang-nhap/", data=form, headers={"Referer": f"{base}/dang-nhap/"})
+        home = opener.open(request, timeout=30)
+        assert home.status == 200 and home.url.endswith("/trang-chu/can-bo/"), (home.url, log.read_text()[-2000:])
+        assert "Danh sách trẻ em" in home.read().decode()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_redis_is_the_cache_and_holds_sessions_when_redis_url_is_set():
+    script = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps([settings.CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION'), "
+        "settings.SESSION_ENGINE, settings.CELERY_BROKER_URL]))"
+    )
+
+    def values(**extra):
+        env = production_env(**extra)
+        env.pop("CACHE_URL")
+        env.pop("REDIS_URL", None)
+        env.pop("CELERY_BROKER_URL", None)
+        result = run([sys.executable, "-c", script], {**env, **{k: str(v) for k, v in extra.items()}})
+        assert result.returncode == 0, result.stderr[-2000:]
+        return json.loads(result.stdout)
+
+    assert values(REDIS_URL="redis://10.0.0.5:6379/2") == [
+        "django.core.cache.backends.redis.RedisCache", "redis://10.0.0.5:6379/2",
+        "django.contrib.sessions.backends.cached_db", "redis://10.0.0.5:6379/2",
+    ]  # fmt: skip
+    backend, _location, sessions, broker = values()
+    assert backend.endswith("FileBasedCache") and sessions.endswith("backends.db")
+    assert broker == "redis://127.0.0.1:6379/0"
