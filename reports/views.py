@@ -24,6 +24,7 @@ from reports.selectors import reports_waiting_count
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
 from tanloi_portal.params import year_param
+from tanloi_portal.replica import on_replica
 from tanloi_portal.selectors import unit_of
 
 # The heat table's colours, named on the page (for print and for those who do not see the colours).
@@ -61,6 +62,7 @@ def home_unit(request):
 
 
 @allow(Role.CHAIRMAN)
+@on_replica
 def home_chairman(request):
     """The chairman's home is the commune's dashboard for a year (reports/dashboard.py)."""
     commune = request.user.commune
@@ -100,6 +102,7 @@ def _cases_chart(statistics) -> dict:
 
 
 @allow(Role.DISTRICT)
+@on_replica
 def home_district(request):
     """The level above: with several communes and none chosen, all of them side by side (a commune x metric
     heat table, their totals); the dashboard of the one chosen (or the only one). Read-only."""

@@ -35,6 +35,7 @@ from reports.services import (
 )
 from tanloi_portal.access import allow
 from tanloi_portal.models import ExportRecord, Role
+from tanloi_portal.replica import on_replica
 
 
 def _years(user) -> range:
@@ -150,6 +151,7 @@ def _file(request, report, content: bytes, name: str, content_type: str):
 
 
 @allow(Role.OFFICER, Role.CHAIRMAN)
+@on_replica
 def report_preview(request, pk: int):
     report = get_report_for_user(user=request.user, pk=pk)
     if report.status == ProgressReport.Status.ISSUED:

@@ -23,6 +23,7 @@ from reports import periods
 from reports.workbook import NoPlan, write_workbook
 from tanloi_portal.models import Role, WorkbookJob
 from tanloi_portal.queue import send_after_commit
+from tanloi_portal.replica import replica_reads
 
 logger = logging.getLogger(__name__)
 # Who may take the workbook: the commune's officer and chairman, the level above for its communes.
@@ -91,7 +92,7 @@ def workbook_run(job_id) -> bool:
     try:
         if not (user.is_active and user.role in WORKBOOK_ROLES) or not communes:
             raise PermissionError(f"user {user.pk} may no longer take this workbook")
-        with path.open("wb") as stream:
+        with replica_reads(), path.open("wb") as stream:  # aggregates only: the replica's reads
             rows = write_workbook(
                 stream, communes=communes, period_year=job.year, half=job.half, user=user, progress=progress
             )

@@ -129,6 +129,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica of the primary (PostgreSQL streaming replication): the dashboards, the documents and the
+# workbook read from it (tanloi_portal/replica.py); everything else, and every write, uses the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = ["tanloi_portal.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing: a transaction takes the write lock when it begins
     # (no "database is locked" when a reader turns writer) and waits up to 20 s for it.

@@ -24,3 +24,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 # With tasks run in the caller, every save would recompute at once: tests that want it turn it on.
 FIGURES_AUTO_REFRESH = False
+
+# A second database alias standing for the replica: the test database itself (a mirror), so that the tests that
+# declare it (databases=["default", "replica"], tests/test_replica.py) see the router send reads there. Off
+# for every other test, which declares only "default".
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+READ_FROM_REPLICA = False
