@@ -17,3 +17,10 @@ def format_metric_value(value: Decimal | float | int | None, unit: str) -> str:
     if value is None or value == "":
         return "—"
     return f"{format_number(value)}{_SUFFIX.get(unit, '')}"
+
+
+def format_target(direction: str, value: Decimal | float | int | None, unit: str) -> str:
+    """A target as the plan states it ("≥ 99%", "< 9,5‰"), or "—" where none is set."""
+    if value is None or value == "":
+        return "—"
+    return f"{Metric.Direction(direction).label} {format_metric_value(value, unit)}"

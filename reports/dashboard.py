@@ -17,9 +17,13 @@ from django.utils import timezone
 from cases.deadlines import with_deadlines
 from cases.models import Case, Task
 from cases.selectors import CaseStatistics, case_statistics
-from children.models import Child, CircumstanceMembership
-from children.populations import aged, living_between
-from children.selectors import GroupTable, HamletHealth, group_hamlet_table, registry_health
+from children.selectors import (
+    GroupTable,
+    HamletHealth,
+    circumstance_memberships_on,
+    group_hamlet_table,
+    registry_health,
+)
 from indicators.models import Metric, Plan
 from indicators.selectors import MetricValue, metric_values, metric_values_by_commune, metric_values_by_hamlet
 from tanloi_portal.models import Commune, Hamlet
@@ -179,11 +183,8 @@ def communes_dashboard(*, communes: list[Commune], plans: dict[int, Plan], year:
 def _circumstance_children_by_commune(commune_ids: list[int], on: date) -> dict[int, int]:
     """{commune id: distinct children in any of the 14 groups on the day}: the figure of the last row of each
     commune's groups table (children.selectors.group_hamlet_table), for all communes in one query."""
-    children = aged(living_between(Child.objects.exclude(status=Child.Status.MERGED), on, on), 0, 15, on)
     return dict(
-        CircumstanceMembership.objects.filter(child__household__commune__in=commune_ids, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .filter(child__in=children)
+        circumstance_memberships_on(on=on, communes=commune_ids)
         .values("child__household__commune_id")
         .annotate(n=Count("child", distinct=True))
         .values_list("child__household__commune_id", "n")

@@ -13,9 +13,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cases.models import Case, TimelineEntry
-from children.models import Child, CircumstanceMembership
+from children.models import Child
 from children.populations import aged, living_between
-from children.selectors import group_hamlet_table
+from children.selectors import circumstance_memberships_on, group_hamlet_table
 from indicators.calculators import CALCULATORS, Scope
 from indicators.period_figures import TotalsMismatch, check_total, decimal_text, period_figures
 from reports.periods import ReportPeriod
@@ -47,13 +47,7 @@ def _groups_by_sex(commune, on) -> dict:
     groups and the totals are children.selectors.group_hamlet_table's (the dashboard's table): the sex split is
     counted here, the same way, and must add up to it."""
     table = group_hamlet_table(commune=commune, on=on)
-    children = aged(living_between(Child.objects.exclude(status=Child.Status.MERGED), on, on), 0, 15, on)
-    active = (
-        CircumstanceMembership.objects.filter(child__household__commune=commune, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .filter(child__in=children)
-        .order_by()
-    )
+    active = circumstance_memberships_on(on=on, communes=[commune])
     keys = ("group_id", "child__household__hamlet_id", "child__sex")
     cells = {
         tuple(row[k] for k in keys): row["n"] for row in active.values(*keys).annotate(n=Count("child", distinct=True))

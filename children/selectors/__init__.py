@@ -26,7 +26,13 @@ from children.selectors.registry import (
     same_child_candidates,
     totals_of,
 )
-from children.selectors.statistics import GroupTable, HamletHealth, group_hamlet_table, registry_health
+from children.selectors.statistics import (
+    GroupTable,
+    HamletHealth,
+    circumstance_memberships_on,
+    group_hamlet_table,
+    registry_health,
+)
 from children.selectors.updates import (
     QueueCounts,
     get_update_for_user,
@@ -46,6 +52,7 @@ __all__ = [
     "child_list",
     "child_profile",
     "children_visible_to",
+    "circumstance_memberships_on",
     "commune_hamlets",
     "commune_summary",
     "communes_visible_to",

@@ -22,19 +22,25 @@ class GroupTable:
     children_total: int
 
 
+def circumstance_memberships_on(*, on: date, communes):
+    """The memberships of the 14 groups that hold on the day, of the children the indicators count then (8a):
+    under 16 and living in one of the communes on that day (children.populations), never a merged record. The
+    one definition the dashboards, the report and the workbook count children in special circumstances by."""
+    children = aged(living_between(Child.objects.exclude(status=Child.Status.MERGED), on, on), 0, 15, on)
+    return (
+        CircumstanceMembership.objects.filter(child__household__commune__in=communes, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .filter(child__in=children)
+        .order_by()
+    )
+
+
 def group_hamlet_table(*, commune, on: date) -> GroupTable:
     """Every group and every hamlet, zeros included; each row's total is the sum of its cells, and the
     distinct-children row's total is the sum of its cells (a child lives in one hamlet: its household's now)."""
     hamlets = list(Hamlet.objects.filter(commune=commune).order_by("position", "name"))
     groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
-    # Children of the commune on that day, as the indicators count them (8a): under 16 and living here then
-    # (children.populations); a record merged into another is never counted.
-    children = aged(living_between(Child.objects.exclude(status=Child.Status.MERGED), on, on), 0, 15, on)
-    active = (
-        CircumstanceMembership.objects.filter(child__household__commune=commune, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .filter(child__in=children)
-    )
+    active = circumstance_memberships_on(on=on, communes=[commune])
     cells = {
         (row["group_id"], row["child__household__hamlet_id"]): row["n"]
         for row in active.values("group_id", "child__household__hamlet_id").annotate(n=Count("child", distinct=True))

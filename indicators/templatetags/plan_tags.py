@@ -1,6 +1,6 @@
 from django import template
 
-from indicators.formatting import format_metric_value
+from indicators.formatting import format_target
 from indicators.selectors import metric_targets
 
 register = template.Library()
@@ -9,7 +9,4 @@ register = template.Library()
 @register.filter
 def target_text(metric, year):
     """The metric's target for a year as the plan states it ("≥ 99%"), or "—" where it sets none."""
-    target = metric_targets(metric).get(int(year))
-    if target is None:
-        return "—"
-    return f"{metric.get_direction_display()} {format_metric_value(target, metric.unit)}"
+    return format_target(metric.direction, metric_targets(metric).get(int(year)), metric.unit)

@@ -3,7 +3,7 @@ tasks, as a PDF in the Nghị định 30 layout and as a .docx the clerk edits b
 
 from django.utils import timezone
 
-from indicators.formatting import format_metric_value
+from indicators.formatting import format_target
 from indicators.models import Plan
 from indicators.selectors import metric_targets, plan_objectives
 from reports.documents.docx import render_docx
@@ -16,8 +16,7 @@ TARGET_YEARS = (2025, 2030)
 
 
 def _target(metric, year: int) -> str:
-    value = metric_targets(metric).get(year)
-    return "—" if value is None else f"{metric.get_direction_display()} {format_metric_value(value, metric.unit)}"
+    return format_target(metric.direction, metric_targets(metric).get(year), metric.unit)
 
 
 def _summary(plan: Plan) -> str:

@@ -5,7 +5,7 @@ same report and figures always give the same document."""
 import dataclasses
 from datetime import date
 
-from indicators.formatting import format_metric_value
+from indicators.formatting import format_metric_value, format_target
 from reports.documents.docx import render_docx
 from reports.documents.text import Appendix, Block, blocks_of, ends_the_document, paragraph, section, table
 from reports.models import ProgressReport
@@ -28,11 +28,7 @@ def _count(value) -> str:
 
 
 def _target(figure: dict, year: int) -> str:
-    value = figure.get(f"target_{year}")
-    if value is None:
-        return "—"
-    sign = {"at_least": "≥", "more_than": ">", "at_most": "≤", "less_than": "<"}.get(figure["direction"], "")
-    return f"{sign} {format_metric_value(value, figure['unit'])}"
+    return format_target(figure["direction"], figure.get(f"target_{year}"), figure["unit"])
 
 
 def _verdict(figure: dict) -> str:

@@ -2,9 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.periods import parse_period
+from reports.management.commands._arguments import commune_argument, period_argument
 from reports.workbook import NoPlan, write_workbook
-from tanloi_portal.models import Commune
 
 
 class Command(BaseCommand):
@@ -19,13 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--commune", default="tan-loi", help="mã xã (mặc định: tan-loi)")
 
     def handle(self, *args, **options):
-        try:
-            year, half = parse_period(options["period"])
-        except ValueError as error:
-            raise CommandError(str(error)) from error
-        commune = Commune.objects.filter(code=options["commune"]).first()
-        if commune is None:
-            raise CommandError(f"Không có xã mã “{options['commune']}”.")
+        year, half = period_argument(options["period"])
+        commune = commune_argument(options["commune"])
         out = Path(options["out"])
         if not out.parent.is_dir():
             raise CommandError(f"Không có thư mục “{out.parent}” để ghi tệp.")

@@ -1,12 +1,18 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from reports.documents.report import report_docx
+from reports.management.commands._arguments import (
+    commune_argument,
+    document_format,
+    period_argument,
+    size_text,
+    write_whole,
+)
 from reports.models import ProgressReport
-from reports.periods import parse_period, report_period
+from reports.periods import report_period
 from reports.services import draft_pdf, report_data
-from tanloi_portal.models import Commune
 
 
 class Command(BaseCommand):
@@ -22,15 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--commune", default="tan-loi", help="mã xã")
 
     def handle(self, *args, **options):
-        try:
-            year, half = parse_period(options["period"])
-        except ValueError as error:
-            raise CommandError(str(error)) from error
-        commune = Commune.objects.filter(code=options["commune"]).first()
-        if commune is None:
-            raise CommandError(f"Không có xã mã {options['commune']}.")
+        year, half = period_argument(options["period"])
+        commune = commune_argument(options["commune"])
         out = Path(options["out"])
-        kind = options["format"] or ("docx" if out.suffix.lower() == ".docx" else "pdf")
+        kind = document_format(out, options["format"])
         versions = ProgressReport.objects.filter(commune=commune, year=year, half=half).order_by("-version")
         issued = versions.filter(status=ProgressReport.Status.ISSUED).first()
         report = issued or versions.first() or ProgressReport(commune=commune, year=year, half=half)
@@ -40,9 +41,6 @@ class Command(BaseCommand):
             content = report_docx(report, data, period, data["objectives"], draft=issued is None)
         else:
             content = bytes(issued.pdf) if issued else draft_pdf(report)
-        try:
-            out.write_bytes(content)
-        except OSError as error:
-            raise CommandError(f"Không ghi được tệp {out}: {error.strerror}.") from error
+        write_whole(out, content)
         what = f"báo cáo số {issued.number}" if issued else "bản dự thảo"
-        self.stdout.write(self.style.SUCCESS(f"Đã ghi {what} vào {out} ({len(content):,} byte).".replace(",", ".")))
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi {what} vào {out} ({size_text(content)})."))

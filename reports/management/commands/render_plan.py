@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.selectors import current_plan
 from reports.documents.plan import plan_docx, plan_pdf
-from tanloi_portal.models import Commune
+from reports.management.commands._arguments import commune_argument, document_format, size_text, write_whole
 
 
 class Command(BaseCommand):
@@ -16,15 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--commune", default="tan-loi", help="mã xã")
 
     def handle(self, *args, **options):
-        commune = Commune.objects.filter(code=options["commune"]).first()
-        plan = current_plan(commune=commune) if commune else None
+        plan = current_plan(commune=commune_argument(options["commune"]))
         if plan is None or getattr(plan, "text", None) is None:
-            raise CommandError("Không có xã, kế hoạch hoặc văn bản kế hoạch: chạy load_plan trước.")
+            raise CommandError("Không có kế hoạch hoặc văn bản kế hoạch: chạy load_plan trước.")
         out = Path(options["out"])
-        kind = options["format"] or ("docx" if out.suffix.lower() == ".docx" else "pdf")
-        content = plan_docx(plan) if kind == "docx" else plan_pdf(plan)
-        try:
-            out.write_bytes(content)
-        except OSError as error:
-            raise CommandError(f"Không ghi được tệp {out}: {error.strerror}.") from error
-        self.stdout.write(self.style.SUCCESS(f"Đã ghi {out} ({len(content):,} byte).".replace(",", ".")))
+        content = plan_docx(plan) if document_format(out, options["format"]) == "docx" else plan_pdf(plan)
+        write_whole(out, content)
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi {out} ({size_text(content)})."))
