@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run serve test lint format bench system-deps messages clean
+.PHONY: help run serve test lint format bench loadtest system-deps messages clean
 
 help:
 	@echo "make run    - create .venv, install, migrate, load the plan, seed demo data once, then run Redis, the"
@@ -18,6 +18,8 @@ help:
 	@echo "make test   - create .venv if missing, install, run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make bench  - benchmarks (figures printed, nothing asserted)"
+	@echo "make loadtest - gunicorn (4 workers) and the worker under locust for LOADTEST_SECONDS (60) on 127.0.0.1,"
+	@echo "             against DATABASE_URL (default: the province data set, tanloi_province); docs/deploy.md"
 
 # The interpreter is looked up only when the venv must be made (scripts/find-python explains the order).
 $(PY):
@@ -80,6 +82,11 @@ bench: system-deps $(VENV)/.installed-dev messages
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.dashboard 3500 35000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.documents 3500; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL figures skipped"; fi
+
+# Not part of test or CI: a benchmark of the production processes under load (benchmarks/loadtest).
+loadtest: system-deps $(VENV)/.installed-dev messages
+	@scripts/start-redis
+	$(PY) -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
