@@ -1,8 +1,16 @@
 """Calculators: one plain function per metric code, computing numerator and denominator in the database.
 
-Each takes (period, scope) and returns a Result with the numerator, the denominator and the queryset of the
-records counted (children, for the drill-down from a figure to the children behind it). Definitions follow
-DESIGN section 3.1; the choices the plan leaves open are stated on each function.
+Each is written once, as the counts it takes (`Tally`: the rows to count, and which of them the numerator
+keeps), and is run two ways:
+
+- `CALCULATORS[code](period, scope)`: one scope (the commune, or one hamlet), with the queryset of the records
+  counted (children, for the drill-down from a figure to the children behind it);
+- `calculate_scopes(code, period, communes)`: every commune given and every hamlet of theirs at once, each
+  count one grouped query (GROUP BY commune, hamlet) whose rows also add up to the communes' totals. A child
+  belongs to one hamlet (its household's), so every count is the sum of its hamlets' counts.
+
+Counts over the same rows are taken in one query (COUNT(*) FILTER (WHERE ...) on PostgreSQL, CASE on SQLite).
+Definitions follow DESIGN section 3.1; the choices the plan leaves open are stated on each function.
 
 Populations: "children" are under 16 on the last day of the period (Luật Trẻ em 2016, Điều 1) and lived in
 the scope during the period: born by its end, not gone (moved away or died) before its start, not arrived
@@ -85,18 +93,61 @@ class Scope:
             return qs.filter(household__hamlet=self.hamlet)
         return qs.filter(household__commune=self.commune)
 
+    def hamlets(self) -> QuerySet[Hamlet]:
+        if self.hamlet is not None:
+            return Hamlet.objects.filter(pk=self.hamlet.pk)
+        return Hamlet.objects.filter(commune=self.commune)
+
+
+@dataclass(frozen=True)
+class Communes:
+    """Several communes at once, for `calculate_scopes`: the counts are grouped by commune and hamlet."""
+
+    ids: tuple[int, ...]
+
+    def children(self) -> QuerySet[Child]:
+        return Child.objects.exclude(status=Child.Status.MERGED).filter(household__commune_id__in=self.ids)
+
+    def hamlets(self) -> QuerySet[Hamlet]:
+        return Hamlet.objects.filter(commune_id__in=self.ids)
+
+
+# Where a counted row finds its commune and hamlet, by the kind of row (a child: its household's).
+CHILD_ROWS = ("household__commune_id", "household__hamlet_id")
+CHILD_FACT_ROWS = ("child__household__commune_id", "child__household__hamlet_id")
+HAMLET_ROWS = ("commune_id", "pk")
+HAMLET_FACT_ROWS = ("hamlet__commune_id", "hamlet_id")
+
+
+@dataclass(frozen=True, eq=False)
+class Tally:
+    """A count not yet taken: the rows of `rows`, or only those matching `where`. Tallies over the same
+    queryset object are taken together, in one query."""
+
+    rows: QuerySet
+    where: Q | None = None
+    scope_of: tuple[str, str] = CHILD_ROWS
+
+    def matching(self, where: Q) -> "Tally":
+        return Tally(self.rows, where if self.where is None else self.where & where, self.scope_of)
+
+    def records(self) -> QuerySet:
+        return self.rows if self.where is None else self.rows.filter(self.where)
+
+
+Count_ = int | Tally | None
+
 
 @dataclass
 class Result:
-    numerator: int | None
-    denominator: int | None
+    numerator: Count_
+    denominator: Count_
     records: QuerySet | None = None  # the children counted in the numerator
-    value: Decimal | None = None  # set by calculators whose value is not numerator/denominator x factor
     # How complete the records behind the value are: of the `population` the metric counts, how many have
     # any record of the kind it reads (`covered`). None where the registry cannot tell (a death or an
     # injury not recorded leaves no trace): such values count as complete.
-    covered: int | None = None
-    population: int | None = None
+    covered: Count_ = None
+    population: Count_ = None
 
     @property
     def completeness(self) -> Decimal | None:
@@ -105,17 +156,98 @@ class Result:
             return None
         return (Decimal(self.covered) * 100 / Decimal(self.population)).quantize(Decimal("0.1"))
 
+    def tallies(self) -> list[Tally]:
+        """The counts still to take, each once (the denominator may be the population too)."""
+        counts = (self.numerator, self.denominator, self.covered, self.population)
+        return list(dict.fromkeys(t for t in counts if isinstance(t, Tally)))
+
+    def counted(self, counts: dict[Tally, int]) -> "Result":
+        def take(t):
+            return counts[t] if isinstance(t, Tally) else t
+
+        return Result(
+            take(self.numerator), take(self.denominator), self.records, take(self.covered), take(self.population)
+        )
+
+
+def _together(tallies: list[Tally]) -> dict[int, list[Tally]]:
+    """The tallies by the queryset they count: each group is one query."""
+    groups: dict[int, list[Tally]] = {}
+    for tally in tallies:
+        groups.setdefault(id(tally.rows), []).append(tally)
+    return groups
+
+
+def _counts(tallies: list[Tally]) -> dict[str, Count]:
+    return {f"n{i}": Count("pk", filter=t.where) for i, t in enumerate(tallies)}
+
+
+def _grouped(group: list[Tally], *by: str) -> QuerySet:
+    """The counts of a group of tallies over their queryset, one row per value of the paths `by` (grouped in
+    the same query, so that an annotation or an Exists a count reads is evaluated where its row is)."""
+    paths = dict(zip(("scope_commune", "scope_hamlet"), by, strict=False))
+    return group[0].rows.order_by().values(**{k: F(v) for k, v in paths.items()}).annotate(**_counts(group))
+
+
+def count_once(tallies: list[Tally]) -> dict[Tally, int]:
+    """Each tally's count in one scope: one query per queryset counted."""
+    counts = dict.fromkeys(tallies, 0)
+    for group in _together(tallies).values():
+        for row in _grouped(group, group[0].scope_of[0]):
+            for i, tally in enumerate(group):
+                counts[tally] += row[f"n{i}"]
+    return counts
+
+
+ScopeKey = tuple[int, int | None]  # (commune id, hamlet id); no hamlet: the commune as a whole
+
+
+def count_by_scope(tallies: list[Tally], keys: list[ScopeKey]) -> dict[Tally, dict[ScopeKey, int]]:
+    """Each tally's count for every scope of `keys` at once: one grouped query per queryset counted, by
+    commune and hamlet; a commune's count is the sum of its rows (its hamlets, and any row without one)."""
+    counts: dict[Tally, dict[ScopeKey, int]] = {t: dict.fromkeys(keys, 0) for t in tallies}
+    for group in _together(tallies).values():
+        rows = _grouped(group, *group[0].scope_of)
+        for row in rows:
+            whole, part = (row["scope_commune"], None), (row["scope_commune"], row["scope_hamlet"])
+            for i, tally in enumerate(group):
+                n, per_scope = row[f"n{i}"], counts[tally]
+                if whole in per_scope:
+                    per_scope[whole] += n
+                if part in per_scope and part != whole:
+                    per_scope[part] += n
+    return counts
+
 
 CALCULATORS: dict[str, Callable[[Period, Scope], Result]] = {}
+# The same calculators before their counts are taken (a Result of Tallies), for `calculate_scopes`.
+TALLIES: dict[str, Callable[[Period, Scope | Communes], Result]] = {}
 
 
 def calculator(*codes: str):
-    def register(function):
+    def register(tallies):
+        def calculate(period: Period, scope: Scope) -> Result:
+            result = tallies(period, scope)
+            return result.counted(count_once(result.tallies()))
+
+        calculate.__doc__, calculate.__name__ = tallies.__doc__, tallies.__name__
         for code in codes:
-            CALCULATORS[code] = function
-        return function
+            CALCULATORS[code] = calculate
+            TALLIES[code] = tallies
+        return calculate
 
     return register
+
+
+def calculate_scopes(code: str, period: Period, communes: list[int]) -> dict[ScopeKey, Result]:
+    """A metric for every commune given and every hamlet of theirs: {(commune id, hamlet id or None): Result},
+    each count taken once for all of them. The Results carry no records (the drill-down is per scope)."""
+    keys: list[ScopeKey] = [(c, None) for c in communes]
+    keys += list(Hamlet.objects.filter(commune_id__in=communes).values_list("commune_id", "pk"))
+    result = TALLIES[code](period, Communes(tuple(communes)))
+    result.records = None
+    by_scope = count_by_scope(result.tallies(), keys)
+    return {key: result.counted({t: counts[key] for t, counts in by_scope.items()}) for key in keys}
 
 
 # --- populations ---------------------------------------------------------------------------------------
@@ -143,8 +275,15 @@ def with_age(qs: QuerySet, *, when: str, born: str, name: str = "age") -> QueryS
     return qs.annotate(**{name: ExtractYear(when) - ExtractYear(born) - before})
 
 
-def _ratio(numerator_qs: QuerySet[Child], denominator_qs: QuerySet[Child]) -> Result:
-    return Result(numerator_qs.count(), denominator_qs.count(), numerator_qs)
+def _share(rows: QuerySet[Child], where: Q) -> Result:
+    """Of the children of `rows`, those matching `where` (both counts in one query)."""
+    whole = Tally(rows)
+    part = whole.matching(where)
+    return Result(part, whole, part.records())
+
+
+def _children_of(rows: QuerySet) -> QuerySet[Child]:
+    return Child.objects.filter(pk__in=rows.values("child_id"))
 
 
 # --- calculators -----------------------------------------------------------------------------------------
@@ -157,7 +296,7 @@ def birth_registration(period: Period, scope: Scope) -> Result:
     registered = BirthRegistration.objects.filter(child=OuterRef("pk")).filter(
         Q(registered_on__isnull=True) | Q(registered_on__lte=period.end)
     )
-    return _ratio(under5.filter(Exists(registered)), under5)
+    return _share(under5, Q(Exists(registered)))
 
 
 def _in_groups(period: Period) -> Exists:
@@ -170,8 +309,7 @@ def _in_groups(period: Period) -> Exists:
 @calculator("8a")
 def special_circumstances(period: Period, scope: Scope) -> Result:
     """Distinct children in at least one of the 14 groups during the period / all children."""
-    children = children_under_16(period, scope)
-    return _ratio(children.filter(_in_groups(period)), children)
+    return _share(children_under_16(period, scope), Q(_in_groups(period)))
 
 
 @calculator("8b")
@@ -179,7 +317,7 @@ def special_circumstances_supported(period: Period, scope: Scope) -> Result:
     """Of the children in special circumstances, those with a support record dated in the period."""
     in_groups = children_under_16(period, scope).filter(_in_groups(period))
     supported = SupportRecord.objects.filter(child=OuterRef("pk"), given_on__range=(period.start, period.end))
-    return _ratio(in_groups.filter(Exists(supported)), in_groups)
+    return _share(in_groups, Q(Exists(supported)))
 
 
 def _births(period: Period, scope: Scope) -> QuerySet[Child]:
@@ -200,8 +338,7 @@ def _mortality(period: Period, scope: Scope, *, under_years: int | None = None, 
         deaths = deaths.filter(child__date_of_birth__gt=F("died_on") - timedelta(days=under_days))
     else:
         deaths = deaths.filter(age__lt=under_years)
-    children = Child.objects.filter(pk__in=deaths.values("child_id"))
-    return Result(deaths.count(), _births(period, scope).count(), children)
+    return Result(Tally(deaths, scope_of=CHILD_FACT_ROWS), Tally(_births(period, scope)), _children_of(deaths))
 
 
 @calculator("3a")
@@ -222,6 +359,15 @@ def under5_mortality(period: Period, scope: Scope) -> Result:
     return _mortality(period, scope, under_years=5)
 
 
+def _under_16_of(living: QuerySet[Child], period: Period, event: Exists) -> Result:
+    """Children with the event (dated while under 16) x 100,000 / the children under 16 at the end of the
+    period, both of the children who lived in the scope during the period (one query)."""
+    living_rows = Tally(living)
+    counted = living_rows.matching(Q(event))
+    under_16 = living_rows.matching(Q(date_of_birth__range=birth_date_bounds_for_age(0, 15, period.end)))
+    return Result(counted, under_16, counted.records())
+
+
 @calculator("11a")
 def injuries(period: Period, scope: Scope) -> Result:
     """Children injured in the period while under 16 (each child once) x 100,000 / all children.
@@ -234,8 +380,7 @@ def injuries(period: Period, scope: Scope) -> Result:
         when="occurred_on",
         born="child__date_of_birth",
     ).filter(age__lt=16)
-    counted = living_during(scope.children(), period).filter(Exists(injured))
-    return Result(counted.count(), children_under_16(period, scope).count(), counted)
+    return _under_16_of(living_during(scope.children(), period), period, Exists(injured))
 
 
 @calculator("11b")
@@ -246,8 +391,7 @@ def injury_deaths(period: Period, scope: Scope) -> Result:
         when="died_on",
         born="child__date_of_birth",
     ).filter(age__lt=16)
-    counted = living_during(scope.children(), period).filter(Exists(died))
-    return Result(counted.count(), children_under_16(period, scope).count(), counted)
+    return _under_16_of(living_during(scope.children(), period), period, Exists(died))
 
 
 @calculator("13")
@@ -257,13 +401,11 @@ def child_marriage_reduction(period: Period, scope: Scope) -> Result:
     Numerator: marriages in the period; denominator: marriages in the same period a year earlier.
     """
     marriages = ChildMarriage.objects.filter(child__in=scope.children())
-    this = marriages.filter(married_on__range=(period.start, period.end))
+    this = Q(married_on__range=(period.start, period.end))
     # The same days a year earlier (a period's bounds may straddle two calendar years).
-    last_start, last_end = _year_before(period.start), _year_before(period.end)
-    last = marriages.filter(married_on__range=(last_start, last_end)).count()
-    count = this.count()
-    value = None if last == 0 else (Decimal(last - count) * 100 / Decimal(last)).quantize(Decimal("0.001"))
-    return Result(count, last, Child.objects.filter(pk__in=this.values("child_id")), value)
+    last = Q(married_on__range=(_year_before(period.start), _year_before(period.end)))
+    rows = Tally(marriages, scope_of=CHILD_FACT_ROWS)
+    return Result(rows.matching(this), rows.matching(last), _children_of(marriages.filter(this)))
 
 
 @calculator("16")
@@ -275,17 +417,17 @@ def kindergarten_at_five(period: Period, scope: Scope) -> Result:
     enrolled = SchoolEnrolment.objects.filter(
         child=OuterRef("pk"), school_year=school_year, level=SchoolEnrolment.Level.KINDERGARTEN
     ).exclude(status=SchoolEnrolment.Status.DROPPED_OUT)
-    return _with_school_records(_ratio(five.filter(Exists(enrolled)), five), five, school_year)
+    return _with_school_records(_share(five, Q(Exists(enrolled))), five, school_year)
 
 
 @calculator("20b")
 def disabled_children_in_education(period: Period, scope: Scope) -> Result:
     """Children with a disability who need education and receive special or inclusive education or
     rehabilitation / children with a disability who need education (recorded by the end of the period)."""
-    children = children_under_16(period, scope)
+    children = Tally(children_under_16(period, scope))
     needing = Disability.objects.filter(child=OuterRef("pk"), needs_education=True, identified_on__lte=period.end)
-    in_need = children.filter(Exists(needing))
-    return _ratio(in_need.filter(Exists(needing.filter(receives_education_support=True))), in_need)
+    helped = children.matching(Q(Exists(needing.filter(receives_education_support=True))))
+    return Result(helped, children.matching(Q(Exists(needing))), helped.records())
 
 
 @calculator("10")
@@ -312,17 +454,15 @@ def child_labour(period: Period, scope: Scope) -> Result:
         | Q(child__date_of_birth__range=young_teen_born) & beyond_light_work
         | Q(hazardous=True) | Q(hours_per_day__gt=8) | Q(hours_per_week__gt=40)
     )  # fmt: skip
-    return _ratio(children.filter(Exists(work.filter(counts))), children)
+    return _share(children, Q(Exists(work.filter(counts))))
 
 
 def _assessed(period: Period, scope: Scope, flag: str) -> Result:
     """Completeness: the hamlets assessed that year (a hamlet not assessed is not counted as meeting it)."""
-    hamlets = Hamlet.objects.filter(commune=scope.commune)
-    if scope.hamlet is not None:
-        hamlets = hamlets.filter(pk=scope.hamlet.pk)
-    assessed = HamletAssessment.objects.filter(hamlet__in=hamlets, year=period.year)
-    total = hamlets.count()
-    return Result(assessed.filter(**{flag: True}).count(), total, None, covered=assessed.count(), population=total)
+    hamlets = scope.hamlets()
+    assessed = Tally(HamletAssessment.objects.filter(hamlet__in=hamlets, year=period.year), scope_of=HAMLET_FACT_ROWS)
+    total = Tally(hamlets, scope_of=HAMLET_ROWS)
+    return Result(assessed.matching(Q(**{flag: True})), total, None, covered=assessed, population=total)
 
 
 @calculator("1")
@@ -354,18 +494,17 @@ def early_development_services(period: Period, scope: Scope) -> Result:
         school_year__in=[period.year - 1, period.year],
         level__in=[SchoolEnrolment.Level.NURSERY, SchoolEnrolment.Level.KINDERGARTEN, SchoolEnrolment.Level.PRIMARY],
     )
-    return _ratio(children.filter(Exists(measured) | Exists(vaccinated) | Exists(schooled)), children)
+    return _share(children, Q(Exists(measured)) | Q(Exists(vaccinated)) | Q(Exists(schooled)))
 
 
 @calculator("9")
 def abused_children(period: Period, scope: Scope) -> Result:
     """Distinct children with a confirmed abuse case (violence, sexual abuse, exploitation, trafficking,
     abandonment or neglect) received in the period / all children."""
-    children = children_under_16(period, scope)
     start = timezone.make_aware(datetime.combine(period.start, time.min))
     end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
     cases = CaseRecord.objects.filter(CaseRecord.confirmed_abuse(start, end), child=OuterRef("pk"))
-    return _ratio(children.filter(Exists(cases)), children)
+    return _share(children_under_16(period, scope), Q(Exists(cases)))
 
 
 # --- growth (4a-4c) --------------------------------------------------------------------------------------
@@ -387,16 +526,16 @@ def _latest_measurements(period: Period, scope: Scope, z: str) -> QuerySet[Growt
 
 def _growth(period: Period, scope: Scope, z: str, condition: Q) -> Result:
     """Completeness: the children under 5 at the end of the period with any measurement in it."""
-    latest = _latest_measurements(period, scope, z)
-    counted = latest.filter(condition)
-    under5 = aged(living_during(scope.children(), period), 0, 4, period.end)
+    latest = Tally(_latest_measurements(period, scope, z), scope_of=CHILD_FACT_ROWS)
+    counted = latest.matching(condition)
+    under5 = Tally(aged(living_during(scope.children(), period), 0, 4, period.end))
     measured = GrowthMeasurement.objects.filter(child=OuterRef("pk"), measured_on__range=(period.start, period.end))
     return Result(
-        counted.count(),
-        latest.count(),
-        Child.objects.filter(pk__in=counted.values("child_id")),
-        covered=under5.filter(Exists(measured)).count(),
-        population=under5.count(),
+        counted,
+        latest,
+        _children_of(counted.records()),
+        covered=under5.matching(Q(Exists(measured))),
+        population=under5,
     )
 
 
@@ -460,14 +599,14 @@ def fully_vaccinated_under_1(period: Period, scope: Scope) -> Result:
             total = F(f"n_{code}") if total is None else total + F(f"n_{code}")
         counts[f"basic_{vaccine.code}"] = total
         conditions &= Q(**{f"basic_{vaccine.code}__gte": vaccine.basic_under_1_doses})
-    annotated = turned_one.annotate(**counts)
-    return _with_vaccination_records(_ratio(annotated.filter(conditions), turned_one), turned_one)
+    return _with_vaccination_records(_share(turned_one.annotate(**counts), conditions))
 
 
-def _with_vaccination_records(result: Result, population: QuerySet[Child]) -> Result:
-    """Completeness of a vaccination metric: the share of its population with any dose recorded."""
+def _with_vaccination_records(result: Result) -> Result:
+    """Completeness of a vaccination metric: the share of its population (the denominator's children) with
+    any dose recorded."""
     recorded = VaccinationDose.objects.filter(child=OuterRef("pk"))
-    result.covered, result.population = population.filter(Exists(recorded)).count(), result.denominator
+    result.covered, result.population = result.denominator.matching(Q(Exists(recorded))), result.denominator
     return result
 
 
@@ -506,7 +645,7 @@ def fully_vaccinated_under_5(period: Period, scope: Scope) -> Result:
         .values("n")
     )
     annotated = under5.annotate(required=required, given=Coalesce(Subquery(given, output_field=IntegerField()), 0))
-    return _with_vaccination_records(_ratio(annotated.filter(given__gte=F("required")), under5), under5)
+    return _with_vaccination_records(_share(annotated, Q(given__gte=F("required"))))
 
 
 # --- schooling (17a-18b) ----------------------------------------------------------------------------------
@@ -515,14 +654,6 @@ def fully_vaccinated_under_5(period: Period, scope: Scope) -> Result:
 def _school_year(period: Period) -> int:
     """The school year that ends in the period's year (2024-2025 for 2025)."""
     return period.year - 1
-
-
-def _enrolments(scope: Scope, **filters) -> QuerySet[SchoolEnrolment]:
-    return SchoolEnrolment.objects.filter(child__in=scope.children(), **filters)
-
-
-def _pupils(enrolments: QuerySet[SchoolEnrolment]) -> QuerySet[Child]:
-    return Child.objects.filter(pk__in=enrolments.values("child_id"))
 
 
 # The usual ages of a level (completed years on 31/12 of the year the school year begins): primary is
@@ -534,7 +665,11 @@ def _with_school_records(result: Result, population: QuerySet[Child], school_yea
     """Completeness of a schooling metric: the share of the children of its age with any enrolment recorded
     for the school year (at any school or level)."""
     recorded = SchoolEnrolment.objects.filter(child=OuterRef("pk"), school_year=school_year)
-    result.covered, result.population = population.filter(Exists(recorded)).count(), population.count()
+    if isinstance(result.denominator, Tally) and result.denominator.rows is population:
+        children = result.denominator
+    else:
+        children = Tally(population)
+    result.covered, result.population = children.matching(Q(Exists(recorded))), children
     return result
 
 
@@ -544,19 +679,26 @@ def _of_level_age(period: Period, scope: Scope, level: str) -> QuerySet[Child]:
     return aged(living_during(scope.children(), period), youngest, oldest, date(school_year, 12, 31))
 
 
+def _enrolments(scope: Scope, level: str, years: list[int]) -> Tally:
+    rows = SchoolEnrolment.objects.filter(child__in=scope.children(), level=level, school_year__in=years)
+    return Tally(rows, scope_of=CHILD_FACT_ROWS)
+
+
 def _completion(period: Period, scope: Scope, level: str, last_grade: int, first_grade: int) -> Result:
     year = _school_year(period)
-    done = _enrolments(scope, school_year=year, level=level, grade=last_grade, status=SchoolEnrolment.Status.COMPLETED)
-    started = _enrolments(scope, school_year=year - (last_grade - first_grade), level=level, grade=first_grade)
-    result = Result(done.count(), started.count(), _pupils(done))
+    began = year - (last_grade - first_grade)
+    enrolments = _enrolments(scope, level, [year, began])
+    done = enrolments.matching(Q(school_year=year, grade=last_grade, status=SchoolEnrolment.Status.COMPLETED))
+    started = enrolments.matching(Q(school_year=began, grade=first_grade))
+    result = Result(done, started, _children_of(done.records()))
     return _with_school_records(result, _of_level_age(period, scope, level), year)
 
 
 def _dropout(period: Period, scope: Scope, level: str) -> Result:
     year = _school_year(period)
-    enrolled = _enrolments(scope, school_year=year, level=level)
-    dropped = enrolled.filter(status=SchoolEnrolment.Status.DROPPED_OUT)
-    result = Result(dropped.count(), enrolled.count(), _pupils(dropped))
+    enrolled = _enrolments(scope, level, [year])
+    dropped = enrolled.matching(Q(status=SchoolEnrolment.Status.DROPPED_OUT))
+    result = Result(dropped, enrolled, _children_of(dropped.records()))
     return _with_school_records(result, _of_level_age(period, scope, level), year)
 
 
@@ -593,12 +735,15 @@ FACTORS = {
 
 
 def value_of(result: Result, unit: str) -> Decimal | None:
-    """The metric's value: numerator / denominator x the unit's factor; no data (None) for a zero denominator."""
-    if result.value is not None:
-        return result.value
+    """The metric's value: numerator / denominator x the unit's factor, or for a yearly reduction (13) the
+    fall from the denominator (last year) to the numerator (this year) in percent; no data (None) for a zero
+    denominator."""
     if not result.denominator or result.numerator is None:
         return None
+    if unit == "percent_yearly_reduction":
+        fall = Decimal(result.denominator) - Decimal(result.numerator)
+        return (fall * FACTORS[unit] / Decimal(result.denominator)).quantize(Decimal("0.001"))
     return (Decimal(result.numerator) * FACTORS[unit] / Decimal(result.denominator)).quantize(Decimal("0.001"))
 
 
-__all__ = ["CALCULATORS", "Period", "Result", "Scope", "value_of"]
+__all__ = ["CALCULATORS", "Communes", "Period", "Result", "Scope", "Tally", "calculate_scopes", "value_of"]

@@ -41,10 +41,7 @@ class MeasurementForm(forms.Form):
             self.add_error("numerator", _("Tử số không được âm."))
         if value is None and numerator is not None and denominator:
             # The same rule as the calculators: a reduction for metric 13, the unit's factor otherwise.
-            result = Result(int(numerator), int(denominator))
-            if self.metric.unit == "percent_yearly_reduction":
-                result.value = (denominator - numerator) * 100 / denominator
-            value = cleaned["value"] = value_of(result, self.metric.unit)
+            value = cleaned["value"] = value_of(Result(numerator, denominator), self.metric.unit)
         if self.metric.code in CALCULATORS and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Chỉ số này tính từ sổ theo dõi: ghi lý do nhập thay."))
         if self.metric.unit == "percent" and value is not None and not 0 <= value <= 100:

@@ -48,9 +48,9 @@ from children.models import (
 from children.signals import registry_changed
 from indicators.calculators import Period
 from indicators.models import HamletAssessment, Plan, StaleFigure
-from indicators.selectors import current_plan
-from indicators.services import recompute_scopes
-from tanloi_portal.models import Hamlet
+from indicators.selectors import current_plans
+from indicators.services import recompute_communes, recompute_scopes
+from tanloi_portal.models import Commune, Hamlet
 from tanloi_portal.queue import BROKER_ERRORS, send
 
 logger = logging.getLogger(__name__)
@@ -291,25 +291,23 @@ def refresh_stale(*, commune_id: int | None = None, wait_seconds: float = 0) -> 
 
 
 def _refresh(commune_id: int | None) -> int:
+    """Each year marked, for every commune and hamlet marked in it, in one grouped run (`recompute_communes`)."""
     marks = StaleFigure.objects.all()
     if commune_id is not None:
         marks = marks.filter(commune_id=commune_id)
-    groups: dict[tuple[int, int], list] = defaultdict(list)
+    years: dict[int, list] = defaultdict(list)
     for pk, commune, hamlet, year, changed_at in marks.values_list(
         "pk", "commune_id", "hamlet_id", "year", "changed_at"
     ):
-        groups[(commune, year)].append((pk, hamlet, changed_at))
+        years[year].append((pk, commune, hamlet, changed_at))
     stored = 0
-    plans = {}
-    for (commune, year), read in sorted(groups.items()):
-        if commune not in plans:
-            plans[commune] = current_plan(commune=commune)
-        plan = plans[commune]
-        hamlets = {hamlet for _pk, hamlet, _at in read}
-        if plan is not None:
-            chosen = Hamlet.objects.filter(pk__in=[h for h in hamlets if h]).order_by("position")
-            stored += recompute_scopes(plan=plan, period=Period(year), hamlets=chosen, commune_too=None in hamlets)
-        _remove_marks([(pk, changed_at) for pk, _hamlet, changed_at in read])
+    plans = current_plans(communes={commune for read in years.values() for _pk, commune, _hamlet, _at in read})
+    for year, read in sorted(years.items()):
+        scopes = {(commune, hamlet) for _pk, commune, hamlet, _at in read if commune in plans}
+        chosen = {plans[commune] for commune, _hamlet in scopes}
+        if chosen:
+            stored += recompute_communes(plans=chosen, period=Period(year), scopes=scopes)
+        _remove_marks([(pk, changed_at) for pk, _commune, _hamlet, changed_at in read])
     return stored
 
 
@@ -329,6 +327,19 @@ def recompute_year(*, plan: Plan, year: int, progress=None, wait_seconds: float 
         marks = list(StaleFigure.objects.filter(commune=plan.commune, year=year).values_list("pk", "changed_at"))
         stored = recompute_scopes(plan=plan, period=Period(year), progress=progress)
         _remove_marks(marks)
+    return stored
+
+
+def recompute_years_everywhere(*, years: list[int], wait_seconds: float = 0) -> int:
+    """The nightly run: the years given for every commune with a plan and all their hamlets, each year in one
+    grouped run for all of them; the marks of those years go once it has finished."""
+    plans = list(current_plans(communes=Commune.objects.all()).values())
+    stored = 0
+    with _one_run_at_a_time(wait_seconds):
+        for year in years:
+            marks = list(StaleFigure.objects.filter(year=year).values_list("pk", "changed_at"))
+            stored += recompute_communes(plans=plans, period=Period(year))
+            _remove_marks(marks)
     return stored
 
 

@@ -1,10 +1,14 @@
 """Storing measurements: computed ones from the calculators, entered ones from the units and the officer."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators.calculators import CALCULATORS, Period, Scope, value_of
+from indicators.calculators import CALCULATORS, Period, Scope, ScopeKey, calculate_scopes, value_of
 from indicators.models import Measurement, Metric, MetricBaseline, Plan, PlanText
 
 
@@ -56,18 +60,97 @@ def recompute(*, plan: Plan, period: Period, scope: Scope, by=None) -> list[Meas
 
 
 def recompute_scopes(*, plan: Plan, period: Period, hamlets=None, commune_too: bool = True, progress=None) -> int:
-    """Recompute a period for the commune and its hamlets (all of them, or those given), each scope in its
-    own transaction; `progress(done, total)` after each. Returns the number of values stored."""
-    commune = plan.commune
-    scopes = [Scope(commune)] if commune_too else []
-    chosen = commune.hamlets.order_by("position") if hamlets is None else hamlets
-    scopes += [Scope(commune, hamlet) for hamlet in chosen]
-    stored = 0
-    for done, scope in enumerate(scopes, start=1):
-        stored += len(recompute(plan=plan, period=period, scope=scope))
+    """Recompute a period for the commune and its hamlets (all of them, or those given): `recompute_communes`
+    for the scopes asked. Returns the number of values stored."""
+    chosen = plan.commune.hamlets.all() if hamlets is None else hamlets
+    scopes = {(plan.commune_id, h.pk) for h in chosen}
+    if commune_too:
+        scopes.add((plan.commune_id, None))
+    return recompute_communes(plans=[plan], period=period, scopes=scopes, progress=progress)
+
+
+# The fields a recompute stores: a row whose stored values are these is left as it is (but for its time).
+COMPUTED_FIELDS = ("numerator", "denominator", "value", "completeness")
+
+
+def recompute_communes(
+    *, plans: Iterable[Plan], period: Period, scopes: set[ScopeKey] | None = None, by=None, progress=None
+) -> int:
+    """Compute and store every metric that has a calculator, for the plans' communes and all their hamlets
+    (or only the `scopes` given, as (commune id, hamlet id or None)), each metric in one grouped run for all
+    of them (indicators/calculators.py `calculate_scopes`). `progress(done, total)` after each metric.
+
+    Stored in one transaction, in bulk: new values created, changed ones updated with their history, the
+    others only told the time they were computed again. Returns the number of values stored."""
+    plans = list(plans)
+    metrics = defaultdict(dict)  # code: {commune id: metric}
+    for metric in Metric.objects.filter(indicator__plan__in=plans).select_related("indicator__plan"):
+        if metric.code in CALCULATORS:
+            metrics[metric.code][metric.indicator.plan.commune_id] = metric
+    computed = {}  # (metric id, commune id, hamlet id): (metric, values)
+    for done, (code, of_commune) in enumerate(sorted(metrics.items()), start=1):
+        for (commune, hamlet), result in calculate_scopes(code, period, sorted(of_commune)).items():
+            if scopes is not None and (commune, hamlet) not in scopes:
+                continue
+            metric = of_commune[commune]
+            computed[(metric.pk, commune, hamlet)] = {
+                "numerator": result.numerator,
+                "denominator": result.denominator,
+                "value": value_of(result, metric.unit),
+                "completeness": result.completeness,
+            }
         if progress:
-            progress(done, len(scopes))
-    return stored
+            progress(done, len(metrics))
+    _store_computed(computed, period=period, by=by)
+    return len(computed)
+
+
+def _same(stored, value) -> bool:
+    return (stored is None and value is None) or (
+        stored is not None and value is not None and Decimal(stored) == Decimal(value)
+    )
+
+
+@transaction.atomic
+def _store_computed(computed: dict[tuple, dict], *, period: Period, by) -> None:
+    now, by_id = timezone.now(), getattr(by, "pk", None)
+    metric_ids = {metric for metric, _commune, _hamlet in computed}
+    existing = Measurement.objects.filter(
+        metric_id__in=metric_ids, year=period.year, half=period.half, source=Measurement.Source.COMPUTED
+    ).select_for_update()
+    stored = {(m.metric_id, m.commune_id, m.hamlet_id): m for m in existing}
+    new, changed, unchanged = [], [], []
+    for key, values in computed.items():
+        measurement = stored.get(key)
+        if measurement is None:
+            metric, commune, hamlet = key
+            new.append(
+                Measurement(
+                    metric_id=metric,
+                    commune_id=commune,
+                    hamlet_id=hamlet,
+                    year=period.year,
+                    half=period.half,
+                    source=Measurement.Source.COMPUTED,
+                    by=by,
+                    at=now,
+                    **values,
+                )
+            )
+        elif all(_same(getattr(measurement, f), values[f]) for f in COMPUTED_FIELDS) and measurement.by_id == by_id:
+            unchanged.append(measurement.pk)
+        else:
+            for field, value in values.items():
+                setattr(measurement, field, value)
+            measurement.by, measurement.at = by, now
+            changed.append(measurement)
+    if new:
+        bulk_create_with_history(new, Measurement, batch_size=1000, default_user=by, default_date=now)
+    if changed:
+        fields = [*COMPUTED_FIELDS, "by", "at"]
+        bulk_update_with_history(changed, Measurement, fields, batch_size=1000, default_user=by, default_date=now)
+    for start in range(0, len(unchanged), 1000):
+        Measurement.objects.filter(pk__in=unchanged[start : start + 1000]).update(at=now)
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from indicators import freshness
 from indicators.models import Plan
-from indicators.selectors import current_plan
 
 PROGRESS_TTL = 3600
 
@@ -46,14 +45,10 @@ def recompute_year(self, plan_id: int, year: int) -> int:
 @shared_task(**RETRY)
 def recompute_recent_years(self) -> int:
     """Nightly: the current and previous year of every commune's current plan (children age into cohorts),
-    then whatever is still marked, of any year."""
+    all communes in one grouped run a year, then whatever is still marked, of any year."""
     this_year = timezone.localdate().year
-    stored = 0
     try:
-        for commune_id in Plan.objects.values_list("commune_id", flat=True).distinct():
-            plan = current_plan(commune=commune_id)
-            for year in (this_year - 1, this_year):
-                stored += freshness.recompute_year(plan=plan, year=year, wait_seconds=60)
+        stored = freshness.recompute_years_everywhere(years=[this_year - 1, this_year], wait_seconds=60)
         return stored + freshness.refresh_stale(wait_seconds=60)
     except freshness.Busy:
         raise self.retry(countdown=BUSY_RETRY_SECONDS) from None

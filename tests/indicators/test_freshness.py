@@ -218,14 +218,14 @@ def test_the_recompute_is_idempotent_and_keeps_marks_changed_while_it_ran(plan, 
     assert first == again and not StaleFigure.objects.exists()
     # A change made while the run computes moves its mark's time on: the mark stays for the next run.
     freshness.mark_year(plan=plan, year=2025)
-    compute = freshness.recompute_scopes
+    compute = freshness.recompute_communes
 
     def computing_while_a_change_comes(**kwargs):
         stored = compute(**kwargs)
         StaleFigure.objects.filter(scope_key=0).update(changed_at=timezone.now() + timedelta(seconds=1))
         return stored
 
-    monkeypatch.setattr(freshness, "recompute_scopes", computing_while_a_change_comes)
+    monkeypatch.setattr(freshness, "recompute_communes", computing_while_a_change_comes)
     freshness.refresh_stale()
     assert list(StaleFigure.objects.values_list("scope_key", "year")) == [(0, 2025)]
 
