@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, DateTimeField, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from cases.rules import (
 from children.models import Child, HouseholdUpdate
 from children.selectors import ChildFilters, child_list, children_visible_to
 from tanloi_portal.models import Role
+from tanloi_portal.pagination import Key, KeysetPage, Segment, keyset_page
 from tanloi_portal.params import positive_id
 
 
@@ -106,36 +107,49 @@ def _by_urgency(*, user, open_only: bool = True) -> QuerySet[Case]:
 
 
 class CaseRows:
-    """The case list as the paginator reads it: counted and sliced in the database, and only the rows of the page
-    asked for made into CaseRows (no query per row)."""
+    """The whole case list as rows (for the tests and the callers that want every row): sorted by the database,
+    and only the rows asked for made into CaseRows (no query per row). The page uses case_list_page."""
 
     def __init__(self, cases: QuerySet[Case], *, user):
         self.cases, self.user = cases, user
 
-    def count(self) -> int:
-        return self.cases.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
     def __iter__(self):
-        return (self._row(case) for case in self.cases)
+        return (_row(self.user, case) for case in self.cases)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._row(case) for case in self.cases[index]]
-        return self._row(self.cases[index])
+            return [_row(self.user, case) for case in self.cases[index]]
+        return _row(self.user, self.cases[index])
 
-    def _row(self, case: Case) -> CaseRow:
-        return CaseRow(case, deadline_of(case), may_read_narrative(self.user, case))
+
+def _row(user, case: Case) -> CaseRow:
+    return CaseRow(case, deadline_of(case), may_read_narrative(user, case))
 
 
 def case_list(*, user, open_only: bool = True) -> CaseRows:
     """Cases with their next deadline, the most urgent first: by when the next thing is due (so the overdue come
-    first, then the soonest), the cases with nothing due last, each group oldest case number first; sorted and
-    paged by the database."""
+    first, then the soonest), the cases with nothing due last, each group oldest case number first; sorted by
+    the database."""
     cases = _by_urgency(user=user, open_only=open_only).order_by(F("next_due_at").asc(nulls_last=True), "pk")
     return CaseRows(cases, user=user)
+
+
+# The case list read as two parts one after the other, each in an order an index range can serve: the open cases
+# with something due, by when it is due (a set that stays as small as the commune's open caseload), then those
+# with nothing due (closed, or a closure waiting for the chairman) by number, which grow with the years.
+DUE_ORDER = (Key("next_due_at", DateTimeField()), Key("pk", Case._meta.pk))
+NUMBER_ORDER = (Key("pk", Case._meta.pk),)
+
+
+def case_list_page(*, user, open_only: bool = True, token: str = "") -> KeysetPage:
+    """The page of the case list a link asks for (`token`; the first page without), in case_list's order, read
+    without counting the list."""
+    cases = _by_urgency(user=user, open_only=open_only)
+    segments = [
+        Segment(cases.exclude(status=Case.Status.CLOSED).filter(next_due_at__isnull=False), DUE_ORDER),
+        Segment(cases.filter(next_due_at__isnull=True), NUMBER_ORDER),
+    ]
+    return keyset_page(segments, token=token).map(lambda case: _row(user, case))
 
 
 def overdue_count(*, user) -> int:

@@ -8,7 +8,6 @@ an attachment or the case file is written to the access log.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from cases.forms import AssignForm, AttachmentForm, IntakeForm, NoteForm, StepFo
 from cases.models import Attachment, Task
 from cases.rules import may_read_narrative
 from cases.selectors import (
-    case_list,
+    case_list_page,
     case_statistics,
     case_timeline,
     concerns_by_urgency,
@@ -45,21 +44,20 @@ from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
 from tanloi_portal.audit import log_access, record_export
 from tanloi_portal.models import Role
+from tanloi_portal.pagination import PAGE_PARAM
 from tanloi_portal.params import id_param, year_param
 from tanloi_portal.selectors import units_of_commune
 from tanloi_portal.uploads import body_limit
 
-CASES_PER_PAGE = 50
-
 
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
 def case_list_view(request):
-    rows = case_list(user=request.user, open_only=request.GET.get("tat-ca") != "1")
-    page = Paginator(rows, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    show_all = request.GET.get("tat-ca") == "1"
+    page = case_list_page(user=request.user, open_only=not show_all, token=request.GET.get(PAGE_PARAM, ""))
     context = {
         "page": page,
-        "query": "tat-ca=1" if request.GET.get("tat-ca") == "1" else "",
-        "show_all": request.GET.get("tat-ca") == "1",
+        "query": "tat-ca=1" if show_all else "",
+        "show_all": show_all,
         "concerns": concerns_by_urgency(user=request.user),
     }
     return render(request, "cases/list.html", context)

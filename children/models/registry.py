@@ -128,7 +128,13 @@ class Child(models.Model):
         verbose_name = _("trẻ em")
         verbose_name_plural = _("trẻ em")
         ordering = ["name_sort_key", "date_of_birth", "pk"]
-        indexes = [models.Index(fields=["date_of_birth"], name="child_dob_idx")]
+        indexes = [
+            models.Index(fields=["date_of_birth"], name="child_dob_idx"),
+            # The child list's order (children.selectors.registry.CHILD_LIST_ORDER): its pages are index ranges;
+            # by sex too, as given names are a boy's or a girl's and one sex's names come in long runs in that order.
+            models.Index(fields=["name_sort_key", "date_of_birth", "id"], name="child_list_order_idx"),
+            models.Index(fields=["sex", "name_sort_key", "date_of_birth", "id"], name="child_sex_list_order_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["personal_id"],

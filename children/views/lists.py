@@ -16,12 +16,15 @@ from children.selectors import (
     household_list,
     reads_protected_sections,
 )
+from children.selectors.registry import child_list_page
 from tanloi_portal.access import allow
 from tanloi_portal.audit import Action, log_access
 from tanloi_portal.models import Role
+from tanloi_portal.pagination import PAGE_PARAM, query_without_page
 
 REGISTRY_READERS = (Role.OFFICER, Role.COLLABORATOR, Role.UNIT_STAFF)
 PAGE_SIZE = 50
+COUNT_PARAM = "dem"
 
 
 def _page(request, queryset):
@@ -43,14 +46,20 @@ def child_filters_from(request) -> tuple[ChildFilters, ChildFilterForm, list]:
 @allow(*REGISTRY_READERS)
 def child_list_view(request):
     filters, form, hamlets = child_filters_from(request)
-    page = _page(request, child_list(user=request.user, filters=filters))
+    page = child_list_page(user=request.user, filters=filters, token=request.GET.get(PAGE_PARAM, ""))
+    total = page.total
+    if total is None and request.GET.get(COUNT_PARAM) == "1":
+        # Counted only when asked: at a province's size a count reads the whole list.
+        total = child_list(user=request.user, filters=filters).count()
     if reads_protected_sections(filters):
-        details = {"filters": filters_asked(filters), "rows": page.paginator.count}
+        # The rows this page shows (what was read), not the list's size, which is not counted.
+        details = {"filters": filters_asked(filters), "rows": len(page)}
         log_access(request, object_type="children.child", action=Action.LIST, details=details)
     context = {
         "form": form,
         "page": page,
-        "query": _query_without_page(request),
+        "total": total,
+        "query": query_without_page(request.GET, COUNT_PARAM),
         "show_hamlet": len(hamlets) > 1,
         "can_import": can_write_registry(request.user),
     }

@@ -1,5 +1,7 @@
 """Registry lists: diacritic-insensitive search, Vietnamese order, and a query count that does not grow."""
 
+import base64
+import json
 from datetime import date
 
 import pytest
@@ -104,3 +106,128 @@ def test_pages_make_the_same_number_of_queries_for_20_and_200_children(
     _make_children(180, hamlets)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+# --- pages: read by keyset (the rows after the last one shown), never by counting the whole list ----------------
+
+
+def _walk(client, params, *, direction="next"):
+    """The pages of the child list from the first, following "Sau »" (or, from the last, "« Trước")."""
+    pages, token = [], ""
+    while True:
+        response = client.get(reverse("children:child-list"), {**params, **({"trang": token} if token else {})})
+        page = response.context["page"]
+        pages.append((response, page))
+        token = page.next_token if direction == "next" else page.previous_token
+        if not token:
+            return pages
+
+
+def test_the_pages_follow_one_another_in_the_lists_order_back_and_forth(users, client_for, hamlet_a):
+    household = HouseholdFactory(hamlet=hamlet_a)
+    # Many with the same name and birth date: the order (and so the page boundaries) is settled by the key.
+    for i in range(130):
+        name = "Nguyễn Văn An" if i % 3 == 0 else f"Lê Thị Hồng {i}"
+        ChildFactory(household=household, full_name=name, date_of_birth=date(2018, 1, 1 + i % 5))
+    client = client_for(users["officer"])
+    expected = [c.pk for c in child_list(user=users["officer"], filters=ChildFilters())]
+    forward = _walk(client, {})
+    assert [len(page) for _r, page in forward] == [50, 50, 30]
+    assert [c.pk for _r, page in forward for c in page] == expected
+    assert [(page.start, page.end) for _r, page in forward] == [(1, 50), (51, 100), (101, 130)]
+    assert [(page.has_previous, page.has_next) for _r, page in forward] == [(False, True), (True, True), (True, False)]
+    # Back from the last page: the same pages, the first one full again.
+    last = forward[-1][1]
+    back = client.get(reverse("children:child-list"), {"trang": last.previous_token}).context["page"]
+    assert [c.pk for c in back] == expected[50:100] and (back.start, back.end) == (51, 100)
+    first = client.get(reverse("children:child-list"), {"trang": back.previous_token}).context["page"]
+    assert [c.pk for c in first] == expected[:50] and not first.has_previous and first.start == 1
+
+
+def test_the_page_links_keep_the_filters_and_say_where_the_page_is(users, client_for, hamlet_a, hamlet_b):
+    for hamlet in (hamlet_a, hamlet_b):
+        household = HouseholdFactory(hamlet=hamlet)
+        for i in range(60):
+            ChildFactory(household=household, full_name=f"Võ Thị Mai {i}", sex=Child.Sex.FEMALE)
+            ChildFactory(household=household, full_name=f"Võ Minh Khang {i}", sex=Child.Sex.MALE)
+    client = client_for(users["officer"])
+    pages = _walk(client, {"hamlet": hamlet_b.pk, "sex": "F"})
+    assert [len(page) for _r, page in pages] == [50, 10]
+    assert all(c.sex == "F" and c.household.hamlet_id == hamlet_b.pk for _r, page in pages for c in page)
+    first, second = (response.content.decode() for response, _page in pages)
+    token = pages[0][1].next_token
+    assert f'href="?hamlet={hamlet_b.pk}&amp;sex=F&amp;trang={token}" rel="next"' in first
+    assert "Hiển thị 1–50" in first and "Hiển thị 51–60" in second
+    assert f'href="?hamlet={hamlet_b.pk}&amp;sex=F"' in second  # the first page, filters kept
+
+
+def test_no_page_counts_the_whole_list_unless_asked(users, client_for, hamlet_a):
+    household = HouseholdFactory(hamlet=hamlet_a)
+    for i in range(55):
+        ChildFactory(household=household, full_name=f"Phạm Thị Ánh {i}")
+    client = client_for(users["officer"])
+    for params in ({}, {"trang": _walk(client, {})[0][1].next_token}, {"q": "pham thi"}, {"sex": "F"}):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("children:child-list"), params)
+        child_queries = [q["sql"] for q in queries.captured_queries if "children_child" in q["sql"]]
+        assert child_queries and not any("COUNT(" in sql.upper() for sql in child_queries), params
+        assert response.context["total"] is None
+        assert "badge text-bg-secondary" not in response.content.decode()
+    counted = client.get(reverse("children:child-list"), {"sex": "F", "dem": "1"})
+    assert counted.context["total"] == 55 and 'badge text-bg-secondary">55</span>' in counted.content.decode()
+    assert "dem" not in counted.context["query"]  # the next pages are not counted again
+    # A list that fits on one page is counted for free: it is all there.
+    few = client.get(reverse("children:child-list"), {"q": "pham thi anh 5"})
+    assert few.context["total"] == 6 and 'badge text-bg-secondary">6</span>' in few.content.decode()
+
+
+def _token(payload) -> str:
+    """A link's page parameter as the list writes it (base64 of JSON), with whatever content."""
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "abc",
+        "9" * 40,
+        "x" * 5000,
+        "%%%",
+        _token("not a list"),
+        _token([0, 1, 0, ["11", "2020-01-01", "abc"]]),  # a key that is not a number
+        _token([0, 1, 0, ["11", "2020-13-01", 1]]),  # no such date
+        _token([0, 1, 0, ["11", "2020-01-01", 10**30]]),  # too large for the database
+        _token([0, 1, 0, ["11", "2020-01-01", True]]),
+        _token([0, 1, 0, ["1\x00", "2020-01-01", 1]]),  # a NUL character, which PostgreSQL refuses
+        _token([0, 1, 0, ["1" * 500, "2020-01-01", 1]]),  # longer than the column
+        _token([0, 1, 0, [None, "2020-01-01", 1]]),
+        _token([0, 1, 0, ["11", "2020-01-01"]]),  # a key missing
+        _token([5, 1, 0, []]),  # no such part of the list
+        _token([0, 1, 2, ["11", "2020-01-01", 1]]),  # "backward" not 0 or 1: read as backward, from before all
+        _token([0, -7, 0, ["11", "2020-01-01", 1]]),  # a position before the first: shown as 1
+    ],
+)
+def test_a_page_link_not_written_by_the_list_is_harmless(users, client_for, hamlet_a, token):
+    household = HouseholdFactory(hamlet=hamlet_a)
+    ChildFactory(household=household, full_name="Võ Minh Khang")
+    response = client_for(users["officer"]).get(reverse("children:child-list"), {"trang": token})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert [c.full_name for c in page] == ["Võ Minh Khang"] and page.start == 1
+
+
+def test_a_page_link_shows_only_what_the_user_may_see(users, client_for, hamlet_a, hamlet_b):
+    """A link is a position in the user's own list: one taken from the officer's list, given to a collaborator,
+    shows the collaborator's hamlet only."""
+    for hamlet in (hamlet_a, hamlet_b):
+        household = HouseholdFactory(hamlet=hamlet)
+        for i in range(60):
+            ChildFactory(household=household, full_name=f"Trần Văn Nam {i:02d}")
+    officers = client_for(users["officer"]).get(reverse("children:child-list")).context["page"]
+    response = client_for(users["ctv_a"]).get(reverse("children:child-list"), {"trang": officers.next_token})
+    shown = response.context["page"]
+    assert len(shown) and all(c.household.hamlet_id == hamlet_a.pk for c in shown)
+    assert (
+        client_for(users["chairman"]).get(reverse("children:child-list"), {"trang": officers.next_token}).status_code
+        == 403
+    )
