@@ -97,8 +97,11 @@ class PortalUser(HttpUser):
         self.account = next(_accounts.get(self.role, iter([None])))
         if self.account is None:
             raise RuntimeError(f"no {self.role} in the plan")
-        self.ready = self.log_in()
-        _one_more_logged_in(self.environment)
+        self.ready = False
+        try:
+            self.ready = self.log_in()
+        finally:  # counted even when the log-in broke, or the measured run would never start
+            _one_more_logged_in(self.environment)
 
     def log_in(self) -> bool:
         page = self.client.get("/dang-nhap/", name="login: form")
