@@ -145,9 +145,13 @@ def case_list_page(*, user, open_only: bool = True, token: str = "") -> KeysetPa
     """The page of the case list a link asks for (`token`; the first page without), in case_list's order, read
     without counting the list."""
     cases = _by_urgency(user=user, open_only=open_only)
+    # "Something is due" said without reading next_due_at (a unit's task when task_first, else the case's own
+    # deadline), whose SQL repeats the tasks' subquery: a case's own deadline is read first, the tasks only when
+    # it has none.
+    due = Q(due_at__isnull=False) | Q(task_first=True)
     segments = [
-        Segment(cases.exclude(status=Case.Status.CLOSED).filter(next_due_at__isnull=False), DUE_ORDER),
-        Segment(cases.filter(next_due_at__isnull=True), NUMBER_ORDER),
+        Segment(cases.exclude(status=Case.Status.CLOSED).filter(due), DUE_ORDER),
+        Segment(cases.exclude(due), NUMBER_ORDER),
     ]
     return keyset_page(segments, token=token).map(lambda case: _row(user, case))
 

@@ -20,7 +20,8 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, QuerySet, Value
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 PAGE_PARAM = "trang"
@@ -60,19 +61,19 @@ class Cursor:
     backward: bool
 
 
-def _beyond(names: Sequence[str], values: Sequence, *, backward: bool) -> Q:
-    """Rows after (before) `values` in the ascending order of `names`: (a > x) or (a = x and b > y) or ...,
-    with a >= x besides, which the database reads as the start of the index range."""
-    op = "lt" if backward else "gt"
-    alternatives = []
-    equal: dict = {}
-    for name, value in zip(names, values, strict=True):
-        alternatives.append(Q(**equal, **{f"{name}__{op}": value}))
-        equal[name] = value
-    beyond = alternatives[0]
-    for alternative in alternatives[1:]:
-        beyond |= alternative
-    return Q(**{f"{names[0]}__{op}e": values[0]}) & beyond
+class _Row(Func):
+    """(a, b, c): a row value, compared column after column by PostgreSQL and SQLite alike."""
+
+    function = ""
+    output_field = models.Field()
+
+
+def _beyond(names: Sequence[str], values: Sequence, *, backward: bool):
+    """Rows after (before) `values` in the ascending order of `names`: (a, b, c) > (x, y, z), which the database
+    reads as the start of an index range on (a, b, c), and which names each column once (a column computed per
+    row, as a case's next deadline, is computed once)."""
+    compare = LessThan if backward else GreaterThan
+    return compare(_Row(*(F(name) for name in names)), _Row(*(Value(value) for value in values)))
 
 
 def _plain(value):

@@ -122,9 +122,8 @@ def child_list(*, user, filters: ChildFilters) -> QuerySet[Child]:
         if _searched_by_trigrams(filters):
             # The two halves of the match each read their own index, which a condition across the join would not
             # let PostgreSQL do: the households by code first, then the children by name or household.
-            households = list(
-                households_visible_to(user=user).filter(code__icontains=code).values_list("pk", flat=True)
-            )
+            by_code = households_visible_to(user=user).filter(code__icontains=code).order_by()
+            households = list(by_code.values_list("pk", flat=True))
             qs = qs.filter(Q(name_search__contains=needle) | Q(household_id__in=households))
         else:
             qs = qs.filter(Q(name_search__contains=needle) | Q(household__code__icontains=code))

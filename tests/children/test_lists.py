@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from children.models import Child
+from children.models import Child, Household
 from children.selectors import ChildFilters, child_list
+from children.services import child_name_fields
 from tests.factories import ChildFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,84 @@ def test_a_page_link_shows_only_what_the_user_may_see(users, client_for, hamlet_
         client_for(users["chairman"]).get(reverse("children:child-list"), {"trang": officers.next_token}).status_code
         == 403
     )
+
+
+# --- PostgreSQL: what the planner reads (the indexes of children migration 0014) -----------------------------
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm and its indexes: PostgreSQL only")
+
+
+def _plans(client, params, *, off=("seqscan", "sort")) -> list[str]:
+    """The plans of the child list's queries of children for one request, the planner's methods `off` made
+    unattractive so that a test table of a few thousand rows shows which index the query can use."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("children:child-list"), params).status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE children_child, children_household")  # the statistics autovacuum would gather
+        for method in off:
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        for query in queries.captured_queries:
+            if query["sql"].startswith("SELECT") and ('FROM "children_child"' in query["sql"]):
+                cursor.execute("EXPLAIN " + query["sql"])
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        for method in off:
+            cursor.execute(f"SET LOCAL enable_{method} = on")
+    return plans
+
+
+def _many_children(hamlet, n: int) -> None:
+    """n children in n / 2 households, written in bulk: enough rows for the planner to prefer an index."""
+    households = Household.objects.bulk_create(
+        [HouseholdFactory.build(hamlet=hamlet, commune=hamlet.commune, code=f"B-{i:05d}") for i in range(n // 2)]
+    )
+    given = ["An", "Bình", "Cường", "Dũng", "Hải", "Hoa", "Lan", "Mai", "Nam", "Phúc"]
+    Child.objects.bulk_create(
+        Child(household=households[i // 2], sex="F", date_of_birth=date(2015, 1, 1 + i % 28),
+              **child_name_fields(f"Trần Thị {given[i % 10]} {i}"))
+        for i in range(n)
+    )  # fmt: skip
+
+
+@postgres_only
+def test_on_postgresql_the_search_reads_the_trigram_indexes(users, client_for, hamlet_a):
+    _many_children(hamlet_a, 2000)
+    household = HouseholdFactory(hamlet=hamlet_a, code="TL-0042")
+    for name in ("Nguyễn Văn An", "Lê Minh Khang"):
+        ChildFactory(household=household, full_name=name)
+    client = client_for(users["officer"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"])
+        assert {row[0] for row in cursor.fetchall()} == {
+            "child_name_search_trgm", "household_head_name_search_trgm", "household_code_upper_trgm"
+        }  # fmt: skip
+    # Only the index a LIKE '%nguyen van%' can use (a bitmap scan needs a condition it serves) is left.
+    (search,) = _plans(client, {"q": "Nguyễn Văn"}, off=("seqscan", "indexscan"))
+    assert "Bitmap Index Scan on child_name_search_trgm" in search, search
+    # The household code is looked up first, by its own index; the children then by name or household.
+    response = client.get(reverse("children:child-list"), {"q": "tl-0042"})
+    assert [c.full_name for c in response.context["page"]] == ["Nguyễn Văn An", "Lê Minh Khang"]  # An, Khang
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = Household.objects.filter(code__icontains="tl-0042").order_by().query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        assert "Bitmap Index Scan on household_code_upper_trgm" in "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_seqscan = on")
+        cursor.execute("SET LOCAL enable_indexscan = on")
+
+
+@postgres_only
+def test_on_postgresql_a_page_is_an_index_range_in_the_lists_order(users, client_for, hamlet_a):
+    _many_children(hamlet_a, 2000)
+    client = client_for(users["officer"])
+    token = client.get(reverse("children:child-list")).context["page"].next_token
+    sorting = ("seqscan", "sort", "incremental_sort")
+    (first,) = _plans(client, {}, off=sorting)
+    (later,) = _plans(client, {"trang": token}, off=sorting)
+    (girls,) = _plans(client, {"sex": "F", "trang": token}, off=sorting)
+    # Read in the list's order from an index (no sort of the rows found), from the position the link carries.
+    assert "Index Scan using child" in first and "->  Sort  " not in first, first
+    assert "Index Scan using child_list_order_idx" in later and "Index Cond: (ROW(" in later, later
+    assert "->  Sort  " not in later, later
+    assert "Index Scan using child_sex_list_order_idx" in girls and "->  Sort  " not in girls, girls
