@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 
 from children import rules
 from children.ethnicities import DEFAULT as DEFAULT_ETHNICITY
+from children.excel import bulk
 from children.excel.columns import COLUMNS, SAMPLE, header_key
 from children.excel.reader import SpreadsheetError, column_header, open_sheet
 from children.models import BirthRegistration, Child, CircumstanceMembership, Household, SpecialCircumstanceGroup
@@ -29,6 +30,8 @@ from tanloi_portal.models import Commune
 from tanloi_portal.text import fold
 
 BATCH = 2000
+# New children written (and their progress reported) this many at a time.
+CHILD_BATCH = 10_000
 PREVIEW_KINDS = ("household_new", "household_changed", "child_new", "child_changed")
 SAME, POSSIBLE = rules.Sameness.SAME, rules.Sameness.POSSIBLE
 # A new child's values, kept as a tuple until its batch is written (a dict per row costs more memory).
@@ -42,8 +45,8 @@ NEW_CHILD_FIELDS = (
     "personal_id",
     "notes",
 )
-_NEW_CHILD_DEFAULTS = {"notes": "", "ethnicity": DEFAULT_ETHNICITY}
 MAX_LENGTHS = {"household_code": 30, "head_name": 120, "full_name": 120}
+REQUIRED = ("household_code", "head_name", "hamlet", "full_name", "date_of_birth", "sex")
 CHILD_FIELDS = ("household_id", "full_name", "name_search", "name_sort_key", "sex", "date_of_birth", "ethnicity")
 _YES = {"co", "x", "yes", "1", "true", "đa dang ky", "da dang ky", "roi"}
 _NO = {"khong", "no", "0", "false", "chua"}
@@ -123,11 +126,70 @@ def _note(value) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
+def _memo_key(value):
+    """A cell value as a key of the parser's memos: 1, 1.0 and True are equal keys of a dict, not one cell."""
+    return value if type(value) is str else (type(value), value)
+
+
 class _Parser:
-    """Checks one row's cells and turns them into a Row, collecting every problem with its column."""
+    """Checks one row's cells and turns them into a Row, collecting every problem with its column.
+
+    A file repeats the same few spellings down a column (the hamlets, "Nữ", "Kinh", "Có"): what a spelling
+    means, or what is wrong with it, is worked out once per distinct cell value and remembered for the file."""
 
     def __init__(self, hamlets: dict[str, int], today: date):
         self.hamlets, self.today = hamlets, today
+        self._hamlet: dict = {}
+        self._sex: dict = {}
+        self._answer: dict = {}
+        self._ethnicity: dict = {}
+        self._groups: dict = {}
+
+    def _hamlet_of(self, value) -> int | None:
+        try:
+            return self._hamlet[_memo_key(value)]
+        except KeyError:
+            found = self._hamlet[_memo_key(value)] = self.hamlets.get(header_key(value))
+            return found
+
+    def _sex_of(self, value) -> str | None:
+        try:
+            return self._sex[_memo_key(value)]
+        except KeyError:
+            found = self._sex[_memo_key(value)] = {"nam": "M", "nu": "F"}.get(fold(_text(value)))
+            return found
+
+    def _answer_of(self, value) -> bool | None:
+        try:
+            return self._answer[_memo_key(value)]
+        except KeyError:
+            answer = fold(_text(value))
+            found = self._answer[_memo_key(value)] = True if answer in _YES else False if answer in _NO else None
+            return found
+
+    def _ethnicity_of(self, value) -> tuple[str | None, list[str]]:
+        """(official name, []) or (None, the rule's messages)."""
+        try:
+            return self._ethnicity[_memo_key(value)]
+        except KeyError:
+            try:
+                found = (rules.ethnicity(_text(value)), [])
+            except ValidationError as error:
+                found = (None, error.messages)
+            self._ethnicity[_memo_key(value)] = found
+            return found
+
+    def _groups_of(self, value) -> tuple[int, ...] | None:
+        """The group numbers written, or None when one of them is no group's number."""
+        try:
+            return self._groups[_memo_key(value)]
+        except KeyError:
+            parts = [p for p in re.split(r"[,;\s]+", _text(value)) if p]
+            found = None
+            if all(p.isdigit() and 1 <= int(p) <= 14 for p in parts):
+                found = tuple(sorted({int(p) for p in parts}))
+            self._groups[_memo_key(value)] = found
+            return found
 
     def parse(self, number: int, cells: dict) -> tuple[Row | None, list[RowError]]:
         errors: list[RowError] = []
@@ -144,51 +206,59 @@ class _Parser:
                     fail(key, message)
                 return None
 
-        for key in ("household_code", "head_name", "hamlet", "full_name", "date_of_birth", "sex"):
-            if cells.get(key) is None:
+        get = cells.get
+        for key in REQUIRED:
+            if get(key) is None:
                 fail(key, _("bắt buộc, đang để trống"))
-        if isinstance(cells.get("household_code"), int | float):
+        code_cell, head_cell, name_cell = get("household_code"), get("head_name"), get("full_name")
+        if isinstance(code_cell, int | float):
             # Excel turned a typed code into a number and dropped its leading zeros (0100 -> 100).
             fail("household_code", _("ô là số, có thể đã mất số 0 ở đầu: định dạng cột Mã hộ là Văn bản rồi gõ lại"))
-        for key, limit in MAX_LENGTHS.items():
-            if cells.get(key) is not None and len(_text(cells[key])) > limit:
-                fail(key, _("dài quá %(n)s ký tự") % {"n": limit})
-        hamlet_id = self.hamlets.get(header_key(cells["hamlet"])) if cells.get("hamlet") is not None else None
-        if cells.get("hamlet") is not None and hamlet_id is None:
-            fail("hamlet", _("không có ấp/sóc “%(v)s” trong xã") % {"v": cells["hamlet"]})
-        name = _text(cells["full_name"]) if cells.get("full_name") is not None else ""
+        code = _text(code_cell) if code_cell is not None else ""
+        head = _text(head_cell) if head_cell is not None else ""
+        name = _text(name_cell) if name_cell is not None else ""
+        for key, text in (("household_code", code), ("head_name", head), ("full_name", name)):
+            if len(text) > MAX_LENGTHS[key]:
+                fail(key, _("dài quá %(n)s ký tự") % {"n": MAX_LENGTHS[key]})
+        hamlet_id = None
+        if (hamlet := get("hamlet")) is not None:
+            hamlet_id = self._hamlet_of(hamlet)
+            if hamlet_id is None:
+                fail("hamlet", _("không có ấp/sóc “%(v)s” trong xã") % {"v": hamlet})
         if name:
             name = check("full_name", rules.full_name, name) or name
         born = None
-        if cells.get("date_of_birth") is not None:
+        if (born_cell := get("date_of_birth")) is not None:
             try:
-                born = _date(cells["date_of_birth"])
+                born = _date(born_cell)
             except ValueError as error:
                 fail("date_of_birth", str(error))
             else:
                 check("date_of_birth", rules.birth_date, born, today=self.today)
-        sex = {"nam": "M", "nu": "F"}.get(fold(_text(cells["sex"]))) if cells.get("sex") is not None else None
-        if cells.get("sex") is not None and sex is None:
-            fail("sex", _("ghi Nam hoặc Nữ"))
+        sex = None
+        if (sex_cell := get("sex")) is not None:
+            sex = self._sex_of(sex_cell)
+            if sex is None:
+                fail("sex", _("ghi Nam hoặc Nữ"))
         ethnicity = None  # blank: Kinh for a new child, unchanged for one already registered
-        if cells.get("ethnicity") is not None:
-            ethnicity = check("ethnicity", rules.ethnicity, _text(cells["ethnicity"]))
+        if (ethnicity_cell := get("ethnicity")) is not None:
+            ethnicity, messages = self._ethnicity_of(ethnicity_cell)
+            for message in messages:
+                fail("ethnicity", message)
         personal_id = None
-        if cells.get("personal_id") is not None:
-            raw = cells["personal_id"]
+        if (raw := get("personal_id")) is not None:
             # A number cell loses its leading zeros (079... becomes 79...): put them back.
             personal_id = str(int(raw)).zfill(12) if isinstance(raw, int | float) else _text(raw).replace(" ", "")
             check("personal_id", rules.personal_id, personal_id, sex=sex, date_of_birth=born)
         registered = None
-        if cells.get("birth_registered") is not None:
-            answer = fold(_text(cells["birth_registered"]))
-            registered = True if answer in _YES else False if answer in _NO else None
+        if (answer := get("birth_registered")) is not None:
+            registered = self._answer_of(answer)
             if registered is None:
                 fail("birth_registered", _("ghi Có hoặc Không"))
         registered_on = None
-        if cells.get("registered_on") is not None:
+        if (registered_cell := get("registered_on")) is not None:
             try:
-                registered_on = _date(cells["registered_on"])
+                registered_on = _date(registered_cell)
             except ValueError as error:
                 fail("registered_on", str(error))
             else:
@@ -198,22 +268,23 @@ class _Parser:
                     fail("registered_on", _("phải sau ngày sinh và không ở tương lai"))
                 registered = True
         groups: tuple[int, ...] = ()
-        if cells.get("groups") is not None:
-            parts = [p for p in re.split(r"[,;\s]+", _text(cells["groups"])) if p]
-            if not all(p.isdigit() and 1 <= int(p) <= 14 for p in parts):
+        if (groups_cell := get("groups")) is not None:
+            found = self._groups_of(groups_cell)
+            if found is None:
                 fail("groups", _("ghi số nhóm từ 1 đến 14, cách nhau bằng dấu phẩy"))
             else:
-                groups = tuple(sorted({int(p) for p in parts}))
+                groups = found
         if errors:
             if born is not None and not any(e.column == column_header("date_of_birth") for e in errors):
                 # Every problem at once: a row that cannot be matched yet is taken for a new child.
                 check("date_of_birth", rules.registrable_age, born, today=self.today)
             return None, errors
+        notes = get("notes")
         return (
             Row(
                 number=number,
-                household_code=_text(cells["household_code"]),
-                head_name=_text(cells["head_name"]),
+                household_code=code,
+                head_name=head,
                 hamlet_id=hamlet_id,
                 full_name=name,
                 date_of_birth=born,
@@ -223,7 +294,7 @@ class _Parser:
                 birth_registered=registered,
                 registered_on=registered_on,
                 groups=groups,
-                notes=_note(cells["notes"]) if cells.get("notes") is not None else None,
+                notes=_note(notes) if notes is not None else None,
             ),
             [],
         )
@@ -307,44 +378,49 @@ def import_registry(
     return result
 
 
+@dataclass(slots=True)
+class _NewHousehold:
+    """A household the file brings, as plain values until it is written (then its pk is known)."""
+
+    code: str
+    hamlet_id: int
+    head_name: str
+    head_name_search: str
+    pk: int | None = None
+
+
 @dataclass
 class _Plan:
-    """What to write. New children are kept as plain values (model objects are built a batch at a time, so
-    50,000 rows never become 50,000 model instances at once) and referred to by -row number until saved."""
+    """What to write, as plain values (no model object for a new record: 50,000 rows never become 50,000 model
+    instances). New children are referred to by -row number until saved."""
 
-    new_households: dict[str, Household] = field(default_factory=dict)
+    new_households: dict[str, _NewHousehold] = field(default_factory=dict)
     changed_households: list[Household] = field(default_factory=list)
-    new_children: list[tuple] = field(default_factory=list)  # (row, household code, *NEW_CHILD_FIELDS values)
+    # (row, household: a registered one's pk or a new one, *NEW_CHILD_FIELDS values)
+    new_children: list[tuple] = field(default_factory=list)
     changed_children: list[Child] = field(default_factory=list)
     registrations: list[tuple[int, date | None]] = field(default_factory=list)  # (child ref, registered on)
     memberships: list[tuple[int, int]] = field(default_factory=list)  # (child ref, group number)
     registration_dates: list[tuple[int, date]] = field(default_factory=list)  # (child pk, corrected date)
-    households_by_code: dict[str, Household] = field(default_factory=dict)  # of the new children
 
 
-def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: date) -> _Plan:
-    plan = _Plan()
-    hamlet_names = dict(commune.hamlets.values_list("pk", "name"))
-
-    def show(row: Row, kind: str, name: str, born: date | None = None, changes: list[str] | None = None) -> None:
-        result.preview.append((row.number, kind, row.household_code, name, born, changes or []))
-
-    codes = sorted({r.household_code for r in rows})
+def _registry_of(rows: list[Row], commune: Commune):
+    """What the registry holds of the file's rows, a few queries per thousand distinct values: the households of
+    its codes, the children of its personal IDs, the commune's children of its names and birth dates, and the
+    birth registrations and open group memberships of those children."""
     households: dict[str, Household] = {}
-    for chunk in _chunks(codes):
+    for chunk in _chunks(sorted({r.household_code for r in rows})):
         for h in Household.objects.filter(commune=commune, code__in=chunk):
             households[h.code] = h
-    ids = sorted({r.personal_id for r in rows if r.personal_id})
     by_id: dict[str, Child] = {}
-    for chunk in _chunks(ids):
+    for chunk in _chunks(sorted({r.personal_id for r in rows if r.personal_id})):
         # A record merged into another still holds its number (which belongs to the record kept).
         for c in Child.objects.filter(personal_id__in=chunk).select_related("household"):
             by_id[c.personal_id] = c
     # The commune's children of the file's names: the same child (rules.sameness) when in the row's household,
     # possibly the same one in another.
     named: dict[tuple[str, date], list[Child]] = {}
-    names = sorted({fold(r.full_name) for r in rows})
-    for chunk in _chunks(names):
+    for chunk in _chunks(sorted({fold(r.full_name) for r in rows})):
         found = Child.objects.filter(household__commune=commune, name_search__in=chunk).exclude(
             status=Child.Status.MERGED
         )
@@ -360,43 +436,45 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
                 "child_id", "group__number"
             )
         )
+    return households, by_id, named, registered, active
+
+
+def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: date) -> _Plan:
+    plan = _Plan()
+    hamlet_names = dict(commune.hamlets.values_list("pk", "name"))
+    households, by_id, named, registered, active = _registry_of(rows, commune)
+    preview, error, warning = result.preview.append, result.errors.append, result.warnings.append
+    # Said of thousands of rows: looked up once.
+    name_column, hamlet_column = column_header("full_name"), column_header("hamlet")
+    born_column, id_column = column_header("date_of_birth"), column_header("personal_id")
+    registered_column = column_header("birth_registered")
+    registration_word = _("đăng ký khai sinh")
+
+    def show(row: Row, kind: str, name: str, born: date | None = None, changes: list[str] | None = None) -> None:
+        preview((row.number, kind, row.household_code, name, born, changes or []))
 
     seen: dict[tuple, int] = {}
     matched_rows: dict[int, int] = {}  # registered child -> the row that matched it first
     for row in rows:
         name_fields = child_name_fields(row.full_name)
+        name_search, born, personal_id = name_fields["name_search"], row.date_of_birth, row.personal_id or None
         # Two rows of the file are one child as two records are (rules.sameness), their households by code.
-        keys = rules.same_child_keys(
-            rules.Identity.of(household=row.household_code, full_name=row.full_name,
-                              date_of_birth=row.date_of_birth, personal_id=row.personal_id)
-        )  # fmt: skip
+        keys = rules.same_child_keys(rules.Identity(row.household_code, name_search, born, personal_id))
         first = next((seen[k] for k in keys if k in seen), None)
         if first is not None:
-            result.errors.append(
-                RowError(row.number, column_header("full_name"), _("trùng với dòng %(n)s của tệp") % {"n": first})
-            )
+            error(RowError(row.number, name_column, _("trùng với dòng %(n)s của tệp") % {"n": first}))
             continue
         for k in keys:
             seen[k] = row.number
 
         household = households.get(row.household_code) or plan.new_households.get(row.household_code)
         if household is None:
-            household = Household(
-                commune=commune,
-                hamlet_id=row.hamlet_id,
-                code=row.household_code,
-                **household_name_fields(row.head_name),
-            )
+            household = _NewHousehold(row.household_code, row.hamlet_id, *household_name_fields(row.head_name).values())
             plan.new_households[row.household_code] = household
             show(row, "household_new", household.head_name, changes=[hamlet_names.get(row.hamlet_id, "")])
         elif household.hamlet_id != row.hamlet_id:
-            result.errors.append(
-                RowError(
-                    row.number,
-                    column_header("hamlet"),
-                    _("hộ %(code)s đã có ở ấp/sóc khác") % {"code": row.household_code},
-                )
-            )
+            message = _("hộ %(code)s đã có ở ấp/sóc khác") % {"code": row.household_code}
+            error(RowError(row.number, hamlet_column, message))
             continue
         elif household.pk and household.head_name != " ".join(row.head_name.split()):
             before = household.head_name
@@ -410,60 +488,54 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
                 changes=[_change(_("chủ hộ"), before, household.head_name)],
             )
 
-        identity = rules.Identity.of(
-            household=household.pk or ("new", row.household_code), full_name=row.full_name,
-            date_of_birth=row.date_of_birth, personal_id=row.personal_id,
-        )  # fmt: skip
-        child = by_id.get(row.personal_id) if row.personal_id else None
+        identity = rules.Identity(household.pk or ("new", row.household_code), name_search, born, personal_id)
+        child = by_id.get(personal_id) if personal_id else None
         if child is not None and (
             child.status == Child.Status.MERGED
             or child.household.commune_id != commune.pk
             # Same number, another name and birth date: a typing slip more likely than the same child.
-            or (child.name_search != name_fields["name_search"] and child.date_of_birth != row.date_of_birth)
+            or (child.name_search != name_search and child.date_of_birth != born)
         ):
-            message = rules.personal_id_taken(child, commune_id=commune.pk)
-            result.errors.append(RowError(row.number, column_header("personal_id"), message))
+            error(RowError(row.number, id_column, rules.personal_id_taken(child, commune_id=commune.pk)))
             continue
-        candidates = named.get((name_fields["name_search"], row.date_of_birth), [])
+        candidates = named.get((name_search, born), ())
         if child is None:
             same = [c for c in candidates if rules.sameness(identity, rules.Identity.of_child(c)) == SAME]
             child = same[0] if same else None
         if child is None:
             # Only a new record must be of a child: one already registered who has grown up is still updated.
             try:
-                rules.registrable_age(row.date_of_birth, today=today)
-            except ValidationError as error:
-                result.errors.append(RowError(row.number, column_header("date_of_birth"), error.messages[0]))
+                rules.registrable_age(born, today=today)
+            except ValidationError as problem:
+                error(RowError(row.number, born_column, problem.messages[0]))
                 continue
             possible = [c for c in candidates if rules.sameness(identity, rules.Identity.of_child(c)) == POSSIBLE]
             if possible:
-                message = rules.possible_duplicate_message(possible)
-                result.warnings.append(RowError(row.number, column_header("full_name"), message))
-        if child is not None:
+                warning(RowError(row.number, name_column, rules.possible_duplicate_message(possible)))
+        else:
             first = matched_rows.setdefault(child.pk, row.number)
             if first != row.number:
-                result.errors.append(
-                    RowError(
-                        row.number, column_header("full_name"), _("cùng một trẻ với dòng %(n)s của tệp") % {"n": first}
-                    )
-                )
+                error(RowError(row.number, name_column, _("cùng một trẻ với dòng %(n)s của tệp") % {"n": first}))
                 continue
-        values = {"sex": row.sex, "date_of_birth": row.date_of_birth, **name_fields}
-        if row.ethnicity is not None:
-            values["ethnicity"] = row.ethnicity
-        if row.personal_id:
-            values["personal_id"] = row.personal_id
-        if row.notes is not None:
-            values["notes"] = row.notes
         changes: list[str] = []
         if child is None:
-            fields = (values.get(f, _NEW_CHILD_DEFAULTS.get(f)) for f in NEW_CHILD_FIELDS)
-            plan.new_children.append((row.number, row.household_code, *fields))
+            ref = -row.number
+            plan.new_children.append(
+                (row.number, household.pk or household, name_fields["full_name"], name_search,
+                 name_fields["name_sort_key"], row.sex, born, row.ethnicity or DEFAULT_ETHNICITY, personal_id,
+                 row.notes if row.notes is not None else "")
+            )  # fmt: skip
             result.new += 1
             changed_facts = True
-            ref = -row.number
         else:
             ref = child.pk
+            values = {"sex": row.sex, "date_of_birth": born, **name_fields}
+            if row.ethnicity is not None:
+                values["ethnicity"] = row.ethnicity
+            if personal_id:
+                values["personal_id"] = personal_id
+            if row.notes is not None:
+                values["notes"] = row.notes
             changed = [k for k, v in values.items() if getattr(child, k) != v]
             if household.pk != child.household_id:
                 changed.append("household")
@@ -476,33 +548,30 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
                 plan.changed_children.append(child)
             changed_facts = bool(changed)
         if row.birth_registered is False and ref in registered:
-            result.errors.append(
-                RowError(row.number, column_header("birth_registered"), _("sổ đã ghi trẻ này có đăng ký khai sinh"))
-            )
+            error(RowError(row.number, registered_column, _("sổ đã ghi trẻ này có đăng ký khai sinh")))
             continue
         if row.birth_registered and ref not in registered:
             plan.registrations.append((ref, row.registered_on))
             changed_facts = True
-            changes.append(_("đăng ký khai sinh") + (f" {row.registered_on:%d/%m/%Y}" if row.registered_on else ""))
+            changes.append(registration_word + (f" {row.registered_on:%d/%m/%Y}" if row.registered_on else ""))
         elif row.registered_on and ref in registered and registered[ref] != row.registered_on:
             plan.registration_dates.append((ref, row.registered_on))
             changed_facts = True
             changes.append(_change(_("ngày đăng ký khai sinh"), registered[ref], row.registered_on))
-        added = [number for number in row.groups if (ref, number) not in active]
-        for number in added:
-            plan.memberships.append((ref, number))
-            changed_facts = True
-        if added:
-            changes.append(_("thêm nhóm %(groups)s") % {"groups": ", ".join(str(n) for n in added)})
+        if row.groups:
+            added = [number for number in row.groups if (ref, number) not in active]
+            for number in added:
+                plan.memberships.append((ref, number))
+                changed_facts = True
+            if added:
+                changes.append(_("thêm nhóm %(groups)s") % {"groups": ", ".join(str(n) for n in added)})
         if changed_facts:
-            show(row, "child_new" if ref < 0 else "child_changed", row.full_name, row.date_of_birth, changes)
+            show(row, "child_new" if ref < 0 else "child_changed", row.full_name, born, changes)
         if ref > 0:
             if changed_facts:
                 result.updated += 1
             else:
                 result.unchanged += 1
-        else:
-            plan.households_by_code[row.household_code] = household
     result.households_new = len(plan.new_households)
     return plan
 
@@ -533,11 +602,18 @@ def _child_change(child: Child, name: str, values: dict, household: Household) -
     return _change(label, before, after)
 
 
+HOUSEHOLD_FIELDS = ("commune_id", "hamlet_id", "code", "head_name", "head_name_search")
+
+
 @transaction.atomic
 def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> None:
+    """Every new record by children.excel.bulk (COPY on PostgreSQL), its history row copied from it by the
+    database (tanloi_portal.history); the few records changed through simple-history's bulk update."""
     reason = "excel-import"
     created = list(plan.new_households.values())
-    Household.objects.bulk_create(created, batch_size=BATCH)
+    rows = [(commune.pk, h.hamlet_id, h.code, h.head_name, h.head_name_search) for h in created]
+    for household, pk in zip(created, bulk.insert(Household, HOUSEHOLD_FIELDS, rows), strict=True):
+        household.pk = pk
     record_creations(Household, [h.pk for h in created], by=by, reason=reason)
     if plan.changed_households:
         bulk_update_with_history(
@@ -546,20 +622,18 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
         )  # fmt: skip
     done = 0
     saved: dict[int, int] = {}  # -row number -> new child's pk
-    for start in range(0, len(plan.new_children), BATCH):
-        batch = plan.new_children[start : start + BATCH]
-        children = [
-            Child(household=plan.households_by_code[code], **dict(zip(NEW_CHILD_FIELDS, values, strict=True)))
-            for _n, code, *values in batch
-        ]
-        Child.objects.bulk_create(children)
-        record_creations(Child, [c.pk for c in children], by=by, reason=reason)
-        saved.update((-entry[0], child.pk) for entry, child in zip(batch, children, strict=True))
+    fields = ("household_id", *NEW_CHILD_FIELDS)
+    for start in range(0, len(plan.new_children), CHILD_BATCH):
+        batch = plan.new_children[start : start + CHILD_BATCH]
+        rows = [(h if isinstance(h, int) else h.pk, *values) for _n, h, *values in batch]
+        pks = bulk.insert(Child, fields, rows)
+        record_creations(Child, pks, by=by, reason=reason)
+        saved.update((-entry[0], pk) for entry, pk in zip(batch, pks, strict=True))
         done += len(batch)
         if progress:
             progress(done, total)
     for child in plan.changed_children:
-        child.household = child._import_household
+        child.household_id = child._import_household.pk
     if plan.changed_children:
         bulk_update_with_history(
             plan.changed_children, Child, [*CHILD_FIELDS, "personal_id", "notes"], batch_size=BATCH,
@@ -569,27 +643,24 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
     def pk(ref: int) -> int:
         return ref if ref > 0 else saved[ref]
 
-    registrations = [
-        BirthRegistration(child_id=pk(ref), registered_on=on, recorded_by=by) for ref, on in plan.registrations
-    ]
-    BirthRegistration.objects.bulk_create(registrations, batch_size=BATCH)
-    record_creations(BirthRegistration, [r.pk for r in registrations], by=by, reason=reason)
+    by_pk = by.pk if by else None
+    rows = [(pk(ref), on, by_pk) for ref, on in plan.registrations]
+    pks = bulk.insert(BirthRegistration, ("child_id", "registered_on", "recorded_by_id"), rows)
+    record_creations(BirthRegistration, pks, by=by, reason=reason)
     if plan.registration_dates:
         corrected = dict(plan.registration_dates)
-        rows = list(BirthRegistration.objects.filter(child_id__in=list(corrected)))
-        for registration in rows:
+        registrations = list(BirthRegistration.objects.filter(child_id__in=list(corrected)))
+        for registration in registrations:
             registration.registered_on = corrected[registration.child_id]
         bulk_update_with_history(
-            rows, BirthRegistration, ["registered_on"], batch_size=BATCH, default_user=by, default_change_reason=reason
-        )
+            registrations, BirthRegistration, ["registered_on"], batch_size=BATCH, default_user=by,
+            default_change_reason=reason,
+        )  # fmt: skip
     groups = dict(SpecialCircumstanceGroup.objects.values_list("number", "pk"))
     note = _("Nhập từ tệp Excel")
-    memberships = [
-        CircumstanceMembership(child_id=pk(ref), group_id=groups[n], started_on=today, notes=note, recorded_by=by)
-        for ref, n in plan.memberships
-    ]
-    CircumstanceMembership.objects.bulk_create(memberships, batch_size=BATCH)
-    record_creations(CircumstanceMembership, [m.pk for m in memberships], by=by, reason=reason)
+    rows = [(pk(ref), groups[n], today, note, by_pk) for ref, n in plan.memberships]
+    fields = ("child_id", "group_id", "started_on", "notes", "recorded_by_id")
+    record_creations(CircumstanceMembership, bulk.insert(CircumstanceMembership, fields, rows), by=by, reason=reason)
     if connection.vendor == "postgresql":
         # Thousands of new rows at once: refresh the planner's statistics now rather than when autovacuum comes.
         with connection.cursor() as cursor:

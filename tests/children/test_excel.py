@@ -3,7 +3,7 @@
 import io
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +17,7 @@ from children.excel.exporter import write_children, write_template
 from children.excel.importer import import_registry
 from children.excel.reader import SpreadsheetError
 from children.models import BirthRegistration, Child, CircumstanceMembership, Household, ImportJob
+from tests.children.hostile_xlsx import CT, MAIN, REL
 from tests.exports import export, sheet_of
 from tests.factories import ChildFactory, HouseholdFactory
 
@@ -594,3 +595,204 @@ def test_exports_make_the_same_number_of_queries_for_more_rows(
     registry(60, 5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert rows(export(client, url_name)) == 65
+
+
+# --- reading once, writing in bulk -------------------------------------------------------------------------
+
+TRICKY_STYLES = (
+    f'<styleSheet xmlns="{MAIN}"><fonts count="1"><font/></fonts>'
+    '<fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>'
+)
+# Shared strings: plain, formatted runs with a phonetic run, Excel's escape that openpyxl drops, an empty one.
+TRICKY_STRINGS = (
+    f'<sst xmlns="{MAIN}"><si><t>Mã hộ</t></si>'
+    '<si><r><t>Lê </t></r><r><rPr><b/></rPr><t>Thị Mơ</t></r><rPh sb="0" eb="1"><t>ふりがな</t></rPh></si>'
+    "<si><t>a_x005F_x000D_b</t></si><si><t/></si></sst>"
+)
+TRICKY_SHEET = (
+    f'<worksheet xmlns="{MAIN}"><dimension ref="A1:B1"/><sheetData>'
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>'
+    '<c r="D1" t="s"><v>3</v></c><c r="E1" t="b"><v>1</v></c><c r="F1" t="e"><v>#N/A</v></c>'
+    '<c r="G1" s="1"><v>43831</v></c><c r="H1"><v>3.5</v></c><c r="I1"><v>12</v></c>'
+    '<c r="J1" t="str"><f>A1</f><v>cached</v></c></row>'
+    '<row r="3"><c r="B3" t="inlineStr"><is><r><t xml:space="preserve">Trần </t></r><r><rPr><i/></rPr>'
+    '<t>Văn</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c>'
+    '<c r="C3" t="inlineStr"><is><t xml:space="preserve">  giữ  </t></is></c>'
+    '<c r="D3" t="inlineStr"/><c r="F3" t="d"><v>2020-05-17T00:00:00</v></c></row>'
+    '<row><c t="inlineStr"><is><t>không có r</t></is></c><c><v>7</v></c></row>'
+    "</sheetData></worksheet>"
+)
+
+
+def _tricky_workbook(path: Path, *, date1904: bool) -> Path:
+    from tests.children.hostile_xlsx import _parts
+
+    parts = _parts()
+    if date1904:
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace("<sheets>", '<workbookPr date1904="1"/><sheets>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        "</Relationships>", f'<Relationship Id="rId3" Target="styles.xml" Type="{REL}/styles"/></Relationships>'
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        "</Types>", f'<Override PartName="/xl/styles.xml" ContentType="{CT}.styles+xml"/></Types>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/styles.xml", TRICKY_STYLES)
+        archive.writestr("xl/sharedStrings.xml", TRICKY_STRINGS)
+        archive.writestr("xl/worksheets/sheet1.xml", TRICKY_SHEET)
+    return path
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_the_reader_reads_every_cell_as_openpyxl_does(tmp_path, date1904):
+    """The import parses the first sheet itself (children.excel.reader): each value is the one openpyxl's
+    read-only mode gives, strings shared or inline, rich or phonetic, booleans, errors, dates of either calendar,
+    formulas' cached values, cells without a reference; and no row is cut where a wrong dimension ends."""
+    path = _tricky_workbook(tmp_path / "kho.xlsx", date1904=date1904)
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    sheet.reset_dimensions()  # openpyxl would otherwise stop at the dimension's B1
+    expected = {}
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if values:
+            expected[number] = list(values)
+    workbook.close()
+    opened, part = reader._open_workbook(path)
+    try:
+        found = {number: reader._as_list(cells) for number, cells in reader._sheet_rows(opened, part)}
+    finally:
+        opened.archive.close()
+    assert found == expected
+    assert found[1][1] == "Lê Thị Mơ" and found[3][1:3] == ["Trần Văn", "  giữ  "] and found[4] == ["không có r", 7]
+    assert found[1][6] == (datetime(2024, 1, 2) if date1904 else datetime(2020, 1, 1))
+
+
+def test_rows_beyond_a_wrong_dimension_record_are_imported(tmp_path, commune, users):
+    second = ["01-901", "Trần Văn Ba", "Ấp 2", "Trần Thị Bốn", "01/01/2020", "Nữ"]
+    path = xlsx(tmp_path, [GOOD, second])
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    sheet = files["xl/worksheets/sheet1.xml"].decode()
+    files["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:D2"/>', sheet).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    result = run(path, commune, users, commit=True)
+    assert result.ok and result.rows == 2
+    assert Child.objects.get(full_name="Trần Thị Bốn").date_of_birth == date(2020, 1, 1)
+    assert Child.objects.get(full_name="Lê Thị Mơ").notes == "Em khó nghe"  # column L, past the dimension's D
+
+
+def test_only_the_first_worksheet_is_read(tmp_path, commune, users):
+    """Other sheets (notes, a copy of last year's list) are not imported, nor parsed: a damaged one is no matter."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active.append(GOOD)
+    workbook.create_sheet("Ghi chú").append(["không nhập"])
+    path = tmp_path / "hai-trang.xlsx"
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["xl/worksheets/sheet2.xml"] = files["xl/worksheets/sheet2.xml"][:300]  # cut in the middle
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    result = run(path, commune, users, commit=True)
+    assert result.committed and Child.objects.get().full_name == "Lê Thị Mơ"
+
+
+def _many(n: int, *, start: int = 0) -> list[list]:
+    """n children, two to a household, in the 13 hamlets; one in three registered, one in five in group 4."""
+    rows = []
+    for i in range(start, start + n):
+        household = i // 2
+        rows.append([f"{household % 13 + 1:02d}-{household:05d}", f"Đỗ Văn Chủ {household}", f"Ấp {household % 13 + 1}",
+                     f"Đỗ Thị Số {i}", date(2015, 1, 1) + timedelta(days=i), "Nữ" if i % 2 else "Nam", None, None,
+                     "Có" if i % 3 == 0 else None, date(2015, 2, 1) + timedelta(days=i) if i % 6 == 0 else None,
+                     "4" if i % 5 == 0 else None, None])  # fmt: skip
+    return rows
+
+
+def test_the_bulk_write_gives_each_child_its_own_household_facts_and_history(tmp_path, commune, users, monkeypatch):
+    from children.excel import importer
+
+    monkeypatch.setattr(importer, "CHILD_BATCH", 7)  # several batches of children, each with its history
+    result = run(xlsx(tmp_path, _many(40)), commune, users, commit=True)
+    assert (result.ok, result.new, result.households_new) == (True, 40, 20)
+    for child in Child.objects.select_related("household__hamlet"):
+        i = int(child.full_name.rsplit(" ", 1)[1])
+        assert child.household.code == f"{i // 2 % 13 + 1:02d}-{i // 2:05d}"
+        assert child.household.hamlet.name == f"Ấp {i // 2 % 13 + 1}" and child.household.commune == commune
+        assert (child.date_of_birth, child.sex) == (date(2015, 1, 1) + timedelta(days=i), "F" if i % 2 else "M")
+        assert (child.status, child.ethnicity, child.personal_id, child.notes) == ("living", "Kinh", None, "")
+        assert child.name_search == f"do thi so {i}" and child.created_at and child.updated_at
+        registration = BirthRegistration.objects.filter(child=child).first()
+        assert (registration is not None) == (i % 3 == 0)
+        if registration:
+            assert registration.registered_on == (date(2015, 2, 1) + timedelta(days=i) if i % 6 == 0 else None)
+            assert (registration.place, registration.recorded_by) == ("UBND xã Tân Lợi", users["officer"])
+        groups = list(CircumstanceMembership.objects.filter(child=child).values_list("group__number", "notes"))
+        assert groups == ([(4, "Nhập từ tệp Excel")] if i % 5 == 0 else [])
+        history = child.history.get()
+        assert (history.history_type, history.history_user, history.full_name) == (
+            "+",
+            users["officer"],
+            child.full_name,
+        )
+    assert Household.history.filter(history_type="+").count() == 20
+    assert BirthRegistration.history.count() == 14 and CircumstanceMembership.history.count() == 8
+
+
+def test_a_large_file_still_refuses_its_duplicates_with_their_row_numbers(tmp_path, commune, users, hamlet_a):
+    """Against the file's own rows and against the registry, whatever the size of the file: nothing written."""
+    registered = ChildFactory(household=HouseholdFactory(hamlet=hamlet_a, code="99-001"), full_name="Lê Thị Có",
+                              date_of_birth=date(2016, 6, 1), sex="F", personal_id="079316001234")  # fmt: skip
+    rows = _many(3000)
+    rows[2500] = list(rows[17])  # the child of row 19 again, at row 2502
+    rows[2600] = [*rows[1200][:3], "DO THI SO 1200", *rows[1200][4:]]  # row 1202's child, without accents
+    # Row 2702: another child's personal ID (which fits this child's sex and year of birth).
+    rows[2700][3:8] = ["Lê Thị Khác", date(2016, 7, 1), "Nữ", None, "079316001234"]
+    rows[2800][:3] = ["99-001", "Lê Văn Cha", "Ấp 5"]  # row 2802: a registered household, in another hamlet
+    result = run(xlsx(tmp_path, rows), commune, users, commit=True)
+    assert not result.committed
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2502, "Họ và tên trẻ", "trùng với dòng 19 của tệp"),
+        (2602, "Họ và tên trẻ", "trùng với dòng 1202 của tệp"),
+        (2702, "Mã định danh", f"Mã định danh này đã thuộc về {registered.full_name}."),
+        (2802, "Ấp/Sóc", "hộ 99-001 đã có ở ấp/sóc khác"),
+    ]
+    assert Child.objects.count() == 1 and Household.objects.count() == 1 and not BirthRegistration.objects.exists()
+
+
+def test_text_with_tabs_backslashes_and_line_breaks_is_stored_as_written(tmp_path, commune, users):
+    """COPY's text format gives these characters a meaning of their own: they are escaped, not interpreted."""
+    row = list(GOOD)
+    row[0], row[1] = "01\\900", "Lê\tVăn Tám"
+    row[HEADERS.index("Ghi chú")] = "dòng 1\\n vẫn dòng 1\tcột\r\ndòng 2 \\N"
+    result = run(xlsx(tmp_path, [row]), commune, users, commit=True)
+    assert result.committed
+    child = Child.objects.select_related("household").get()
+    assert child.notes == "dòng 1\\n vẫn dòng 1\tcột\ndòng 2 \\N"
+    assert (child.household.code, child.household.head_name) == ("01\\900", "Lê Văn Tám")
+
+
+def test_each_spelling_is_judged_once_but_named_as_written(tmp_path, commune, users):
+    """The parser remembers what a cell value means: the same value twice gets the same answer, and values equal
+    to Python (1, 1.0, True) but written differently keep their own words."""
+    rows = []
+    for i, ethnicity in enumerate(["Sao Hỏa", "Sao Hỏa", 1, True, "kinh", "KINH"]):
+        row = list(GOOD)
+        row[0], row[3], row[6], row[7] = f"01-9{i}", f"Lê Thị Số {i}", ethnicity, None
+        rows.append(row)
+    result = run(xlsx(tmp_path, rows), commune, users)
+    assert [(e.row, e.message) for e in result.errors] == [
+        (2, "Không có dân tộc “Sao Hỏa” trong danh mục 54 dân tộc."),
+        (3, "Không có dân tộc “Sao Hỏa” trong danh mục 54 dân tộc."),
+        (4, "Không có dân tộc “1” trong danh mục 54 dân tộc."),
+        (5, "Không có dân tộc “True” trong danh mục 54 dân tộc."),
+    ]

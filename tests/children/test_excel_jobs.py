@@ -71,7 +71,7 @@ def test_a_worker_killed_half_way_leaves_nothing_and_the_redelivered_task_import
     tmp_path, users, client_for, monkeypatch
 ):
     job = _confirmed(_checked_job(tmp_path, users, client_for, _rows(10)))
-    monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(importer, "CHILD_BATCH", 3)
     real = importer.record_creations
     calls = []
 
@@ -101,7 +101,7 @@ def test_a_worker_killed_half_way_leaves_nothing_and_the_redelivered_task_import
 
 def test_a_failure_half_way_writes_nothing_and_the_job_runs_again(tmp_path, users, client_for, monkeypatch):
     job = _confirmed(_checked_job(tmp_path, users, client_for, _rows(10)))
-    monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(importer, "CHILD_BATCH", 3)
     real = importer.record_creations
 
     def fails_after_some_rows(model, pks, **kwargs):

@@ -26,7 +26,7 @@ def no_openpyxl(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("openpyxl opened a file the checks should have refused")
 
-    monkeypatch.setattr(reader, "load_workbook", refuse)
+    monkeypatch.setattr(reader, "ExcelReader", refuse)
 
 
 def run(path, commune, users):
