@@ -2,10 +2,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.models import Case as CaseModel
 from children.models import Child, Household
-from tanloi_portal.models import Role, User
+from indicators.models import Metric
+from tanloi_portal.models import Commune, Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +94,153 @@ def test_seed_demo_fills_every_kind_of_fact(settings):
     # Deaths match the children marked deceased; growth z-scores were computed.
     assert m.Death.objects.count() == m.Child.objects.filter(status="deceased").count()
     assert not m.GrowthMeasurement.objects.filter(waz__isnull=True, weight_kg__isnull=False).exists()
+
+
+# --- a province: --communes N ---------------------------------------------------------------------------------
+
+FACT_KINDS = ("caregiver", "birthregistration", "vaccinationdose", "schoolenrolment")
+
+
+class _Undo(Exception):
+    """Raised to roll a seeding back, so that the same test can seed again from the same start."""
+
+
+def _province_counts() -> dict:
+    """Per commune: its hamlets, households, children and the facts of four kinds, and what its children are."""
+    from children import models as m
+
+    counts = {}
+    for commune in Commune.objects.order_by("code"):
+        children = Child.objects.filter(household__commune=commune)
+        counts[commune.code] = {
+            "hamlets": commune.hamlets.count(),
+            "households": commune.households.count(),
+            "children": sorted(children.values_list("full_name", "date_of_birth", "sex", "status")),
+            "caregiver": m.Caregiver.objects.filter(child__in=children).count(),
+            "birthregistration": m.BirthRegistration.objects.filter(child__in=children).count(),
+            "vaccinationdose": m.VaccinationDose.objects.filter(child__in=children).count(),
+            "schoolenrolment": m.SchoolEnrolment.objects.filter(child__in=children).count(),
+            "growth": sorted(
+                m.GrowthMeasurement.objects.filter(child__in=children).values_list("measured_on", "weight_kg", "waz")
+            ),
+        }
+    return counts
+
+
+@pytest.fixture
+def figures_left_to_the_worker(monkeypatch):
+    """The province without indicators.services.recompute_communes (the path taken until it exists)."""
+    from indicators import services
+
+    monkeypatch.delattr(services, "recompute_communes", raising=False)
+
+
+def test_seed_demo_makes_a_province_of_communes_each_with_hamlets_a_plan_children_and_facts(
+    settings, figures_left_to_the_worker
+):
+    from indicators.models import HamletAssessment, Measurement, StaleFigure, Target
+    from indicators.selectors import current_plan
+
+    output = _seed("--communes", "3", "--children", "600", settings=settings)
+    communes = list(Commune.objects.order_by("pk"))
+    assert len(communes) == 3 and communes[0].code == "tan-loi"
+    first_plan = current_plan(commune=communes[0])
+    metrics = sorted(Metric.objects.filter(indicator__plan=first_plan).values_list("code", flat=True))
+    targets = Target.objects.filter(metric__indicator__plan=first_plan).count()
+    counts = _province_counts()
+    assert sum(len(c["children"]) for c in counts.values()) == 600
+    for commune in communes:
+        mine = counts[commune.code]
+        assert 150 <= len(mine["children"]) <= 250  # a third each, give or take a quarter
+        assert 10 <= mine["hamlets"] <= 16
+        assert Household.objects.filter(commune=commune).values("hamlet").distinct().count() > 5
+        assert all(mine[kind] > 0 for kind in FACT_KINDS)
+        plan = current_plan(commune=commune)  # its own plan, with every metric and target of the first's
+        assert plan.commune == commune and commune.name in plan.title
+        assert sorted(Metric.objects.filter(indicator__plan=plan).values_list("code", flat=True)) == metrics
+        assert Target.objects.filter(metric__indicator__plan=plan).count() == targets
+        assert {i.lead_unit.commune_id for i in plan.indicators.select_related("lead_unit")} == {commune.pk}
+        assert commune.reporting_chains.count() == 2 and commune.units.count() == 12
+        # Entered values and assessments are there; the computed figures are marked for the worker, every
+        # year of the plan so far, for the commune and each hamlet.
+        years = set(range(plan.base_year, timezone.localdate().year + 1))
+        assert Measurement.objects.filter(commune=commune, source="entered").count() == 9 * len(years)
+        assert not Measurement.objects.filter(commune=commune, source="computed").exists()
+        assert HamletAssessment.objects.filter(hamlet__commune=commune).count() == mine["hamlets"] * len(years)
+        marks = StaleFigure.objects.filter(commune=commune)
+        assert set(marks.values_list("year", flat=True)) == years
+        assert marks.count() == (mine["hamlets"] + 1) * len(years)
+    # The first commune's demo users as before; an officer for each other; the level above sees every commune.
+    users = {u.username: u for u in User.objects.all()}
+    assert set(users) >= USERNAMES
+    assert set(users) - USERNAMES == {f"officer-{c.code}" for c in communes[1:]}
+    assert all(users[f"officer-{c.code}"].commune == c for c in communes[1:])
+    assert users["district"].commune is None and users["district"].role == Role.DISTRICT
+    from children.selectors.registry import communes_visible_to
+
+    assert set(communes_visible_to(user=users["district"])) == set(communes)
+    # The collaborators' reports and the cases are the first commune's.
+    assert CaseModel.objects.filter(child__household__commune=communes[0]).count() == 3
+    assert not CaseModel.objects.exclude(child__household__commune=communes[0]).exists()
+    for stage in ("sổ theo dõi", "dữ kiện", "tổng cộng", "worker"):
+        assert stage in output
+    assert ("ANALYZE" in output) == (connection.vendor == "postgresql")
+
+    again = _seed("--communes", "3", "--children", "600", settings=settings)
+    assert "không tạo thêm" in again and Child.objects.count() == 600 and Commune.objects.count() == 3
+
+
+def test_a_province_is_the_same_for_the_same_seed_and_another_for_another(settings, figures_left_to_the_worker):
+    def seeded(*args) -> dict:
+        try:
+            with transaction.atomic():
+                _seed("--communes", "3", "--children", "600", *args, settings=settings)
+                counts = _province_counts()
+                raise _Undo
+        except _Undo:
+            return counts
+
+    first = seeded()
+    assert not Child.objects.exists()  # rolled back
+    assert seeded() == first
+    other = seeded("--seed", "7")
+    assert other.keys() == first.keys() and other != first
+
+
+def test_a_province_computes_its_figures_with_recompute_communes_when_the_services_have_it(settings, monkeypatch):
+    from indicators import services
+    from indicators.models import StaleFigure
+    from indicators.selectors import current_plan
+
+    calls = []
+
+    def recompute_communes(*, plans, period, by=None, **kwargs):
+        calls.append((sorted(p.commune.code for p in plans), period.year, by.username))
+        return 1
+
+    monkeypatch.setattr(services, "recompute_communes", recompute_communes, raising=False)
+    output = _seed("--communes", "2", "--children", "100", settings=settings)
+    plan = current_plan(commune=Commune.objects.get(code="tan-loi"))
+    years = list(range(plan.base_year, timezone.localdate().year + 1))
+    assert [year for _codes, year, _by in calls] == years
+    assert {tuple(codes) for codes, _year, _by in calls} == {("tan-hung", "tan-loi")}
+    assert not StaleFigure.objects.exists()  # what it computed is no longer waiting for the worker
+    assert "recompute_communes" in output
+
+
+@pytest.mark.parametrize("communes", ["0", "-2"])
+def test_seed_demo_refuses_a_province_of_no_commune(settings, communes):
+    with pytest.raises(CommandError, match="--communes phải là số nguyên dương"):
+        _seed("--communes", communes, "--children", "10", settings=settings)
+    assert not Child.objects.exists() and Commune.objects.count() == 1
+
+
+def test_children_are_split_roughly_equally_and_exactly():
+    from demo.seed import split_children
+
+    shares = split_children(500_000, 100, seed=2025)
+    assert sum(shares) == 500_000 and len(shares) == 100
+    assert min(shares) >= 3500 and max(shares) <= 6500 and len(set(shares)) > 50
+    assert split_children(500_000, 100, seed=2025) == shares
+    assert sum(split_children(7, 3)) == 7
+    assert split_children(10, 1) == [10] and sum(split_children(2, 5)) == 2
