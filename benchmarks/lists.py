@@ -1,0 +1,182 @@
+"""`make bench` (lists): the pages an officer reads most, at two sizes of one commune's registry (5,000 and
+500,000 children by default): the child list's first page, a page in the middle of it, a search without
+diacritics (a name and a given name), a child's page and the case list (open cases; all cases, page 2).
+
+Each is the median of BENCH_REPEAT requests (20 by default) through the Django test client for the commune's
+officer, logged in, with the page's query count; then the ratio of the large size's median to the small one's.
+The lists read a page by keyset and never count the whole list (tanloi_portal.pagination), and the searches read
+PostgreSQL's trigram indexes (children migration 0014), so the medians should stay close while the registry
+grows a hundredfold. A search's cost follows the number of children it matches, which grows with the registry.
+
+Each size is a fresh commune: generate_registry and generate_facts (children.demo), and one case per hundred
+children written directly (a fifth open, at every step; units' tasks on those carried out).
+
+Run: python -m benchmarks.lists [SIZE ...]; BENCH_DATABASE_URL=postgres://... for PostgreSQL.
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+SEARCHES = ("nguyen van", "khang")
+
+
+def _cases(*, commune, officer, count: int, seed: int = 2025) -> None:
+    """`count` cases of the commune's children, most of them closed over three years, the rest open at every
+    step (with a unit's task on those carried out), written in bulk with the deadline the services would store."""
+    from django.utils import timezone
+
+    from cases.deadlines import end_of, own_due_at
+    from cases.models import Assignment, Case, Task
+    from children.models import Child
+
+    rng = random.Random(seed)
+    now, today = timezone.now(), timezone.localdate()
+    health = commune.units.get(code="tram-y-te")
+    children = list(
+        Child.objects.filter(household__commune=commune, status=Child.Status.LIVING).values_list("pk", flat=True)
+    )
+    open_steps = ["intake", "assessed", "detailed", "plan_drafted", "in_progress", "reviewed"]
+    cases = []
+    for i in range(count):
+        closed = rng.random() < 0.8
+        received = now - timedelta(days=rng.randrange(1, 3 * 365) if closed else rng.randrange(0, 40), hours=1)
+        case = Case(
+            commune=commune, child_id=rng.choice(children), concern=rng.choice(("violence", "neglect")),
+            channel="family", received_at=received, description="Mô tả", opened_by=officer, updated_by=officer,
+            status="closed" if closed else open_steps[i % len(open_steps)],
+        )  # fmt: skip
+        if case.status == "closed":
+            case.closed_at, case.outcome_kind = received + timedelta(days=30), "safe_with_family"
+        if case.status in ("in_progress", "reviewed"):
+            case.review_on = today + timedelta(days=rng.randrange(1, 60))
+        if case.status == "reviewed":
+            case.recommendation = "close"
+        case.due_at = own_due_at(case)
+        cases.append(case)
+    Case.objects.bulk_create(cases, batch_size=2000)
+    carried_out = [c for c in Case.objects.filter(commune=commune, status="in_progress")]
+    assignments = Assignment.objects.bulk_create([Assignment(case=c, unit=health) for c in carried_out])
+    tasks = []
+    for assignment in assignments:
+        due = today + timedelta(days=rng.randrange(-5, 20))
+        tasks.append(Task(assignment=assignment, what="Khám sức khỏe", due_on=due, due_at=end_of(due)))
+    Task.objects.bulk_create(tasks, batch_size=2000)
+
+
+def main(sizes: list[int]) -> None:
+    tmp = tempfile.TemporaryDirectory()
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
+    warnings.filterwarnings("ignore")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from benchmarks import reset_database
+    from cases.models import Case
+    from cases.selectors import case_list_page
+    from children.demo import generate_registry
+    from children.demo_facts import generate_facts
+    from children.models import Child
+    from children.selectors import ChildFilters, child_list
+    from children.selectors.registry import CHILD_LIST_ORDER
+    from indicators.reference_data import load_reference_data
+    from tanloi_portal.models import Commune, Role
+    from tanloi_portal.pagination import Cursor, encode
+    from tanloi_portal.services import user_create
+
+    results: dict[int, dict[str, tuple[float, int]]] = {}
+    for size in sizes:
+        reset_database()
+        load_reference_data()
+        commune = Commune.objects.get(code="tan-loi")
+        today = timezone.localdate()
+        start = time.perf_counter()
+        generate_registry(commune=commune, children=size, today=today)
+        generate_facts(commune=commune, today=today)
+        officer = user_create(username="b-officer", role=Role.OFFICER, commune=commune, password="bench-pw-12345")
+        _cases(commune=commune, officer=officer, count=max(size // 100, 20))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # as autovacuum would after such a load
+        built = time.perf_counter() - start
+
+        # A page in the middle of the list: the link "Sau »" would carry from the row before it.
+        middle = child_list(user=officer, filters=ChildFilters())[size // 2]
+        values = tuple(getattr(middle, key.name) for key in CHILD_LIST_ORDER)
+        middle_token = encode(Cursor(0, values, size // 2 + 1, False))
+        # A child with a history: under 5 (growth, vaccination), in special circumstances, in the middle by number.
+        child = (
+            Child.objects.filter(
+                status=Child.Status.LIVING,
+                date_of_birth__gte=today - timedelta(days=4 * 365),
+                circumstancemembership__isnull=False,
+                pk__gte=Child.objects.order_by("pk")[size // 2].pk,
+            )
+            .order_by("pk")
+            .first()
+        )
+        client = Client()
+        client.force_login(officer)
+        all_cases = case_list_page(user=officer, open_only=False)
+        pages = {
+            "child list, first page": (reverse("children:child-list"), {}),
+            "child list, middle page": (reverse("children:child-list"), {"trang": middle_token}),
+            **{f'search "{q}"': (reverse("children:child-list"), {"q": q}) for q in SEARCHES},
+            "child page": (reverse("children:child-detail", args=[child.pk]), {}),
+            "case list (open)": (reverse("cases:list"), {}),
+            "case list (all), page 2": (reverse("cases:list"), {"tat-ca": "1", "trang": all_cases.next_token}),
+        }
+        cases = Case.objects.filter(commune=commune)
+        print(
+            f"{connection.vendor}: {size:,} children in one commune, {cases.count():,} cases "
+            f"({cases.exclude(status='closed').count():,} open), built in {built:.0f} s; "
+            f"{REPEAT} requests per page as its officer",
+            flush=True,
+        )
+        measured = {}
+        for label, (path, params) in pages.items():
+            response = client.get(path, params)  # warms the caches
+            if response.status_code != 200:
+                raise SystemExit(f"{path} {params} answered {response.status_code}")
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path, params)
+            count = len(queries.captured_queries)
+            times = []
+            for _ in range(REPEAT):
+                start = time.perf_counter()
+                client.get(path, params)
+                times.append((time.perf_counter() - start) * 1000)
+            measured[label] = (statistics.median(times), count)
+            print(f"    {label:<28} median {measured[label][0]:7.1f} ms, max {max(times):7.1f} ms, {count} queries")
+        results[size] = measured
+    if len(results) > 1:
+        small, large = min(results), max(results)
+        print(f"{large:,} / {small:,} children ({large / small:.0f}x), median ratio per page:")
+        for label in results[small]:
+            (ms_small, q_small), (ms_large, q_large) = results[small][label], results[large][label]
+            print(
+                f"    {label:<28} {ms_small:7.1f} -> {ms_large:7.1f} ms: {ms_large / ms_small:4.2f}x, "
+                f"queries {q_small} -> {q_large}"
+            )
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [5_000, 500_000])
