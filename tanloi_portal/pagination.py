@@ -1,11 +1,10 @@
-"""Keyset pagination for the long lists (the children, the cases): "Trang sau" and "Trang trước" carry the
-position of the last (first) row shown, and a page is the rows after (before) it in an order made unique by the
-primary key.
+"""Keyset pagination for the long lists (the children, the cases): "Sau »" and "« Trước" carry the position of
+the last (first) row shown, and a page is the rows after (before) it in an order made unique by the primary key.
 
-The database reads a page from an index range: it neither skips every row before the page (OFFSET) nor counts
-the whole list (the COUNT(*) a numbered paginator needs on every page), so a page costs the same at 5,000 rows
-as at 500,000. The price: the page knows where it starts and whether more follow, not how many rows there are
-in all, unless the whole list fits on its first page.
+Where an index holds the order, the database reads a page from an index range: it neither skips every row
+before the page (OFFSET) nor counts the whole list (the COUNT(*) a numbered paginator needs on every page), so a
+page costs about the same at 5,000 rows as at 500,000. The price: the page knows where it starts and whether
+more follow, not how many rows there are in all, unless the whole list fits on its first page.
 
 A list may be made of segments read one after another (the cases with a deadline by deadline, then those
 without by number): each is a queryset and the keys it is ordered by, ascending and never NULL there.
