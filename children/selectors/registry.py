@@ -152,6 +152,8 @@ def child_list(*, user, filters: ChildFilters) -> QuerySet[Child]:
             qs = qs.filter(Exists(this_year.filter(status=filters.school_status)))
     if filters.no_birth_registration:
         qs = qs.filter(~Exists(BirthRegistration.objects.filter(child=OuterRef("pk"))))
+    if _searched_by_trigrams(filters):
+        return qs.annotate(search_order=Lower("name_sort_key")).order_by(*(k.name for k in SEARCH_ORDER))
     return qs.order_by(*(k.name for k in CHILD_LIST_ORDER))
 
 
@@ -188,12 +190,8 @@ SEARCH_ORDER = (
 def child_list_page(*, user, filters: ChildFilters, token: str = "") -> KeysetPage:
     """The page of the child list a link asks for (`token`; the first page without), read without counting
     the list."""
-    children = child_list(user=user, filters=filters)
-    if _searched_by_trigrams(filters):
-        segment = Segment(children.annotate(search_order=Lower("name_sort_key")), SEARCH_ORDER)
-    else:
-        segment = Segment(children, CHILD_LIST_ORDER)
-    return keyset_page([segment], token=token)
+    order = SEARCH_ORDER if _searched_by_trigrams(filters) else CHILD_LIST_ORDER
+    return keyset_page([Segment(child_list(user=user, filters=filters), order)], token=token)
 
 
 def same_child_candidates(*, commune_id: int, identity: Identity, exclude_pk=None) -> list[Child]:
