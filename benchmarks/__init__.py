@@ -1,5 +1,29 @@
 """Benchmarks for `make bench`: they print figures and assert nothing."""
 
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_django(*, client: bool = False) -> tempfile.TemporaryDirectory:
+    """Set Django up for a benchmark: on BENCH_DATABASE_URL, or a fresh SQLite file in the temporary folder it
+    returns (cleaned up by the caller); `client`: the test Client's host allowed."""
+    tmp = tempfile.TemporaryDirectory()
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
+    if client:
+        os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
+    warnings.filterwarnings("ignore")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return tmp
+
 
 def reset_database() -> None:
     """Start from an empty schema (PostgreSQL: the bench database may hold tables of an older schema)."""

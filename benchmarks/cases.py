@@ -6,29 +6,18 @@ Run: python -m benchmarks.cases; BENCH_DATABASE_URL=postgres://... for PostgreSQ
 
 import os
 import statistics
-import sys
-import tempfile
 import time
-import warnings
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import start_django
+
 REPEAT = int(os.environ.get("BENCH_REPEAT", "10"))
 WALK = [("assess", "officer"), ("detail", "officer"), ("draft_plan", "officer"), ("approve_plan", "chairman"),
         ("start", "officer"), ("review", "officer"), ("close", "chairman")]  # fmt: skip
 
 
 def main() -> None:
-    tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
-    warnings.filterwarnings("ignore")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    tmp = start_django(client=True)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -122,6 +111,7 @@ def main() -> None:
             size = len(case_file_pdf(case, show_reporter=True))
             times.append(time.perf_counter() - start)
         print(f"case file PDF, {lines} timeline lines: {statistics.median(times):.2f} s warm, {size / 1024:.0f} KB")
+    tmp.cleanup()
 
 
 if __name__ == "__main__":

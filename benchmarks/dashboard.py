@@ -12,25 +12,15 @@ BENCH_REPEAT requests per size (20 by default).
 import os
 import statistics
 import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import start_django
+
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 
 
 def main(sizes: list[int]) -> None:
-    tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
-    warnings.filterwarnings("ignore")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    tmp = start_django(client=True)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -9,12 +9,10 @@ Run: python -m benchmarks.documents [SIZE]; BENCH_DATABASE_URL=postgres://... fo
 import os
 import statistics
 import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import start_django
+
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 
 
@@ -28,14 +26,7 @@ def _median(fn) -> tuple[float, object]:
 
 
 def main(size: int) -> None:
-    tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
-    warnings.filterwarnings("ignore")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    tmp = start_django()
     from django.db import connection
     from django.utils import timezone
 

@@ -6,25 +6,14 @@ Run: python -m benchmarks.indicators [SIZE ...]; BENCH_DATABASE_URL=postgres://.
 figures are PostgreSQL's; SQLite works too).
 """
 
-import os
 import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import start_django
 
 
 def main(sizes: list[int]) -> None:
-    tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
-    warnings.filterwarnings("ignore")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    tmp = start_django()
     from django.db import connection
     from django.utils import timezone
 

@@ -7,14 +7,11 @@ Run: python -m benchmarks.seed [CHILDREN] [COMMUNES]; BENCH_DATABASE_URL=postgre
 Figures printed, nothing asserted.
 """
 
-import os
 import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import start_django
+
 ORM_BATCH = 10_000
 
 
@@ -34,14 +31,7 @@ def _orm_write(self, rows):
 
 
 def main(children: int, communes: int) -> None:
-    tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanloi_portal.test_settings")
-    warnings.filterwarnings("ignore")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    tmp = start_django()
     from django.db import connection, transaction
     from django.utils import timezone
 
