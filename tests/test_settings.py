@@ -5,7 +5,9 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 PRINT = (
     "import json, django; from django.conf import settings; django.setup(); "
@@ -57,3 +59,26 @@ def test_database_url_selects_postgresql():
     values = json.loads(_settings_with(DEBUG="true", DATABASE_URL="postgres://u@127.0.0.1:5432/tanloi").stdout)
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["name"] == "tanloi"
+
+
+def test_postgresql_connections_run_without_the_jit_compiler():
+    show = PRINT.replace(
+        "print(json.dumps({", "print(json.dumps({'options': settings.DATABASES['default']['OPTIONS'], "
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "TESTING"}}
+    env |= {"DJANGO_SETTINGS_MODULE": "tanloi_portal.settings", "DEBUG": "true"}
+    env["DATABASE_URL"] = "postgres://u@127.0.0.1:5432/tanloi?options=-c%20statement_timeout%3D5000"
+    result = subprocess.run([sys.executable, "-c", show], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                            text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # Added to what the address asks, not instead of it.
+    assert json.loads(result.stdout)["options"]["options"] == "-c statement_timeout=5000 -c jit=off"
+
+
+@pytest.mark.django_db
+def test_the_live_postgresql_connection_has_jit_off():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (CI runs the suite on it)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
