@@ -66,7 +66,7 @@ format: $(VENV)/.installed-dev
 bench: system-deps $(VENV)/.installed-dev messages
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.excel
-	$(PY) -m benchmarks.indicators 3500 35000
+	$(PY) -m benchmarks.indicators 1:3500 10:35000
 	$(PY) -m benchmarks.cases
 	$(PY) -m benchmarks.workbook 3500
 	$(PY) -m benchmarks.dashboard 3500 35000
@@ -77,7 +77,7 @@ bench: system-deps $(VENV)/.installed-dev messages
 	  createdb -h 127.0.0.1 -U postgres tanloi_bench 2>/dev/null || true; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.excel; \
-	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.indicators 3500 35000 500000; \
+	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.indicators 1:5000 100:500000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.cases; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.workbook 3500 35000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.dashboard 3500 35000; \

@@ -1,9 +1,13 @@
-"""`make bench` (indicators): time to compute every metric of a year, for the whole commune and for every
-hamlet, at the sizes given (the demo's 3,500 children and 10x that; 500,000 on PostgreSQL), and the ratio
-between the smallest and the largest.
+"""`make bench` (indicators): every metric of a year computed and stored for every commune and every hamlet
+(indicators.services.recompute_communes: one grouped run per metric for all scopes), at a commune's size and at
+a province's, in the same run, with the ratio of the times against the ratio of the children.
 
-Run: python -m benchmarks.indicators [SIZE ...]; BENCH_DATABASE_URL=postgres://... for PostgreSQL (the issue's
-figures are PostgreSQL's; SQLite works too).
+Each size is a fresh province (demo.seed.seed_province: the same registry and facts as `seed_demo --communes N
+--children M`, figures not computed), then timed: the year computed once with nothing stored yet, then again (the
+worker's usual run: most figures unchanged), and the slowest metrics of the first run.
+
+Run: python -m benchmarks.indicators [COMMUNES:CHILDREN ...] (default 1:5000 100:500000);
+BENCH_DATABASE_URL=postgres://... for PostgreSQL (the issue's figures are PostgreSQL's; SQLite works too).
 """
 
 import sys
@@ -12,59 +16,68 @@ import time
 from benchmarks import start_django
 
 
-def main(sizes: list[int]) -> None:
+def _parse(arg: str) -> tuple[int, int]:
+    communes, _, children = arg.rpartition(":")
+    return int(communes or 1), int(children)
+
+
+def main(sizes: list[tuple[int, int]]) -> None:
     tmp = start_django()
     from django.db import connection
     from django.utils import timezone
 
     from benchmarks import reset_database
-    from children.demo import generate_registry
-    from children.demo_facts import generate_facts
-    from indicators.calculators import Period, Scope
+    from demo.seed import seed_province
+    from indicators.calculators import CALCULATORS, Period
+    from indicators.models import Metric
     from indicators.reference_data import load_reference_data
-    from indicators.selectors import current_plan
-    from indicators.services import recompute
+    from indicators.selectors import current_plans
+    from indicators.services import recompute_communes
     from tanloi_portal.models import Commune
 
+    year = timezone.localdate().year
     timings = {}
-    for size in sizes:
+    for communes, children in sizes:
         reset_database()
         load_reference_data()
-        commune = Commune.objects.get(code="tan-loi")
-        plan = current_plan(commune=commune)
-        today = timezone.localdate()
         start = time.perf_counter()
-        generate_registry(commune=commune, children=size, today=today)
-        generate_facts(commune=commune, today=today)
-        if connection.vendor == "postgresql":
-            # As autovacuum would after such a load: the planner needs the new tables' statistics.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        first = Commune.objects.get(code="tan-loi")
+        seed_province(first=first, communes=communes, children=children, password="bench-only-password", compute=False)
         built = time.perf_counter() - start
-        period = Period(today.year)
+        plans = list(current_plans(communes=Commune.objects.all()).values())
+        hamlets = sum(c.hamlets.count() for c in Commune.objects.all())
+
+        # recompute_communes computes the metrics in the order of their codes, telling each one done.
+        codes = sorted(
+            set(Metric.objects.filter(indicator__plan__in=plans, code__in=CALCULATORS).values_list("code", flat=True))
+        )
+        laps = []
         start = time.perf_counter()
-        recompute(plan=plan, period=period, scope=Scope(commune))
-        whole = time.perf_counter() - start
+        stored = recompute_communes(
+            plans=plans, period=Period(year), progress=lambda done, total, laps=laps: laps.append(time.perf_counter())
+        )
+        first_run = time.perf_counter() - start
+        per_code = {code: end - begin for code, begin, end in zip(codes, [start, *laps[:-1]], laps, strict=True)}
+        computing = laps[-1] - start if laps else 0.0
         start = time.perf_counter()
-        for hamlet in commune.hamlets.all():
-            recompute(plan=plan, period=period, scope=Scope(commune, hamlet))
-        hamlets = time.perf_counter() - start
-        timings[size] = (whole, hamlets)
+        recompute_communes(plans=plans, period=Period(year))
+        again = time.perf_counter() - start
+        timings[(communes, children)] = first_run
+        slowest = ", ".join(f"{code} {s:.2f} s" for code, s in sorted(per_code.items(), key=lambda kv: -kv[1])[:5])
         print(
-            f"{connection.vendor:<10} {size:>8,} children (built in {built:.0f} s): all metrics for {period.year} "
-            f"{whole:6.2f} s for the commune, {hamlets:6.2f} s for its 13 hamlets, {whole + hamlets:6.2f} s in all",
+            f"{connection.vendor:<10} {communes:>3} commune(s), {hamlets:>5} hamlets, {children:>8,} children "
+            f"(seeded in {built:.0f} s): all metrics of {year}, {stored:,} values, {first_run:6.2f} s "
+            f"(again, mostly unchanged: {again:6.2f} s); computing {computing:.2f} s of it, slowest: {slowest}",
             flush=True,
         )
     if len(timings) > 1:
-        small, large = min(timings), max(timings)
-        commune_ratio = timings[large][0] / timings[small][0]
-        hamlet_ratio = timings[large][1] / timings[small][1]
+        small, large = min(timings, key=lambda s: s[1]), max(timings, key=lambda s: s[1])
         print(
-            f"{large:,} / {small:,} children ({large / small:.0f}x): commune {commune_ratio:.1f}x slower, "
-            f"hamlets {hamlet_ratio:.1f}x slower"
+            f"{large[1]:,} children in {large[0]} communes / {small[1]:,} in {small[0]} "
+            f"({large[1] / small[1]:.0f}x the children): {timings[large] / timings[small]:.1f}x the time"
         )
     tmp.cleanup()
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [5_000, 500_000])
+    main([_parse(a) for a in sys.argv[1:]] or [(1, 5_000), (100, 500_000)])

@@ -4,8 +4,8 @@ collaborators' reports, cases, indicator values). This app only orchestrates; ea
 One commune (the default) is seeded as it always was, its figures computed. Several communes make a province:
 the first commune as above but for its figures, then more communes like it (tanloi_portal.demo), each with a
 copy of its plan (indicators.demo) and its share of the children; the registry and facts are written in bulk,
-one transaction per commune, and the figures are left to the worker (marked stale), unless indicators.services
-offers `recompute_communes`, which computes every commune at once."""
+one transaction per commune, then the figures of every year computed for all communes at once
+(indicators.services.recompute_communes)."""
 
 import random
 import time
@@ -20,11 +20,11 @@ from cases.demo import demo_cases
 from children.demo import demo_updates, generate_registry
 from children.demo_facts import generate_facts
 from children.models import Child
-from indicators import services as indicator_services
 from indicators.calculators import Period
 from indicators.demo import copy_plan, seed_indicators, seed_indicators_bulk
 from indicators.models import StaleFigure
 from indicators.selectors import current_plan
+from indicators.services import recompute_communes
 from tanloi_portal.demo import DemoLogin, demo_communes, demo_officers, demo_users
 from tanloi_portal.models import Commune, User
 
@@ -100,11 +100,13 @@ def seed_province(
     password: str,
     seed: int = 2025,
     progress: Callable[[int, int, Commune, int], None] | None = None,
+    compute: bool = True,
 ) -> DemoReport:
     """`communes` communes under the same level above: `first` with today's demo users, cases and reports,
     the others each with an officer (officer-<code>), and `children` shared between them. A commune that has
     children already is left as it is (a second run only completes the first). `progress(done, total,
-    commune, children)` after each commune."""
+    commune, children)` after each commune. `compute`: the figures of every year computed at the end (else
+    left marked stale, for the worker, or for a benchmark that times the computation itself)."""
     timings: dict[str, float] = {}
     started = stage = time.perf_counter()
 
@@ -159,8 +161,7 @@ def seed_province(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         lap("ANALYZE")
-    recompute_communes = getattr(indicator_services, "recompute_communes", None)
-    if chosen and recompute_communes is not None:
+    if chosen and compute:
         computed_from = timezone.now()
         for year in years:
             facts["số liệu chỉ tiêu tính được"] += recompute_communes(plans=chosen, period=Period(year), by=officer)

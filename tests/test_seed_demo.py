@@ -129,10 +129,12 @@ def _province_counts() -> dict:
 
 @pytest.fixture
 def figures_left_to_the_worker(monkeypatch):
-    """The province without indicators.services.recompute_communes (the path taken until it exists)."""
-    from indicators import services
+    """The province seeded with compute=False: its figures marked stale, for the worker."""
+    from functools import partial
 
-    monkeypatch.delattr(services, "recompute_communes", raising=False)
+    from demo import seed
+
+    monkeypatch.setattr(seed, "seed_province", partial(seed.seed_province, compute=False))
 
 
 def test_seed_demo_makes_a_province_of_communes_each_with_hamlets_a_plan_children_and_facts(
@@ -207,8 +209,8 @@ def test_a_province_is_the_same_for_the_same_seed_and_another_for_another(settin
     assert other.keys() == first.keys() and other != first
 
 
-def test_a_province_computes_its_figures_with_recompute_communes_when_the_services_have_it(settings, monkeypatch):
-    from indicators import services
+def test_a_province_computes_its_figures_of_every_year_with_recompute_communes(settings, monkeypatch):
+    from demo import seed
     from indicators.models import StaleFigure
     from indicators.selectors import current_plan
 
@@ -218,7 +220,7 @@ def test_a_province_computes_its_figures_with_recompute_communes_when_the_servic
         calls.append((sorted(p.commune.code for p in plans), period.year, by.username))
         return 1
 
-    monkeypatch.setattr(services, "recompute_communes", recompute_communes, raising=False)
+    monkeypatch.setattr(seed, "recompute_communes", recompute_communes)
     output = _seed("--communes", "2", "--children", "100", settings=settings)
     plan = current_plan(commune=Commune.objects.get(code="tan-loi"))
     years = list(range(plan.base_year, timezone.localdate().year + 1))
