@@ -36,6 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
 from cases.models import Case as CaseRecord
@@ -351,7 +352,7 @@ def _births(period: Period, scope: Scope) -> QuerySet[Child]:
 
 
 def _deaths(period: Period, scope: Scope) -> QuerySet[Death]:
-    deaths = Death.objects.filter(died_on__range=(period.start, period.end), child__in=scope.children())
+    deaths = Death.objects.filter(scope.of_children("child"), died_on__range=(period.start, period.end))
     return with_age(deaths, when="died_on", born="child__date_of_birth")
 
 
@@ -424,7 +425,7 @@ def child_marriage_reduction(period: Period, scope: Scope) -> Result:
 
     Numerator: marriages in the period; denominator: marriages in the same period a year earlier.
     """
-    marriages = ChildMarriage.objects.filter(child__in=scope.children())
+    marriages = ChildMarriage.objects.filter(scope.of_children("child"))
     this = Q(married_on__range=(period.start, period.end))
     # The same days a year earlier (a period's bounds may straddle two calendar years).
     last = Q(married_on__range=(_year_before(period.start), _year_before(period.end)))
@@ -654,10 +655,11 @@ def fully_vaccinated_under_5(period: Period, scope: Scope) -> Result:
             # Born before this date, a child is past the dose's latest age at the end of the period.
             born_before = end - timedelta(days=dose.latest_age_days)
             applies = Q(date_of_birth__lt=born_before)
-            outer = Q(child__date_of_birth__lt=born_before)
+            # The same test on the outer child's birth date (no join back to the child from its doses).
+            outer = Q(LessThan(OuterRef("date_of_birth"), born_before))
             if vaccine.applies_to_births_from:
                 applies &= Q(date_of_birth__gte=vaccine.applies_to_births_from)
-                outer &= Q(child__date_of_birth__gte=vaccine.applies_to_births_from)
+                outer &= Q(GreaterThanOrEqual(OuterRef("date_of_birth"), vaccine.applies_to_births_from))
             required = required + Case(When(applies, then=Value(1)), default=Value(0))
             overdue_for_outer |= Q(vaccine_id=vaccine_ids[vaccine.code], dose_number=dose.number) & outer
     given = (
@@ -704,7 +706,7 @@ def _of_level_age(period: Period, scope: Scope, level: str) -> QuerySet[Child]:
 
 
 def _enrolments(scope: Scope, level: str, years: list[int]) -> Tally:
-    rows = SchoolEnrolment.objects.filter(child__in=scope.children(), level=level, school_year__in=years)
+    rows = SchoolEnrolment.objects.filter(scope.of_children("child"), level=level, school_year__in=years)
     return Tally(rows, scope_of=CHILD_FACT_ROWS)
 
 
