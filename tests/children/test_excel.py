@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from children.excel import reader
+from children.excel.columns import COLUMNS
 from children.excel.exporter import write_children, write_template
 from children.excel.importer import import_registry
 from children.excel.reader import SpreadsheetError
@@ -218,6 +219,66 @@ def test_a_record_holding_control_characters_still_exports(commune, users, hamle
     sheet = sheet_of(export(client_for(users["officer"]), "children:export-children"))
     values = [c.value for row in sheet.iter_rows(min_row=5) for c in row if c.value]
     assert {"H--1", "Nguyễn Văn A", "Lê Thị Bé", "dòng 1\ndòng 2"} <= set(values)
+
+
+@pytest.mark.parametrize("hidden", [set(), {"household_code", "birth_registered", "notes"}])
+def test_each_exported_row_keeps_its_own_values_dates_as_dd_mm_yyyy_whichever_path_its_chunk_takes(
+    tmp_path, commune, users, hamlet_a, monkeypatch, hidden
+):
+    """Two rows a chunk: the first and last chunks are plain values (one date cell reused from row to row), the
+    middle one holds a would-be formula and goes cell by cell. Columns left out shift the others."""
+    from children.excel import exporter
+    from children.models import SpecialCircumstanceGroup
+
+    monkeypatch.setattr(exporter, "CHUNK", 2)
+    monkeypatch.setattr(exporter, "export_column_allowed", lambda user, key: key not in hidden)
+    born = [date(2019, 1, 2), date(2020, 3, 4), date(2021, 5, 6), date(2022, 7, 8), date(2023, 9, 10)]
+    names = ["Lê Thị Một", "Lê Văn Hai", "=1+1", "Lê Thị Bốn", "Lê Thị Năm"]
+    children = [
+        ChildFactory(household=HouseholdFactory(hamlet=hamlet_a, code=f"01-8{i}"), full_name=name,
+                     date_of_birth=day, sex="F" if i % 3 == 0 else "M", notes="dòng 1\n- dòng 2" if i == 4 else "")
+        for i, (name, day) in enumerate(zip(names, born, strict=True))
+    ]  # fmt: skip
+    BirthRegistration.objects.create(child=children[0], registered_on=date(2019, 2, 3))
+    BirthRegistration.objects.create(child=children[1], registered_on=None)
+    BirthRegistration.objects.create(child=children[3], registered_on=date(2022, 8, 9))
+    for number in (13, 4):
+        group = SpecialCircumstanceGroup.objects.get(number=number)
+        CircumstanceMembership.objects.create(child=children[0], group=group, started_on=date(2024, 1, 1))
+    ended = SpecialCircumstanceGroup.objects.get(number=7)
+    CircumstanceMembership.objects.create(
+        child=children[3], group=ended, started_on=date(2024, 1, 1), ended_on=date(2024, 6, 1)
+    )
+    path = tmp_path / "x.xlsx"
+    ticks = []
+    with path.open("wb") as handle:
+        written = write_children(handle, Child.objects.all(), commune=commune, user=users["officer"],
+                                 progress=lambda done, total: ticks.append((done, total)))  # fmt: skip
+    assert written == 5 and ticks == [(0, 5), (2, 5), (4, 5)]
+    sheet = openpyxl.load_workbook(path).active
+    headers = [c.value for c in sheet[4]]
+    assert headers == [h for h, c in zip(HEADERS, COLUMNS, strict=True) if c.key not in hidden]
+    rows = [{h: c for h, c in zip(headers, row, strict=True)} for row in sheet.iter_rows(min_row=5)]
+    expected = [
+        ("01-80", "Lê Thị Một", born[0], "Nữ", "Có", date(2019, 2, 3), "4, 13", None),
+        ("01-81", "Lê Văn Hai", born[1], "Nam", "Có", None, None, None),
+        ("01-82", "=1+1", born[2], "Nam", "Không", None, None, None),
+        ("01-83", "Lê Thị Bốn", born[3], "Nữ", "Có", date(2022, 8, 9), None, None),
+        ("01-84", "Lê Thị Năm", born[4], "Nam", "Không", None, None, "dòng 1\n- dòng 2"),
+    ]
+    keys = ("Mã hộ", "Họ và tên trẻ", "Ngày sinh", "Giới tính", "Đăng ký khai sinh", "Ngày đăng ký khai sinh",
+            "Nhóm hoàn cảnh đặc biệt", "Ghi chú")  # fmt: skip
+    for row, values in zip(rows, expected, strict=True):
+        for key, value in zip(keys, values, strict=True):
+            if key not in headers:
+                continue
+            cell = row[key]
+            if isinstance(value, date):
+                assert (cell.value.date(), cell.number_format) == (value, "DD/MM/YYYY"), key
+            else:
+                assert cell.value == value, key
+        assert row["Chủ hộ"].value == "Nguyễn Văn Hùng" and row["Ấp/Sóc"].value == hamlet_a.name
+    assert rows[2]["Họ và tên trẻ"].data_type == "s"
 
 
 def _strip_dimension_and_trailing_cells(path):
