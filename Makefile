@@ -69,7 +69,7 @@ bench: system-deps $(VENV)/.installed-dev messages
 	$(PY) -m benchmarks.indicators 1:3500 10:35000
 	$(PY) -m benchmarks.cases
 	$(PY) -m benchmarks.workbook 3500
-	$(PY) -m benchmarks.dashboard 3500 35000
+	$(PY) -m benchmarks.dashboard 1:3500 10:35000
 	$(PY) -m benchmarks.documents 3500
 	$(PY) -m benchmarks.lists 5000 50000
 	@scripts/start-redis && $(PY) -m benchmarks.freshness 10
@@ -80,7 +80,7 @@ bench: system-deps $(VENV)/.installed-dev messages
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.indicators 1:5000 100:500000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.cases; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.workbook 3500 35000; \
-	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.dashboard 3500 35000; \
+	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.dashboard 1:5000 100:500000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.documents 3500; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.lists 5000 500000; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL figures skipped"; fi

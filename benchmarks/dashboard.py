@@ -1,12 +1,15 @@
-"""`make bench` (dashboard): the chairman's dashboard, median response time through the Django test client for a
-logged-in chairman, at the demo size (3,500 children) and at 10x, with the ratio and each size's query count.
+"""`make bench` (dashboard): the dashboards' median response time through the Django test client, at a commune's
+size and at a province's, in the same run, with the ratios and each page's query count: the chairman's
+dashboard, the level above's dashboard of that commune, and (a province) all its communes side by side.
 
-Each size is a fresh demo commune (seed_demo: users, registry, facts, collaborators' updates, cases and the
-stored figures of every year from the plan's base year): the dashboard reads stored figures, so its queries
-and, nearly, its time should not grow with the number of children.
+Each size is a fresh province (demo.seed.seed_province, as `seed_demo --communes N --children M`: users, the
+registry, facts, the first commune's collaborators' updates and cases, and the figures of every year computed).
+The dashboards read stored figures, kept in the cache between writes (reports/dashboard_cache.py), so their time
+should not grow with the number of children; the first request of each page, which fills the cache, is printed
+apart ("cold").
 
-Run: python -m benchmarks.dashboard [SIZE ...]; BENCH_DATABASE_URL=postgres://... for PostgreSQL;
-BENCH_REPEAT requests per size (20 by default).
+Run: python -m benchmarks.dashboard [COMMUNES:CHILDREN ...] (default 1:5000 100:500000);
+BENCH_DATABASE_URL=postgres://... for PostgreSQL; BENCH_REPEAT requests per page (20 by default).
 """
 
 import os
@@ -15,12 +18,14 @@ import sys
 import time
 
 from benchmarks import start_django
+from benchmarks.indicators import _parse
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[tuple[int, int]]) -> None:
     tmp = start_django(client=True)
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -28,50 +33,64 @@ def main(sizes: list[int]) -> None:
     from django.utils import timezone
 
     from benchmarks import reset_database
-    from demo.seed import seed_demo
+    from demo.seed import seed_province
     from indicators.reference_data import load_reference_data
     from tanloi_portal.models import Commune, User
 
     year = timezone.localdate().year
     results = {}
-    for size in sizes:
+    for communes, children in sizes:
         reset_database()
+        cache.clear()
         load_reference_data()
-        commune = Commune.objects.get(code="tan-loi")
         start = time.perf_counter()
-        seed_demo(commune=commune, children=size, password="bench-only-password", seed=2025)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # as autovacuum would after such a load
+        first = Commune.objects.get(code="tan-loi")
+        seed_province(first=first, communes=communes, children=children, password="bench-only-password")
         built = time.perf_counter() - start
-        client = Client()
-        client.force_login(User.objects.get(username="chairman"))
-        path = f"{reverse('home-chairman')}?nam={year}"
-        if client.get(path).status_code != 200:  # also warms the session and caches
-            raise SystemExit(f"{path} did not answer 200")
-        times = []
-        for _ in range(REPEAT):
-            start = time.perf_counter()
-            client.get(path)
-            times.append((time.perf_counter() - start) * 1000)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        results[size] = (statistics.median(times), len(queries.captured_queries))
+        pages = {
+            "chairman's dashboard": ("chairman", reverse("home-chairman"), {"nam": year}),
+            "level above, one commune": ("district", reverse("home-district"), {"nam": year, "xa": "tan-loi"}),
+        }
+        if communes > 1:
+            pages["level above, all communes"] = ("district", reverse("home-district"), {"nam": year})
         print(
-            f"{connection.vendor:<10} {size:>7,} children (seeded in {built:.0f} s): chairman's dashboard {year}, "
-            f"{REPEAT} requests: median {results[size][0]:7.1f} ms, max {max(times):7.1f} ms, "
-            f"queries {results[size][1]}",
+            f"{connection.vendor}: {communes} commune(s), {children:,} children (seeded in {built:.0f} s), "
+            f"{REPEAT} requests per page",
             flush=True,
         )
+        measured = {}
+        for label, (username, path, params) in pages.items():
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            start = time.perf_counter()
+            if client.get(path, params).status_code != 200:
+                raise SystemExit(f"{path} {params} did not answer 200")
+            cold = (time.perf_counter() - start) * 1000
+            times = []
+            for _ in range(REPEAT):
+                start = time.perf_counter()
+                client.get(path, params)
+                times.append((time.perf_counter() - start) * 1000)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path, params)
+            measured[label] = (statistics.median(times), len(queries.captured_queries))
+            print(
+                f"    {label:<26} median {measured[label][0]:7.1f} ms, max {max(times):7.1f} ms, "
+                f"cold {cold:7.1f} ms, {measured[label][1]} queries",
+                flush=True,
+            )
+        results[(communes, children)] = measured
     if len(results) > 1:
-        small, large = min(results), max(results)
-        ratio = results[large][0] / results[small][0]
-        print(
-            f"{large:,} / {small:,} children ({large / small:.0f}x): median {ratio:.2f}x, "
-            f"queries {results[small][1]} -> {results[large][1]}"
-        )
+        small, large = min(results, key=lambda s: s[1]), max(results, key=lambda s: s[1])
+        print(f"{large[1]:,} children / {small[1]:,} ({large[1] / small[1]:.0f}x), median ratio per page:")
+        for label in results[small]:
+            (ms_small, q_small), (ms_large, q_large) = results[small][label], results[large][label]
+            print(
+                f"    {label:<26} {ms_small:7.1f} -> {ms_large:7.1f} ms: {ms_large / ms_small:4.2f}x, "
+                f"queries {q_small} -> {q_large}"
+            )
     tmp.cleanup()
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [3_500, 35_000])
+    main([_parse(a) for a in sys.argv[1:]] or [(1, 5_000), (100, 500_000)])

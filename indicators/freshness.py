@@ -50,6 +50,7 @@ from indicators.calculators import Period
 from indicators.models import HamletAssessment, Plan, StaleFigure
 from indicators.selectors import current_plans
 from indicators.services import recompute_communes, recompute_scopes
+from indicators.signals import send_figures_changed
 from tanloi_portal.models import Commune, Hamlet
 from tanloi_portal.queue import BROKER_ERRORS, send
 
@@ -233,6 +234,7 @@ def _upsert(rows: list[StaleFigure]) -> None:
     StaleFigure.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["commune", "scope_key", "year"], update_fields=["changed_at"]
     )
+    send_figures_changed({row.commune_id for row in rows})
 
 
 def schedule_refresh(*, countdown: int | None = None) -> None:
@@ -307,17 +309,21 @@ def _refresh(commune_id: int | None) -> int:
         chosen = {plans[commune] for commune, _hamlet in scopes}
         if chosen:
             stored += recompute_communes(plans=chosen, period=Period(year), scopes=scopes)
-        _remove_marks([(pk, changed_at) for pk, _commune, _hamlet, changed_at in read])
+        _remove_marks(
+            [(pk, changed_at) for pk, _commune, _hamlet, changed_at in read], {commune for _pk, commune, *_ in read}
+        )
     return stored
 
 
-def _remove_marks(read: list[tuple]) -> None:
+def _remove_marks(read: list[tuple], communes) -> None:
     """Remove the marks read, (pk, changed_at), only as they were read: a mark whose time moved on since
-    (a change made during the recompute) waits for the next run, whatever the clocks of those who wrote it."""
+    (a change made during the recompute) waits for the next run, whatever the clocks of those who wrote it.
+    `communes`: the ids of the communes they are of."""
     gone = Q(pk__in=[])
     for pk, changed_at in read:
         gone |= Q(pk=pk, changed_at=changed_at)
     StaleFigure.objects.filter(gone).delete()
+    send_figures_changed(communes)
 
 
 def recompute_year(*, plan: Plan, year: int, progress=None, wait_seconds: float = 0) -> int:
@@ -326,7 +332,7 @@ def recompute_year(*, plan: Plan, year: int, progress=None, wait_seconds: float 
     with _one_run_at_a_time(wait_seconds):
         marks = list(StaleFigure.objects.filter(commune=plan.commune, year=year).values_list("pk", "changed_at"))
         stored = recompute_scopes(plan=plan, period=Period(year), progress=progress)
-        _remove_marks(marks)
+        _remove_marks(marks, {plan.commune_id})
     return stored
 
 
@@ -339,7 +345,7 @@ def recompute_years_everywhere(*, years: list[int], wait_seconds: float = 0) -> 
         for year in years:
             marks = list(StaleFigure.objects.filter(year=year).values_list("pk", "changed_at"))
             stored += recompute_communes(plans=plans, period=Period(year))
-            _remove_marks(marks)
+            _remove_marks(marks, {plan.commune_id for plan in plans})
     return stored
 
 

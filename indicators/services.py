@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from indicators.calculators import CALCULATORS, Period, Scope, ScopeKey, calculate_scopes, value_of
 from indicators.models import Measurement, Metric, MetricBaseline, Plan, PlanText
+from indicators.signals import send_figures_changed
 
 
 def _store(
@@ -151,6 +152,7 @@ def _store_computed(computed: dict[tuple, dict], *, period: Period, by) -> None:
         bulk_update_with_history(changed, Measurement, fields, batch_size=1000, default_user=by, default_date=now)
     for start in range(0, len(unchanged), 1000):
         Measurement.objects.filter(pk__in=unchanged[start : start + 1000]).update(at=now)
+    send_figures_changed({commune for _metric, commune, _hamlet in computed})
 
 
 @transaction.atomic

@@ -7,11 +7,11 @@ Both read what is stored (the computed figures, a few aggregates): a fixed numbe
 of children, hamlets, communes or years (tests/reports/test_dashboard.py counts them).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cases.deadlines import with_deadlines
@@ -21,11 +21,13 @@ from children.selectors import (
     GroupTable,
     HamletHealth,
     circumstance_memberships_on,
+    commune_summary,
     group_hamlet_table,
     registry_health,
 )
 from indicators.models import Metric, Plan
 from indicators.selectors import MetricValue, metric_values, metric_values_by_commune, metric_values_by_hamlet
+from reports.dashboard_cache import cached
 from tanloi_portal.models import Commune, Hamlet
 
 REVIEW_MONTHS = 6
@@ -82,6 +84,13 @@ class Dashboard:
 
 
 def dashboard(*, user, plan, year: int) -> Dashboard:
+    """The commune's dashboard for a year: its figures from the cache while nothing changed them
+    (reports/dashboard_cache.py), its case counts always counted."""
+    figures = cached("commune", [plan.commune_id], lambda: _commune_figures(plan=plan, year=year), plan.pk, year)
+    return Dashboard(**figures, cases=case_statistics(user=user, year=year, commune_id=plan.commune_id))
+
+
+def _commune_figures(*, plan, year: int) -> dict:
     commune = plan.commune
     values = metric_values(plan=plan, year=year)
     by_objective: dict = {}
@@ -97,23 +106,22 @@ def dashboard(*, user, plan, year: int) -> Dashboard:
     groups_on = min(timezone.localdate(), date(year, 12, 31))
     oldest = [h.oldest_waiting for h in health if h.oldest_waiting]
     computed = [v.computed_at for v in values if v.computed_at and v.source == "computed"]
-    return Dashboard(
-        plan=plan,
-        year=year,
-        objectives=objectives,
-        hamlets=hamlets,
-        heat=heat,
-        groups=group_hamlet_table(commune=commune, on=groups_on),
-        groups_on=groups_on,
-        cases=case_statistics(user=user, year=year, commune_id=commune.pk),
-        health=health,
-        health_rows=[(h, figures_completeness(by_hamlet.get(h.hamlet.pk, []))) for h in health],
-        waiting=sum(h.waiting for h in health),
-        oldest_waiting=min(oldest) if oldest else None,
-        incomplete=[v for v in values if not v.complete],
-        stale=sum(v.stale for v in values),
-        computed_at=max(computed) if computed else None,
-    )
+    return {
+        "plan": plan,
+        "year": year,
+        "objectives": objectives,
+        "hamlets": hamlets,
+        "heat": heat,
+        "groups": group_hamlet_table(commune=commune, on=groups_on),
+        "groups_on": groups_on,
+        "health": health,
+        "health_rows": [(h, figures_completeness(by_hamlet.get(h.hamlet.pk, []))) for h in health],
+        "waiting": sum(h.waiting for h in health),
+        "oldest_waiting": min(oldest) if oldest else None,
+        "incomplete": [v for v in values if not v.complete],
+        "stale": sum(v.stale for v in values),
+        "computed_at": max(computed) if computed else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -143,8 +151,39 @@ def communes_dashboard(*, communes: list[Commune], plans: dict[int, Plan], year:
     """Every commune the level above oversees, side by side for a year: each metric's value and status (the
     same MetricValue each commune's own dashboard shows), its totals and the completeness of its figures.
     `communes` come annotated by commune_summary, `plans` from indicators.selectors.current_plans. A fixed
-    number of queries whatever the number of communes, children or years."""
+    number of queries whatever the number of communes, children or years; the figures from the cache while
+    none of the communes changed (reports/dashboard_cache.py), the case counts always counted."""
     ids = [c.pk for c in communes]
+    figures = cached("communes", ids, lambda: _communes_figures(ids, plans, year), year)
+    cases = _cases_by_commune(ids)
+    rows = []
+    for commune in communes:
+        cells, circumstances, completeness = figures["rows"][commune.pk]
+        open_cases, overdue = cases.get(commune.pk, (0, 0))
+        rows.append(
+            CommuneRow(
+                commune=commune,
+                plan=plans.get(commune.pk),
+                cells=cells,
+                circumstances=circumstances,
+                open_cases=open_cases,
+                overdue_cases=overdue,
+                figures=completeness,
+            )
+        )
+    return CommunesDashboard(
+        year=year,
+        on=figures["on"],
+        columns=figures["columns"],
+        rows=rows,
+        children=sum(c.child_count for c in communes),
+        circumstances=sum(r.circumstances for r in rows),
+        open_cases=sum(r.open_cases for r in rows),
+        overdue_cases=sum(r.overdue_cases for r in rows),
+    )
+
+
+def _communes_figures(ids: list[int], plans: dict[int, Plan], year: int) -> dict:
     values = metric_values_by_commune(plans=[plans[pk] for pk in ids if pk in plans], year=year)
     columns: dict[str, Metric] = {}
     for pk in ids:
@@ -152,32 +191,21 @@ def communes_dashboard(*, communes: list[Commune], plans: dict[int, Plan], year:
             columns.setdefault(v.metric.code, v.metric)
     on = min(timezone.localdate(), date(year, 12, 31))
     circumstances = _circumstance_children_by_commune(ids, on)
-    cases = _cases_by_commune(ids)
-    rows = []
-    for commune in communes:
-        by_code = {v.metric.code: v for v in values.get(commune.pk, [])}
-        open_cases, overdue = cases.get(commune.pk, (0, 0))
-        rows.append(
-            CommuneRow(
-                commune=commune,
-                plan=plans.get(commune.pk),
-                cells=[by_code.get(code) for code in columns],
-                circumstances=circumstances.get(commune.pk, 0),
-                open_cases=open_cases,
-                overdue_cases=overdue,
-                figures=figures_completeness(values.get(commune.pk, [])),
-            )
-        )
-    return CommunesDashboard(
-        year=year,
-        on=on,
-        columns=list(columns.values()),
-        rows=rows,
-        children=sum(c.child_count for c in communes),
-        circumstances=sum(r.circumstances for r in rows),
-        open_cases=sum(r.open_cases for r in rows),
-        overdue_cases=sum(r.overdue_cases for r in rows),
-    )
+    rows = {}
+    for pk in ids:
+        # Each commune's value with its column's metric (same code, title and unit; another commune's plan):
+        # a hundred communes' values keep 34 metrics in the cache, not 3,400.
+        mine = [replace(v, metric=columns[v.metric.code]) for v in values.get(pk, [])]
+        by_code = {v.metric.code: v for v in mine}
+        rows[pk] = ([by_code.get(code) for code in columns], circumstances.get(pk, 0), figures_completeness(mine))
+    return {"on": on, "columns": list(columns.values()), "rows": rows}
+
+
+def summarised_communes(*, communes: QuerySet[Commune]) -> list[Commune]:
+    """The communes with their hamlet, household and child counts (children.selectors.commune_summary), from
+    the cache while none of them changed: counting a province's children is the dashboard's dearest read."""
+    ids = list(communes.values_list("pk", flat=True))
+    return cached("communes-summary", ids, lambda: list(commune_summary(communes=communes)))
 
 
 def _circumstance_children_by_commune(commune_ids: list[int], on: date) -> dict[int, int]:

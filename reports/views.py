@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from cases.selectors import awaiting_decision_count, concern_counts, overdue_count
 from children.selectors import (
     commune_hamlets,
-    commune_summary,
     communes_visible_to,
     hamlet_summary,
     hamlets_visible_to,
@@ -19,7 +18,7 @@ from children.selectors import (
 )
 from indicators.progress import LABELS
 from indicators.selectors import current_plan, current_plans, indicators_led_by
-from reports.dashboard import communes_dashboard, dashboard
+from reports.dashboard import communes_dashboard, dashboard, summarised_communes
 from reports.selectors import reports_waiting_count
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
@@ -107,7 +106,7 @@ def home_district(request):
     """The level above: with several communes and none chosen, all of them side by side (a commune x metric
     heat table, their totals); the dashboard of the one chosen (or the only one). Read-only."""
     visible = communes_visible_to(user=request.user)
-    communes = list(commune_summary(communes=visible))
+    communes = summarised_communes(communes=visible)
     code = request.GET.get("xa", "")
     if code:
         chosen = next((c for c in communes if c.code == code), None)

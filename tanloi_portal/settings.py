@@ -288,6 +288,9 @@ FIGURES_DEBOUNCE_SECONDS = env.int("FIGURES_DEBOUNCE_SECONDS", default=60)
 # Off: changes are still marked stale, but nothing is queued (the test suite, where tasks run in the caller
 # and a debounce cannot be: its freshness tests turn it on).
 FIGURES_AUTO_REFRESH = env.bool("FIGURES_AUTO_REFRESH", default=True)
+# The dashboards' figures are kept in the cache this long at most; every write that changes them forgets them
+# at once (reports/dashboard_cache.py), so this only bounds what a bulk load outside the portal leaves behind.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 # A computed value whose records cover less than this share of the population it counts (e.g. the cohort
 # with any vaccination record, for 5a) is flagged "số liệu chưa đầy đủ" and never used as a base year.
 FIGURES_COMPLETE_PERCENT = env.int("FIGURES_COMPLETE_PERCENT", default=80)

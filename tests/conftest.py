@@ -72,6 +72,15 @@ def committed_reference_data(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: what one test's pages kept (a dashboard under a commune's id) is
+    not another's, whose database rows reuse the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def on_commit_runs_as_after_a_commit(monkeypatch):
     """A test runs inside a transaction that is rolled back, never committed, so callbacks waiting for the
     commit (tasks enqueued with transaction.on_commit, run at once by the eager worker) would never run. Called

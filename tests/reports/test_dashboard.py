@@ -17,6 +17,7 @@ from indicators.calculators import Period
 from indicators.models import Measurement, Metric, MetricBaseline
 from indicators.selectors import current_plan
 from indicators.services import recompute_scopes
+from reports.dashboard_cache import forget
 from tanloi_portal.models import Commune, Role
 from tests.factories import ChildFactory, HouseholdFactory, UserFactory
 
@@ -99,12 +100,14 @@ def test_the_dashboard_reads_stored_figures_in_the_same_number_of_queries_for_mo
     client = client_for(users["chairman"])
     _registry(hamlets, 13)
     recompute_scopes(plan=plan, period=Period(YEAR))
-    _page(client)  # warm the session and caches
+    _page(client)  # warm the session
+    forget(None)  # the figures read afresh both times (their cache: test_dashboard_cache.py)
     with CaptureQueriesContext(connection) as few:
         assert _page(client).status_code == 200
     _registry(hamlets, 39, start=13)
     for year in (2023, 2024, YEAR):
         recompute_scopes(plan=plan, period=Period(year))
+    forget(None)
     with CaptureQueriesContext(connection) as many:
         assert _page(client).status_code == 200
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
@@ -251,7 +254,8 @@ def test_a_commune_without_a_plan_has_a_row_without_figures(users, client_for, p
 
 
 def _combined_queries(client):
-    _district_home(client)  # warm the session and caches
+    _district_home(client)  # warm the session
+    forget(None)  # the figures read afresh (their cache: test_dashboard_cache.py)
     with CaptureQueriesContext(connection) as queries:
         page = _district_home(client)
     assert page.status_code == 200 and page.context["all"] is not None
@@ -269,6 +273,7 @@ def test_the_combined_dashboard_reads_in_the_same_number_of_queries_for_more_com
 
     def selector_queries(codes):
         visible = Commune.objects.filter(code__in=codes)
+        forget(None)
         with CaptureQueriesContext(connection) as queries:
             communes = list(commune_summary(communes=visible))
             communes_dashboard(communes=communes, plans=current_plans(communes=visible), year=YEAR)

@@ -1,0 +1,153 @@
+"""The dashboards' figures cached per period and scope, in Django's cache (Redis in production: shared by every
+application server), so that the chairman's and the level above's pages cost the same for a province as for a
+commune.
+
+What is cached is what only a write can change: the stored figures and their status, the groups table, the
+registry's health, the communes' counts. Each commune has a version in the cache, and an entry is kept under the
+versions of the communes it shows; a write that changes any of it forgets the commune's version once it has
+committed, so the next page reads afresh, never a figure behind:
+- the indicators app's figures stored, marked stale or unmarked (indicators.signals.figures_changed: the
+  recompute, and every change to the registry, its facts and the cases, which marks the figures stale);
+- a value entered (Measurement), a collaborator's update submitted or reviewed (HouseholdUpdate), a hamlet,
+  a household or a child saved or deleted (the counts);
+- the plan's reference data (plans, objectives, indicators, metrics, targets, baselines): every commune.
+The day is part of the key (the groups are counted on today, the review window ends today), and an entry lives
+DASHBOARD_CACHE_SECONDS at most, for a write none of these sees (a bulk load by a command).
+
+The case counts are not cached: a deadline passing makes a case overdue without any write. A cache that cannot
+be reached costs the time of a read, never the page.
+"""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+EVERY_COMMUNE = "dashboard:version:all"
+# Part of every key: raised when what is cached changes shape, so that entries kept by the code before are
+# never read by the code after (a deployment does not empty Redis).
+FORMAT = 1
+
+
+def _version_key(commune_id: int) -> str:
+    return f"dashboard:version:{commune_id}"
+
+
+def _versions(commune_ids: list[int]) -> str:
+    """One digest of the communes and their current versions (a version made for a commune that has none)."""
+    keys = [EVERY_COMMUNE, *(_version_key(pk) for pk in commune_ids)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = uuid.uuid4().hex
+            # Another process may have made one meanwhile: theirs is the version.
+            found[key] = token if cache.add(key, token, timeout=None) else (cache.get(key) or token)
+    return hashlib.sha256("|".join(f"{key}={found[key]}" for key in keys).encode()).hexdigest()
+
+
+def cached(name: str, commune_ids: Iterable[int], build: Callable[[], object], *parts) -> object:
+    """`build()`'s value for these communes (and `parts`, e.g. the year), from the cache while none of them
+    has changed, in the language of the request."""
+    ids = sorted(set(commune_ids))
+    try:
+        key = f"dashboard:{FORMAT}:{name}:{get_language()}:{timezone.localdate():%Y%m%d}:{':'.join(map(str, parts))}:"
+        key += _versions(ids)
+        value = cache.get(key)
+    except Exception:  # the cache is a shortcut, not a dependency
+        logger.warning("Dashboard cache unavailable: reading the figures afresh", exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Dashboard cache unavailable: figures not kept", exc_info=True)
+    return value
+
+
+def forget(commune_ids: Iterable[int] | None) -> None:
+    """The cached dashboards of these communes (None: of every commune) are read afresh, once the current
+    transaction commits (a page read before the commit cannot keep the old figures under a new version)."""
+    keys = [EVERY_COMMUNE] if commune_ids is None else [_version_key(pk) for pk in set(commune_ids) if pk]
+
+    def drop():
+        try:
+            cache.delete_many(keys)
+        except Exception:
+            logger.warning("Dashboard cache unavailable: versions not dropped", exc_info=True)
+
+    if keys:
+        transaction.on_commit(drop)
+
+
+# --- what makes them change ----------------------------------------------------------------------------------
+
+
+def _figures_changed(sender, *, communes, **kwargs) -> None:
+    forget(communes)
+
+
+def _measurement_changed(sender, instance, **kwargs) -> None:
+    forget([instance.commune_id])
+
+
+def _update_changed(sender, instance, **kwargs) -> None:
+    from children.models import Household
+
+    commune = Household.objects.filter(pk=instance.household_id).values_list("commune_id", flat=True).first()
+    forget([commune] if commune else [])
+
+
+def _in_commune(sender, instance, **kwargs) -> None:
+    """A record with its commune (a hamlet, a household): the counts of its commune."""
+    forget([instance.commune_id])
+
+
+def _child_changed(sender, instance, **kwargs) -> None:
+    # Where it lives now; where it lived before is marked stale by the indicators app (figures_changed).
+    from children.models import Household
+
+    forget(Household.objects.filter(pk=instance.household_id).values_list("commune_id", flat=True))
+
+
+def _reference_changed(sender, instance, **kwargs) -> None:
+    forget(None)
+
+
+def connect() -> None:
+    from children.models import Child, Household, HouseholdUpdate
+    from indicators import models as indicators
+    from indicators.signals import figures_changed
+    from tanloi_portal.models import Hamlet
+
+    uid = "reports.dashboard_cache"
+    figures_changed.connect(_figures_changed, dispatch_uid=f"{uid}.figures")
+    receivers = [
+        (indicators.Measurement, _measurement_changed),
+        (HouseholdUpdate, _update_changed),
+        (Hamlet, _in_commune),
+        (Household, _in_commune),
+        (Child, _child_changed),
+        *(
+            (model, _reference_changed)
+            for model in (
+                indicators.Plan,
+                indicators.Objective,
+                indicators.Indicator,
+                indicators.Metric,
+                indicators.Target,
+                indicators.MetricBaseline,
+            )
+        ),
+    ]
+    for model, receiver in receivers:
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model.__name__}.delete")
