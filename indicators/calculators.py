@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Case,
     Count,
@@ -195,11 +196,20 @@ class Result:
         )
 
 
-def _together(tallies: list[Tally]) -> dict[int, list[Tally]]:
-    """The tallies by the queryset they count: each group is one query."""
-    groups: dict[int, list[Tally]] = {}
+def _same_rows(tally: Tally) -> tuple:
+    """What makes two tallies countable in one query: the same rows (the same SQL, even when two calculators
+    built them apart, e.g. the children under 16 of 8a, 9, 10, 11a and 11b) found in their scopes the same way."""
+    try:
+        return (str(tally.rows.query), tally.scope_of)
+    except EmptyResultSet:  # rows that can hold nothing have no SQL: only the same queryset is the same
+        return (id(tally.rows), tally.scope_of)
+
+
+def _together(tallies: list[Tally]) -> dict[tuple, list[Tally]]:
+    """The tallies by the rows they count: each group is one query."""
+    groups: dict[tuple, list[Tally]] = {}
     for tally in tallies:
-        groups.setdefault(id(tally.rows), []).append(tally)
+        groups.setdefault(_same_rows(tally), []).append(tally)
     return groups
 
 
@@ -267,12 +277,24 @@ def calculator(*codes: str):
 def calculate_scopes(code: str, period: Period, communes: list[int]) -> dict[ScopeKey, Result]:
     """A metric for every commune given and every hamlet of theirs: {(commune id, hamlet id or None): Result},
     each count taken once for all of them. The Results carry no records (the drill-down is per scope)."""
+    return calculate_all_scopes([code], period, communes)[code]
+
+
+def calculate_all_scopes(codes: list[str], period: Period, communes: list[int]) -> dict[str, dict[ScopeKey, Result]]:
+    """Several metrics for every commune given and every hamlet of theirs, {code: {scope: Result}}: the counts
+    of all of them taken together, one grouped query per distinct set of rows, so that the metrics counting the
+    same children (the under-fives of 4a-4c and 5b, the children under 16 of 8a-11b) read them once."""
     keys: list[ScopeKey] = [(c, None) for c in communes]
     keys += list(Hamlet.objects.filter(commune_id__in=communes).values_list("commune_id", "pk"))
-    result = TALLIES[code](period, Communes(tuple(communes)))
-    result.records = None
-    by_scope = count_by_scope(result.tallies(), keys)
-    return {key: result.counted({t: counts[key] for t, counts in by_scope.items()}) for key in keys}
+    scope = Communes(tuple(communes))
+    results = {code: TALLIES[code](period, scope) for code in codes}
+    for result in results.values():
+        result.records = None
+    by_scope = count_by_scope(list(dict.fromkeys(t for r in results.values() for t in r.tallies())), keys)
+    return {
+        code: {key: result.counted({t: by_scope[t][key] for t in result.tallies()}) for key in keys}
+        for code, result in results.items()
+    }
 
 
 # --- populations ---------------------------------------------------------------------------------------

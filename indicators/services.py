@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators.calculators import CALCULATORS, Period, Scope, ScopeKey, calculate_scopes, value_of
+from indicators.calculators import CALCULATORS, Period, Scope, ScopeKey, calculate_all_scopes, value_of
 from indicators.models import Measurement, Metric, MetricBaseline, Plan, PlanText
 from indicators.signals import send_figures_changed
 
@@ -79,7 +79,8 @@ def recompute_communes(
 ) -> int:
     """Compute and store every metric that has a calculator, for the plans' communes and all their hamlets
     (or only the `scopes` given, as (commune id, hamlet id or None)), each metric in one grouped run for all
-    of them (indicators/calculators.py `calculate_scopes`). `progress(done, total)` after each metric.
+    of them, the metrics counted together (indicators/calculators.py `calculate_all_scopes`). `progress(done,
+    total)` for each metric once its counts are in.
 
     Stored in one transaction, in bulk: new values created, changed ones updated with their history, the
     others only told the time they were computed again. Returns the number of values stored."""
@@ -89,19 +90,28 @@ def recompute_communes(
         if metric.code in CALCULATORS:
             metrics[metric.code][metric.indicator.plan.commune_id] = metric
     computed = {}  # (metric id, commune id, hamlet id): (metric, values)
-    for done, (code, of_commune) in enumerate(sorted(metrics.items()), start=1):
-        for (commune, hamlet), result in calculate_scopes(code, period, sorted(of_commune)).items():
-            if scopes is not None and (commune, hamlet) not in scopes:
-                continue
-            metric = of_commune[commune]
-            computed[(metric.pk, commune, hamlet)] = {
-                "numerator": result.numerator,
-                "denominator": result.denominator,
-                "value": value_of(result, metric.unit),
-                "completeness": result.completeness,
-            }
-        if progress:
-            progress(done, len(metrics))
+    # The metrics of the same communes counted together (the plans usually have them all): the rows several
+    # metrics count are read once (calculate_all_scopes).
+    by_communes = defaultdict(list)
+    for code, of_commune in sorted(metrics.items()):
+        by_communes[tuple(sorted(of_commune))].append(code)
+    done = 0
+    for communes, codes in by_communes.items():
+        for code, results in calculate_all_scopes(codes, period, list(communes)).items():
+            of_commune = metrics[code]
+            for (commune, hamlet), result in results.items():
+                if scopes is not None and (commune, hamlet) not in scopes:
+                    continue
+                metric = of_commune[commune]
+                computed[(metric.pk, commune, hamlet)] = {
+                    "numerator": result.numerator,
+                    "denominator": result.denominator,
+                    "value": value_of(result, metric.unit),
+                    "completeness": result.completeness,
+                }
+            done += 1
+            if progress:
+                progress(done, len(metrics))
     _store_computed(computed, period=period, by=by)
     return len(computed)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.models import Case
 from children.demo import generate_registry
 from children.demo_facts import generate_facts
-from indicators.calculators import CALCULATORS, Period, Scope, calculate_scopes
+from indicators.calculators import CALCULATORS, Period, Scope, calculate_all_scopes, calculate_scopes
 from indicators.models import HamletAssessment, Measurement
 from indicators.selectors import current_plan
 from indicators.services import recompute, recompute_communes, recompute_scopes
@@ -98,6 +98,21 @@ def test_the_number_of_queries_does_not_grow_with_communes_or_hamlets(registry, 
     assert one == both
     # One per metric for its scopes, at most one for each set of rows it counts (child, fact): no per scope.
     assert one <= 3 * len(CALCULATORS)
+
+
+@pytest.mark.parametrize("period", PERIODS[:2], ids=["year", "half"])
+def test_all_metrics_counted_together_give_what_each_gives_alone_reading_shared_rows_once(registry, period):
+    communes = [c.pk for c in registry]
+    codes = sorted(CALCULATORS)
+    with CaptureQueriesContext(connection) as alone_queries:
+        alone = {code: calculate_scopes(code, period, communes) for code in codes}
+    with CaptureQueriesContext(connection) as together_queries:
+        together = calculate_all_scopes(codes, period, communes)
+    assert together.keys() == alone.keys()
+    for code in codes:
+        assert {k: counts(r) for k, r in together[code].items()} == {k: counts(r) for k, r in alone[code].items()}
+    # The under-fives (4a-4c, 5b), the children under 16 (8a-11b), a level's children (17a/17b): read once.
+    assert len(together_queries) <= len(alone_queries) - 8, (len(together_queries), len(alone_queries))
 
 
 def test_recompute_communes_stores_what_each_scope_computes(registry, commune, other_commune):
