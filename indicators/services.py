@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from indicators.calculators import CALCULATORS, Period, Scope, ScopeKey, calculate_all_scopes, value_of
 from indicators.models import Measurement, Metric, MetricBaseline, Plan, PlanText
 from indicators.signals import send_figures_changed
+from tanloi_portal.bulk import BulkTable, reserve_ids
 
 
 def _store(
@@ -134,20 +135,7 @@ def _store_computed(computed: dict[tuple, dict], *, period: Period, by) -> None:
     for key, values in computed.items():
         measurement = stored.get(key)
         if measurement is None:
-            metric, commune, hamlet = key
-            new.append(
-                Measurement(
-                    metric_id=metric,
-                    commune_id=commune,
-                    hamlet_id=hamlet,
-                    year=period.year,
-                    half=period.half,
-                    source=Measurement.Source.COMPUTED,
-                    by=by,
-                    at=now,
-                    **values,
-                )
-            )
+            new.append((*key, *(values[f] for f in COMPUTED_FIELDS)))
         elif all(_same(getattr(measurement, f), values[f]) for f in COMPUTED_FIELDS) and measurement.by_id == by_id:
             unchanged.append(measurement.pk)
         else:
@@ -156,7 +144,16 @@ def _store_computed(computed: dict[tuple, dict], *, period: Period, by) -> None:
             measurement.by, measurement.at = by, now
             changed.append(measurement)
     if new:
-        bulk_create_with_history(new, Measurement, batch_size=1000, default_user=by, default_date=now)
+        # A province's first run creates tens of thousands: COPY on PostgreSQL, each with its "+" history record
+        # naming `by`, as bulk_create_with_history would write them (tanloi_portal.bulk).
+        columns = ["id", "metric_id", "commune_id", "hamlet_id", *COMPUTED_FIELDS, "year", "half", "source", "by_id"]
+        constant = (period.year, period.half, Measurement.Source.COMPUTED, by_id)
+        table = BulkTable(Measurement, columns, now=now, history_user_id=by_id)
+        for start in range(0, len(new), 5000):
+            batch = new[start : start + 5000]
+            table.write(
+                [(pk, *row, *constant) for pk, row in zip(reserve_ids(Measurement, len(batch)), batch, strict=True)]
+            )
     if changed:
         fields = [*COMPUTED_FIELDS, "by", "at"]
         bulk_update_with_history(changed, Measurement, fields, batch_size=1000, default_user=by, default_date=now)

@@ -71,12 +71,13 @@ class BulkTable:
     """Writes rows of one model: `columns` are the attribute names (``child_id``, ``given_on``) of the values in
     each row, in order; every other column takes its field's default (created_at and updated_at: `now`; a
     nullable field without a default: NULL). A model with a history gets a "+" record per row, dated `now`,
-    without a user; its rows must then carry their primary key (`reserve_ids`)."""
+    naming `history_user_id` (or nobody); its rows must then carry their primary key (`reserve_ids`)."""
 
     def __init__(self, model: type[models.Model], columns: Sequence[str], *, now: datetime | None = None,
-                 connection=default_connection):  # fmt: skip
+                 history_user_id: int | None = None, connection=default_connection):  # fmt: skip
         self.model, self.connection = model, connection
         self.now = now or timezone.now()
+        self.history_user_id = history_user_id  # who the historical records name (None: nobody)
         fields = {f.attname: f for f in model._meta.concrete_fields}
         unknown = [c for c in columns if c not in fields]
         if unknown:
@@ -128,7 +129,7 @@ class BulkTable:
         lines = ["\t".join(map(_copy_text, row)) + suffix for row in rows]
         self._copy_lines(meta.db_table, names, lines)
         if self.history is not None:
-            history_suffix = f"\t{_copy_text(self.now)}\t\\N\t+\t\\N"
+            history_suffix = f"\t{_copy_text(self.now)}\t\\N\t+\t{_copy_text(self.history_user_id)}"
             history_names = [*names, "history_date", "history_change_reason", "history_type", "history_user_id"]
             self._copy_lines(self.history._meta.db_table, history_names, [line + history_suffix for line in lines])
 
@@ -153,7 +154,7 @@ class BulkTable:
         values = [tuple(map(self._plain, row)) + constants for row in rows]
         self._executemany(meta.db_table, names, values)
         if self.history is not None:
-            extra = (self._plain(self.now), None, "+", None)
+            extra = (self._plain(self.now), None, "+", self.history_user_id)
             history_names = [*names, "history_date", "history_change_reason", "history_type", "history_user_id"]
             self._executemany(self.history._meta.db_table, history_names, [v + extra for v in values])
 

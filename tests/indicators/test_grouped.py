@@ -115,12 +115,20 @@ def test_all_metrics_counted_together_give_what_each_gives_alone_reading_shared_
     assert len(together_queries) <= len(alone_queries) - 8, (len(together_queries), len(alone_queries))
 
 
-def test_recompute_communes_stores_what_each_scope_computes(registry, commune, other_commune):
+def test_recompute_communes_stores_what_each_scope_computes(registry, commune, other_commune, users):
     plan = current_plan(commune=commune)  # the second commune has no plan: nothing of it is stored
-    stored = recompute_communes(plans=[plan], period=Period(2025))
+    stored = recompute_communes(plans=[plan], period=Period(2025), by=users["officer"])
     rows = Measurement.objects.filter(source=Measurement.Source.COMPUTED, year=2025)
     assert stored == rows.count() == len({m.code for m in plan_metrics(plan)} & set(CALCULATORS)) * 14
     assert not rows.filter(commune=other_commune).exists()
+    # Written in bulk, each as the ORM would: its "+" history record naming who asked, the row's own fields.
+    created = Measurement.history.filter(history_type="+")
+    assert created.count() == stored and set(created.values_list("history_user", flat=True)) == {users["officer"].pk}
+    assert set(rows.values_list("by", "half", "note")) == {(users["officer"].pk, 0, "")}
+    assert rows.filter(at__isnull=True).count() == 0
+    first = rows.order_by("pk").first()
+    record = created.get(id=first.pk)
+    assert (record.value, record.numerator, record.metric_id) == (first.value, first.numerator, first.metric_id)
     by_scope = {(m.metric.code, m.hamlet_id): (m.numerator, m.denominator, m.value, m.completeness) for m in rows}
     Measurement.objects.all().delete()
     for hamlet in [None, *commune.hamlets.all()]:
