@@ -27,7 +27,7 @@ from children.selectors import (
 )
 from indicators.models import Metric, Plan
 from indicators.selectors import MetricValue, metric_values, metric_values_by_commune, metric_values_by_hamlet
-from reports.dashboard_cache import cached
+from reports.dashboard_cache import cached, cached_each
 from tanloi_portal.models import Commune, Hamlet
 
 REVIEW_MONTHS = 6
@@ -154,27 +154,32 @@ def communes_dashboard(*, communes: list[Commune], plans: dict[int, Plan], year:
     number of queries whatever the number of communes, children or years; the figures from the cache while
     none of the communes changed (reports/dashboard_cache.py), the case counts always counted."""
     ids = [c.pk for c in communes]
-    figures = cached("communes", ids, lambda: _communes_figures(ids, plans, year), year)
+    pieces = cached_each("communes-row", ids, lambda missing: _commune_rows(missing, plans, year), year)
+    columns: dict[str, Metric] = {}
+    for pk in ids:
+        for v in pieces[pk]["values"]:
+            columns.setdefault(v.metric.code, v.metric)
     cases = _cases_by_commune(ids)
     rows = []
     for commune in communes:
-        cells, circumstances, completeness = figures["rows"][commune.pk]
+        piece = pieces[commune.pk]
+        by_code = {v.metric.code: v for v in piece["values"]}
         open_cases, overdue = cases.get(commune.pk, (0, 0))
         rows.append(
             CommuneRow(
                 commune=commune,
                 plan=plans.get(commune.pk),
-                cells=cells,
-                circumstances=circumstances,
+                cells=[by_code.get(code) for code in columns],
+                circumstances=piece["circumstances"],
                 open_cases=open_cases,
                 overdue_cases=overdue,
-                figures=completeness,
+                figures=piece["figures"],
             )
         )
     return CommunesDashboard(
         year=year,
-        on=figures["on"],
-        columns=figures["columns"],
+        on=min(timezone.localdate(), date(year, 12, 31)),
+        columns=list(columns.values()),
         rows=rows,
         children=sum(c.child_count for c in communes),
         circumstances=sum(r.circumstances for r in rows),
@@ -183,29 +188,36 @@ def communes_dashboard(*, communes: list[Commune], plans: dict[int, Plan], year:
     )
 
 
-def _communes_figures(ids: list[int], plans: dict[int, Plan], year: int) -> dict:
+def _light(metric: Metric) -> Metric:
+    """The metric as the side-by-side table shows it (code, title, unit), without its indicator, baseline and
+    targets: a hundred communes' rows stay small in the cache."""
+    return Metric(pk=metric.pk, indicator_id=metric.indicator_id, code=metric.code, position=metric.position,
+                  title=metric.title, unit=metric.unit, direction=metric.direction)  # fmt: skip
+
+
+def _commune_rows(ids: list[int], plans: dict[int, Plan], year: int) -> dict[int, dict]:
+    """{commune id: its values of the year (light: no series), its children in special circumstances, the
+    completeness of its figures}, for the communes given in a fixed number of queries."""
     values = metric_values_by_commune(plans=[plans[pk] for pk in ids if pk in plans], year=year)
-    columns: dict[str, Metric] = {}
+    circumstances = _circumstance_children_by_commune(ids, min(timezone.localdate(), date(year, 12, 31)))
+    pieces = {}
     for pk in ids:
-        for v in values.get(pk, []):
-            columns.setdefault(v.metric.code, v.metric)
-    on = min(timezone.localdate(), date(year, 12, 31))
-    circumstances = _circumstance_children_by_commune(ids, on)
-    rows = {}
-    for pk in ids:
-        # Each commune's value with its column's metric (same code, title and unit; another commune's plan):
-        # a hundred communes' values keep 34 metrics in the cache, not 3,400.
-        mine = [replace(v, metric=columns[v.metric.code]) for v in values.get(pk, [])]
-        by_code = {v.metric.code: v for v in mine}
-        rows[pk] = ([by_code.get(code) for code in columns], circumstances.get(pk, 0), figures_completeness(mine))
-    return {"on": on, "columns": list(columns.values()), "rows": rows}
+        mine = [replace(v, metric=_light(v.metric), series=()) for v in values.get(pk, [])]
+        pieces[pk] = {"values": mine, "circumstances": circumstances.get(pk, 0), "figures": figures_completeness(mine)}
+    return pieces
 
 
 def summarised_communes(*, communes: QuerySet[Commune]) -> list[Commune]:
-    """The communes with their hamlet, household and child counts (children.selectors.commune_summary), from
-    the cache while none of them changed: counting a province's children is the dashboard's dearest read."""
-    ids = list(communes.values_list("pk", flat=True))
-    return cached("communes-summary", ids, lambda: list(commune_summary(communes=communes)))
+    """The communes with their hamlet, household and child counts (children.selectors.commune_summary), by name,
+    each commune's from the cache while it has not changed: counting a province's children is the dashboard's
+    dearest read."""
+    ids = list(communes.order_by("name", "pk").values_list("pk", flat=True))
+    counted = cached_each(
+        "communes-summary",
+        ids,
+        lambda missing: {c.pk: c for c in commune_summary(communes=Commune.objects.filter(pk__in=missing))},
+    )
+    return [counted[pk] for pk in ids]
 
 
 def _circumstance_children_by_commune(commune_ids: list[int], on: date) -> dict[int, int]:

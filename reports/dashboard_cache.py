@@ -4,7 +4,8 @@ commune.
 
 What is cached is what only a write can change: the stored figures and their status, the groups table, the
 registry's health, the communes' counts. Each commune has a version in the cache, and an entry is kept under the
-versions of the communes it shows; a write that changes any of it forgets the commune's version once it has
+versions of the communes it shows (the level above's side-by-side table one entry per commune, `cached_each`, so
+that a write in one commune of a province costs the next read that commune's figures only); a write that changes any of it forgets the commune's version once it has
 committed, so the next page reads afresh, never a figure behind:
 - the indicators app's figures stored, marked stale or unmarked (indicators.signals.figures_changed: the
   recompute, and every change to the registry, its facts and the cases, which marks the figures stale);
@@ -41,8 +42,9 @@ def _version_key(commune_id: int) -> str:
     return f"dashboard:version:{commune_id}"
 
 
-def _versions(commune_ids: list[int]) -> str:
-    """One digest of the communes and their current versions (a version made for a commune that has none)."""
+def _tokens(commune_ids: list[int]) -> dict:
+    """{version key: the current version} of the communes, and of every commune together (EVERY_COMMUNE); a
+    version made for a commune that has none."""
     keys = [EVERY_COMMUNE, *(_version_key(pk) for pk in commune_ids)]
     found = cache.get_many(keys)
     for key in keys:
@@ -50,16 +52,21 @@ def _versions(commune_ids: list[int]) -> str:
             token = uuid.uuid4().hex
             # Another process may have made one meanwhile: theirs is the version.
             found[key] = token if cache.add(key, token, timeout=None) else (cache.get(key) or token)
-    return hashlib.sha256("|".join(f"{key}={found[key]}" for key in keys).encode()).hexdigest()
+    return found
+
+
+def _prefix(name: str, parts) -> str:
+    return f"dashboard:{FORMAT}:{name}:{get_language()}:{timezone.localdate():%Y%m%d}:{':'.join(map(str, parts))}"
 
 
 def cached(name: str, commune_ids: Iterable[int], build: Callable[[], object], *parts) -> object:
-    """`build()`'s value for these communes (and `parts`, e.g. the year), from the cache while none of them
-    has changed, in the language of the request."""
+    """`build()`'s value for these communes together (and `parts`, e.g. the year), from the cache while none of
+    them has changed, in the language of the request."""
     ids = sorted(set(commune_ids))
     try:
-        key = f"dashboard:{FORMAT}:{name}:{get_language()}:{timezone.localdate():%Y%m%d}:{':'.join(map(str, parts))}:"
-        key += _versions(ids)
+        tokens = _tokens(ids)
+        versions = "|".join(f"{key}={tokens[key]}" for key in sorted(tokens))
+        key = f"{_prefix(name, parts)}:{hashlib.sha256(versions.encode()).hexdigest()}"
         value = cache.get(key)
     except Exception:  # the cache is a shortcut, not a dependency
         logger.warning("Dashboard cache unavailable: reading the figures afresh", exc_info=True)
@@ -71,6 +78,30 @@ def cached(name: str, commune_ids: Iterable[int], build: Callable[[], object], *
         except Exception:
             logger.warning("Dashboard cache unavailable: figures not kept", exc_info=True)
     return value
+
+
+def cached_each(name: str, commune_ids: Iterable[int], build: Callable[[list[int]], dict], *parts) -> dict:
+    """{commune id: its value}, each commune's from the cache while it has not changed, those missing from one
+    call `build(ids) -> {id: value}`: a change in one commune of a province costs that commune's read only."""
+    ids = sorted(set(commune_ids))
+    try:
+        tokens = _tokens(ids)
+        prefix = f"{_prefix(name, parts)}:{tokens[EVERY_COMMUNE]}"
+        keys = {pk: f"{prefix}:{pk}:{tokens[_version_key(pk)]}" for pk in ids}
+        found = cache.get_many(list(keys.values()))
+    except Exception:
+        logger.warning("Dashboard cache unavailable: reading the figures afresh", exc_info=True)
+        return build(ids)
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in ids if pk not in values]
+    if missing:
+        built = build(missing)
+        values.update(built)
+        try:
+            cache.set_many({keys[pk]: built[pk] for pk in missing}, timeout=settings.DASHBOARD_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Dashboard cache unavailable: figures not kept", exc_info=True)
+    return values
 
 
 def forget(commune_ids: Iterable[int] | None) -> None:

@@ -16,7 +16,7 @@ from indicators.calculators import Period, Scope
 from indicators.models import Metric
 from indicators.selectors import current_plan
 from indicators.services import enter_value, recompute_scopes
-from reports import dashboard_cache
+from reports import dashboard, dashboard_cache
 from tests.factories import ChildFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,25 @@ def test_a_change_in_one_commune_leaves_the_others_entries(commune, other_commun
     assert built[-1] == "b2024"
 
 
+def test_each_communes_piece_is_read_again_only_when_that_commune_changed(commune, other_commune):
+    asked = []
+
+    def build(ids):
+        asked.append(sorted(ids))
+        return {pk: f"row {pk} #{len(asked)}" for pk in ids}
+
+    both = [commune.pk, other_commune.pk]
+    first = dashboard_cache.cached_each("t", both, build, YEAR)
+    assert dashboard_cache.cached_each("t", both, build, YEAR) == first and asked == [sorted(both)]
+    dashboard_cache.forget([other_commune.pk])
+    again = dashboard_cache.cached_each("t", both, build, YEAR)
+    assert asked[-1] == [other_commune.pk]  # one commune's read, in one call
+    assert again[commune.pk] == first[commune.pk] and again[other_commune.pk] != first[other_commune.pk]
+    dashboard_cache.forget(None)
+    dashboard_cache.cached_each("t", both, build, YEAR)
+    assert asked[-1] == sorted(both)
+
+
 def test_a_change_made_in_a_transaction_forgets_once_it_commits(commune, django_capture_on_commit_callbacks):
     from django.db import transaction
 
@@ -146,7 +165,7 @@ def test_a_change_made_in_a_transaction_forgets_once_it_commits(commune, django_
 
 
 def test_the_level_above_sees_a_communes_new_figures_at_once_and_the_others_from_the_cache(
-    users, client_for, plan, hamlet_a
+    users, client_for, plan, hamlet_a, monkeypatch
 ):
     from tests.reports.test_dashboard import _commune_with_plan
 
@@ -163,10 +182,14 @@ def test_the_level_above_sees_a_communes_new_figures_at_once_and_the_others_from
         return {r.commune.code: (r.cells[column].value if r.cells[column] else None, r.commune.child_count)
                 for r in combined.rows}  # fmt: skip
 
-    assert births()["tan-loi"] == (50, 4)
+    assert births() == {"tan-loi": (50, 4), "tan-phu": (None, 0)}
     _children(hamlet_a, 2, registered=2)
     recompute_scopes(plan=plan, period=Period(YEAR), hamlets=[])
-    assert births()["tan-loi"] == (Decimal("66.667"), 6)
+    read = []
+    rows_of = dashboard._commune_rows
+    monkeypatch.setattr(dashboard, "_commune_rows", lambda ids, *a: read.append(ids) or rows_of(ids, *a))
+    assert births() == {"tan-loi": (Decimal("66.667"), 6), "tan-phu": (None, 0)}
+    assert read == [[plan.commune_id]]  # only Tân Lợi's row was read again
 
 
 def test_a_cache_that_fails_still_serves_the_dashboard(users, client_for, plan, monkeypatch, caplog):
