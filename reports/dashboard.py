@@ -4,7 +4,8 @@ each hamlet's figures). The level above reads it for one commune, and all its co
 (communes_dashboard): a commune x metric heat table, each commune's totals and the completeness of its figures.
 
 Both read what is stored (the computed figures, a few aggregates): a fixed number of queries whatever the number
-of children, hamlets, communes or years (tests/reports/test_dashboard.py counts them).
+of children, hamlets, communes or years (tests/reports/test_dashboard.py counts them), and keep it in the cache
+until a write changes it (reports/dashboard_cache.py).
 """
 
 from dataclasses import dataclass, replace
@@ -31,6 +32,11 @@ from reports.dashboard_cache import cached, cached_each
 from tanloi_portal.models import Commune, Hamlet
 
 REVIEW_MONTHS = 6
+
+
+def counted_on(year: int) -> date:
+    """The day the year's children in special circumstances are counted on: its last, or today in this year."""
+    return min(timezone.localdate(), date(year, 12, 31))
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,7 @@ def _commune_figures(*, plan, year: int) -> dict:
     heat = [HeatRow(v, [per_hamlet.get(h.pk, {}).get(v.metric.pk) for h in hamlets]) for v in values]
     since = timezone.now() - timedelta(days=round(REVIEW_MONTHS * 30.44))
     health = registry_health(commune=commune, since=since)
-    groups_on = min(timezone.localdate(), date(year, 12, 31))
+    groups_on = counted_on(year)
     oldest = [h.oldest_waiting for h in health if h.oldest_waiting]
     computed = [v.computed_at for v in values if v.computed_at and v.source == "computed"]
     return {
@@ -178,7 +184,7 @@ def communes_dashboard(*, communes: list[Commune], plans: dict[int, Plan], year:
         )
     return CommunesDashboard(
         year=year,
-        on=min(timezone.localdate(), date(year, 12, 31)),
+        on=counted_on(year),
         columns=list(columns.values()),
         rows=rows,
         children=sum(c.child_count for c in communes),
@@ -199,7 +205,7 @@ def _commune_rows(ids: list[int], plans: dict[int, Plan], year: int) -> dict[int
     """{commune id: its values of the year (light: no series), its children in special circumstances, the
     completeness of its figures}, for the communes given in a fixed number of queries."""
     values = metric_values_by_commune(plans=[plans[pk] for pk in ids if pk in plans], year=year)
-    circumstances = _circumstance_children_by_commune(ids, min(timezone.localdate(), date(year, 12, 31)))
+    circumstances = _circumstance_children_by_commune(ids, counted_on(year))
     pieces = {}
     for pk in ids:
         mine = [replace(v, metric=_light(v.metric), series=()) for v in values.get(pk, [])]
