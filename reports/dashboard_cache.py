@@ -5,8 +5,9 @@ commune.
 What is cached is what only a write can change: the stored figures and their status, the groups table, the
 registry's health, the communes' counts. Each commune has a version in the cache, and an entry is kept under the
 versions of the communes it shows (the level above's side-by-side table one entry per commune, `cached_each`, so
-that a write in one commune of a province costs the next read that commune's figures only); a write that changes any of it forgets the commune's version once it has
-committed, so the next page reads afresh, never a figure behind:
+that a write in one commune of a province costs the next read that commune's figures only); a write that changes
+any of it forgets the commune's version once it has committed, so the next page reads afresh, never a figure
+behind:
 - the indicators app's figures stored, marked stale or unmarked (indicators.signals.figures_changed: the
   recompute, and every change to the registry, its facts and the cases, which marks the figures stale);
 - a value entered (Measurement), a collaborator's update submitted or reviewed (HouseholdUpdate), a hamlet,
