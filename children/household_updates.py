@@ -365,6 +365,9 @@ def update_reject(*, update: HouseholdUpdate, by, reason: str) -> HouseholdUpdat
     if not rejected:
         raise AlreadyReviewed(reviewed_message(HouseholdUpdate.objects.select_related("reviewed_by").get(pk=update.pk)))
     update.refresh_from_db()
+    # The claim above is a queryset update, which tells no listener: saved once more through the model, so that
+    # those who count the waiting updates (the dashboards' cache) hear of it, as they do of an approval.
+    update.save(update_fields=["review_reason"])
     return update
 
 

@@ -161,6 +161,8 @@ def communes_dashboard(*, communes: list[Commune], plans: dict[int, Plan], year:
     none of the communes changed (reports/dashboard_cache.py), the case counts always counted."""
     ids = [c.pk for c in communes]
     pieces = cached_each("communes-row", ids, lambda missing: _commune_rows(missing, plans, year), year)
+    empty = {"values": [], "circumstances": 0, "figures": figures_completeness([])}
+    pieces = {pk: pieces.get(pk, empty) for pk in ids}  # a commune deleted meanwhile: an empty row
     columns: dict[str, Metric] = {}
     for pk in ids:
         for v in pieces[pk]["values"]:
@@ -223,7 +225,7 @@ def summarised_communes(*, communes: QuerySet[Commune]) -> list[Commune]:
         ids,
         lambda missing: {c.pk: c for c in commune_summary(communes=Commune.objects.filter(pk__in=missing))},
     )
-    return [counted[pk] for pk in ids]
+    return [counted[pk] for pk in ids if pk in counted]  # a commune deleted meanwhile is left out
 
 
 def _circumstance_children_by_commune(commune_ids: list[int], on: date) -> dict[int, int]:

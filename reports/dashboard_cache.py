@@ -10,8 +10,9 @@ any of it forgets the commune's version once it has committed, so the next page 
 behind:
 - the indicators app's figures stored, marked stale or unmarked (indicators.signals.figures_changed: the
   recompute, and every change to the registry, its facts and the cases, which marks the figures stale);
-- a value entered (Measurement), a collaborator's update submitted or reviewed (HouseholdUpdate), a hamlet,
-  a household or a child saved or deleted (the counts);
+- a value entered (Measurement), a collaborator's update submitted or reviewed (HouseholdUpdate), a commune,
+  a hamlet (and the commune it left), a household, a child or a membership of the 14 groups saved or deleted,
+  a bulk write or a case (children.signals.registry_changed): names and counts, with or without a plan;
 - the plan's reference data (plans, objectives, indicators, metrics, targets, baselines): every commune.
 The day is part of the key (the groups are counted on today, the review window ends today), and an entry lives
 DASHBOARD_CACHE_SECONDS at most, for a write none of these sees (a bulk load by a command).
@@ -28,14 +29,15 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 EVERY_COMMUNE = "dashboard:version:all"
-# Part of every key: raised when what is cached changes shape, so that entries kept by the code before are
-# never read by the code after (a deployment does not empty Redis).
+# Part of every key: raise it whenever what is cached changes shape (a field of Dashboard, MetricValue, a row's
+# keys), so that entries kept by the code before are never read by the code after (a deployment does not empty
+# Redis; `manage.py restore` should be followed by emptying the cache).
 FORMAT = 1
 
 
@@ -96,10 +98,12 @@ def cached_each(name: str, commune_ids: Iterable[int], build: Callable[[list[int
     values = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in ids if pk not in values]
     if missing:
-        built = build(missing)
+        built = build(missing)  # a commune deleted meanwhile is simply not among them
         values.update(built)
         try:
-            cache.set_many({keys[pk]: built[pk] for pk in missing}, timeout=settings.DASHBOARD_CACHE_SECONDS)
+            cache.set_many(
+                {keys[pk]: built[pk] for pk in missing if pk in built}, timeout=settings.DASHBOARD_CACHE_SECONDS
+            )
         except Exception:
             logger.warning("Dashboard cache unavailable: figures not kept", exc_info=True)
     return values
@@ -139,8 +143,42 @@ def _update_changed(sender, instance, **kwargs) -> None:
 
 
 def _in_commune(sender, instance, **kwargs) -> None:
-    """A record with its commune (a hamlet, a household): the counts of its commune."""
+    """A record with its commune (a household): the counts of its commune."""
     forget([instance.commune_id])
+
+
+def _hamlet_changed(sender, instance, **kwargs) -> None:
+    # Moved to another commune in the admin: the one it left too.
+    forget([instance.commune_id, *getattr(instance, "_dashboard_commune_before", [])])
+
+
+def _hamlet_saving(sender, instance, **kwargs) -> None:
+    if instance.pk:
+        instance._dashboard_commune_before = list(
+            sender.objects.filter(pk=instance.pk).values_list("commune_id", flat=True)
+        )
+
+
+def _registry_changed(sender, *, commune=None, child_id=None, **kwargs) -> None:
+    """A bulk write (the import), or a case: the counts of its commune, with or without a plan (the indicators
+    app's marks, which forget too, are only made for a commune with a plan)."""
+    from children.models import Child
+
+    if commune is not None:
+        forget([getattr(commune, "pk", commune)])
+    elif child_id is not None:
+        forget(Child.objects.filter(pk=child_id).values_list("household__commune_id", flat=True))
+
+
+def _membership_changed(sender, instance, **kwargs) -> None:
+    # The children in special circumstances counted for the level above, with or without a plan.
+    from children.models import Child
+
+    forget(Child.objects.filter(pk=instance.child_id).values_list("household__commune_id", flat=True))
+
+
+def _commune_changed(sender, instance, **kwargs) -> None:
+    forget([instance.pk])
 
 
 def _child_changed(sender, instance, **kwargs) -> None:
@@ -155,17 +193,22 @@ def _reference_changed(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from children.models import Child, Household, HouseholdUpdate
+    from children.models import Child, CircumstanceMembership, Household, HouseholdUpdate
+    from children.signals import registry_changed
     from indicators import models as indicators
     from indicators.signals import figures_changed
-    from tanloi_portal.models import Hamlet
+    from tanloi_portal.models import Commune, Hamlet
 
     uid = "reports.dashboard_cache"
     figures_changed.connect(_figures_changed, dispatch_uid=f"{uid}.figures")
+    registry_changed.connect(_registry_changed, dispatch_uid=f"{uid}.registry")
+    pre_save.connect(_hamlet_saving, sender=Hamlet, dispatch_uid=f"{uid}.Hamlet.before")
     receivers = [
         (indicators.Measurement, _measurement_changed),
         (HouseholdUpdate, _update_changed),
-        (Hamlet, _in_commune),
+        (Commune, _commune_changed),
+        (Hamlet, _hamlet_changed),
+        (CircumstanceMembership, _membership_changed),
         (Household, _in_commune),
         (Child, _child_changed),
         *(

@@ -92,7 +92,9 @@ def test_an_entered_value_is_on_the_dashboard_at_once(users, client_for, plan, d
     assert _value(d, "6").value == Decimal("81.5")
 
 
-def test_a_collaborators_update_and_a_new_household_are_counted_at_once(users, client_for, plan, hamlet_a):
+def test_a_collaborators_update_and_a_new_household_are_counted_at_once(
+    users, client_for, plan, hamlet_a, django_capture_on_commit_callbacks
+):
     client = client_for(users["chairman"])
     d, _queries = _page(client)
     before = next(h for h in d.health if h.hamlet == hamlet_a)
@@ -104,6 +106,13 @@ def test_a_collaborators_update_and_a_new_household_are_counted_at_once(users, c
     after = next(h for h in d.health if h.hamlet == hamlet_a)
     assert (after.households, after.waiting) == (before.households + 1, before.waiting + 1)
     assert d.waiting == before.waiting + 1
+    # Rejected by the officer (a queryset update, then saved through the model): no longer waiting.
+    from children.household_updates import update_reject
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_reject(update=HouseholdUpdate.objects.get(household=household), by=users["officer"], reason="Sai")
+    d, _queries = _page(client)
+    assert next(h for h in d.health if h.hamlet == hamlet_a).waiting == before.waiting
 
 
 def test_a_change_in_one_commune_leaves_the_others_entries(commune, other_commune):
@@ -206,3 +215,61 @@ def test_a_cache_that_fails_still_serves_the_dashboard(users, client_for, plan, 
     assert "Dashboard cache unavailable" in caplog.text
     page = client_for(users["district"]).get(reverse("home-district"), {"nam": YEAR})
     assert page.status_code == 200
+
+
+def test_a_commune_renamed_or_a_household_added_is_in_the_level_aboves_counts_at_once(commune, other_commune, hamlet_a):
+    from reports.dashboard import summarised_communes
+    from tanloi_portal.models import Commune
+
+    def counts():
+        return {c.pk: (c.name, c.household_count) for c in summarised_communes(communes=Commune.objects.all())}
+
+    before = counts()
+    assert counts() == before  # from the cache
+    commune.name = "Tân Lợi mới"
+    commune.save()
+    assert counts()[commune.pk] == ("Tân Lợi mới", before[commune.pk][1])
+    HouseholdFactory(hamlet=hamlet_a)
+    after = counts()
+    assert after[commune.pk] == ("Tân Lợi mới", before[commune.pk][1] + 1)
+    assert after[other_commune.pk] == before[other_commune.pk]
+
+
+def test_a_commune_without_a_plan_has_its_bulk_writes_memberships_and_hamlets_counted_at_once(
+    commune, other_commune, hamlet_a
+):
+    """The indicators app marks (and so forgets) only communes with a plan: the counts of the others are forgotten
+    by the registry's own signals."""
+    from children.models import CircumstanceMembership, Household, SpecialCircumstanceGroup
+    from children.signals import registry_changed
+    from indicators.selectors import current_plans
+    from reports.dashboard import communes_dashboard, summarised_communes
+    from tanloi_portal.models import Commune
+
+    def rows():
+        communes = summarised_communes(communes=Commune.objects.all())
+        combined = communes_dashboard(communes=communes, plans=current_plans(communes=Commune.objects.all()), year=YEAR)
+        return {
+            r.commune.pk: (r.commune.hamlet_count, r.commune.household_count, r.circumstances) for r in combined.rows
+        }
+
+    there = other_commune.hamlets.get()
+    before = rows()
+    assert before[other_commune.pk] == (1, 0, 0)
+    # A bulk write (as the import makes), told by registry_changed.
+    Household.objects.bulk_create([Household(commune=other_commune, hamlet=there, code="99", head_name="Lò Văn A")])
+    assert rows()[other_commune.pk] == (1, 0, 0)  # not told yet: still the cached row
+    registry_changed.send(sender=Household, commune=other_commune, hamlets=None, first_year=None)
+    assert rows()[other_commune.pk] == (1, 1, 0)
+    # A membership of the 14 groups.
+    child = ChildFactory(household=Household.objects.get(code="99"), date_of_birth=date(2015, 1, 1))
+    assert rows()[other_commune.pk][2] == 0
+    CircumstanceMembership.objects.create(
+        child=child, group=SpecialCircumstanceGroup.objects.get(number=4), started_on=date(2024, 1, 1)
+    )
+    assert rows()[other_commune.pk][2] == 1
+    # A hamlet moved to the other commune in the admin: both communes' counts.
+    hamlet_a.commune, hamlet_a.code = other_commune, "ap-9"
+    hamlet_a.save()
+    after = rows()
+    assert after[other_commune.pk][0] == 2 and after[commune.pk][0] == before[commune.pk][0] - 1
