@@ -36,3 +36,19 @@ def reset_database() -> None:
     call_command("migrate", verbosity=0)
     if connection.vendor != "postgresql":
         call_command("flush", interactive=False, verbosity=0)  # a second size in the same file starts empty
+
+
+def parse_size(arg: str) -> tuple[int, int]:
+    """A size given as COMMUNES:CHILDREN (or CHILDREN: one commune)."""
+    communes, _, children = arg.rpartition(":")
+    return int(communes or 1), int(children)
+
+
+def print_page_ratios(small: dict[str, tuple[float, int]], large: dict[str, tuple[float, int]], width: int) -> None:
+    """Per page, the large size's median against the small one's, and their query counts: {label: (ms, queries)}."""
+    for label in small:
+        (ms_small, q_small), (ms_large, q_large) = small[label], large[label]
+        print(
+            f"    {label:<{width}} {ms_small:7.1f} -> {ms_large:7.1f} ms: {ms_large / ms_small:4.2f}x, "
+            f"queries {q_small} -> {q_large}"
+        )

@@ -17,8 +17,7 @@ import statistics
 import sys
 import time
 
-from benchmarks import start_django
-from benchmarks.indicators import _parse
+from benchmarks import parse_size, print_page_ratios, start_django
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 
@@ -83,14 +82,9 @@ def main(sizes: list[tuple[int, int]]) -> None:
     if len(results) > 1:
         small, large = min(results, key=lambda s: s[1]), max(results, key=lambda s: s[1])
         print(f"{large[1]:,} children / {small[1]:,} ({large[1] / small[1]:.0f}x), median ratio per page:")
-        for label in results[small]:
-            (ms_small, q_small), (ms_large, q_large) = results[small][label], results[large][label]
-            print(
-                f"    {label:<26} {ms_small:7.1f} -> {ms_large:7.1f} ms: {ms_large / ms_small:4.2f}x, "
-                f"queries {q_small} -> {q_large}"
-            )
+        print_page_ratios(results[small], results[large], 26)
     tmp.cleanup()
 
 
 if __name__ == "__main__":
-    main([_parse(a) for a in sys.argv[1:]] or [(1, 5_000), (100, 500_000)])
+    main([parse_size(a) for a in sys.argv[1:]] or [(1, 5_000), (100, 500_000)])

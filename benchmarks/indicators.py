@@ -14,12 +14,7 @@ BENCH_DATABASE_URL=postgres://... for PostgreSQL (the issue's figures are Postgr
 import sys
 import time
 
-from benchmarks import start_django
-
-
-def _parse(arg: str) -> tuple[int, int]:
-    communes, _, children = arg.rpartition(":")
-    return int(communes or 1), int(children)
+from benchmarks import parse_size, start_django
 
 
 def main(sizes: list[tuple[int, int]]) -> None:
@@ -73,4 +68,4 @@ def main(sizes: list[tuple[int, int]]) -> None:
 
 
 if __name__ == "__main__":
-    main([_parse(a) for a in sys.argv[1:]] or [(1, 5_000), (100, 500_000)])
+    main([parse_size(a) for a in sys.argv[1:]] or [(1, 5_000), (100, 500_000)])

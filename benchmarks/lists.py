@@ -21,7 +21,7 @@ import sys
 import time
 from datetime import timedelta
 
-from benchmarks import start_django
+from benchmarks import print_page_ratios, start_django
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 SEARCHES = ("nguyen van", "khang")
@@ -159,12 +159,7 @@ def main(sizes: list[int]) -> None:
     if len(results) > 1:
         small, large = min(results), max(results)
         print(f"{large:,} / {small:,} children ({large / small:.0f}x), median ratio per page:")
-        for label in results[small]:
-            (ms_small, q_small), (ms_large, q_large) = results[small][label], results[large][label]
-            print(
-                f"    {label:<28} {ms_small:7.1f} -> {ms_large:7.1f} ms: {ms_large / ms_small:4.2f}x, "
-                f"queries {q_small} -> {q_large}"
-            )
+        print_page_ratios(results[small], results[large], 28)
     tmp.cleanup()
 
 
