@@ -71,7 +71,7 @@ bench: system-deps $(VENV)/.installed-dev messages
 	$(PY) -m benchmarks.workbook 3500
 	$(PY) -m benchmarks.dashboard 1:3500 10:35000
 	$(PY) -m benchmarks.documents 3500
-	$(PY) -m benchmarks.lists 5000 50000
+	$(PY) -m benchmarks.lists 1:5000 1:50000
 	@scripts/start-redis && $(PY) -m benchmarks.freshness 10
 	@if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
 	  createdb -h 127.0.0.1 -U postgres tanloi_bench 2>/dev/null || true; \
@@ -82,7 +82,7 @@ bench: system-deps $(VENV)/.installed-dev messages
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.workbook 3500 35000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.dashboard 1:5000 100:500000; \
 	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.documents 3500; \
-	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.lists 5000 500000; \
+	  BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tanloi_bench $(PY) -m benchmarks.lists 1:5000 1:500000 100:500000; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL figures skipped"; fi
 
 # Not part of test or CI: a benchmark of the production processes under load (benchmarks/loadtest).

@@ -1,5 +1,6 @@
-"""`make bench` (lists): the pages an officer reads most, at two sizes of one commune's registry (5,000 and
-500,000 children by default): the child list's first page, a page in the middle of it, a search without
+"""`make bench` (lists): the pages an officer reads most, at sizes given as COMMUNES:CHILDREN (by default a commune
+of 5,000 children, one commune of 500,000, the hardest case, and a province of 500,000 in 100 communes, the
+officer's one of them): the child list's first page, a page in the middle of it, a search without
 diacritics (a name and a given name), a child's page and the case list (open cases; all cases, page 2).
 
 Each is the median of BENCH_REPEAT requests (20 by default) through the Django test client for the commune's
@@ -8,10 +9,11 @@ The lists read a page by keyset and never count the whole list (tanloi_portal.pa
 PostgreSQL's trigram indexes (children migration 0014), so the medians should stay close while the registry
 grows a hundredfold. A search's cost follows the number of children it matches, which grows with the registry.
 
-Each size is a fresh commune: generate_registry and generate_facts (children.demo), and one case per hundred
-children written directly (a fifth open, at every step; units' tasks on those carried out).
+Each size is a fresh commune (generate_registry and generate_facts, children.demo) or province (seed_province,
+figures not computed), and one case per hundred of the officer's commune's children written directly (a fifth
+open, at every step; units' tasks on those carried out). The ratios are the largest size's against the smallest.
 
-Run: python -m benchmarks.lists [SIZE ...]; BENCH_DATABASE_URL=postgres://... for PostgreSQL.
+Run: python -m benchmarks.lists [COMMUNES:CHILDREN ...]; BENCH_DATABASE_URL=postgres://... for PostgreSQL.
 """
 
 import os
@@ -21,7 +23,7 @@ import sys
 import time
 from datetime import timedelta
 
-from benchmarks import print_page_ratios, start_django
+from benchmarks import parse_size, print_page_ratios, start_django
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 SEARCHES = ("nguyen van", "khang")
@@ -60,8 +62,9 @@ def _cases(*, commune, officer, count: int, seed: int = 2025) -> None:
             case.recommendation = "close"
         case.due_at = own_due_at(case)
         cases.append(case)
-    Case.objects.bulk_create(cases, batch_size=2000)
-    carried_out = [c for c in Case.objects.filter(commune=commune, status="in_progress")]
+    created = Case.objects.bulk_create(cases, batch_size=2000)
+    # Those it wrote (a province's first commune has the demo's cases, assigned already).
+    carried_out = [c for c in created if c.status == "in_progress"]
     assignments = Assignment.objects.bulk_create([Assignment(case=c, unit=health) for c in carried_out])
     tasks = []
     for assignment in assignments:
@@ -70,7 +73,7 @@ def _cases(*, commune, officer, count: int, seed: int = 2025) -> None:
     Task.objects.bulk_create(tasks, batch_size=2000)
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[tuple[int, int]]) -> None:
     tmp = start_django(client=True)
     from django.db import connection
     from django.test import Client
@@ -86,20 +89,25 @@ def main(sizes: list[int]) -> None:
     from children.models import Child
     from children.selectors import ChildFilters, child_list
     from children.selectors.registry import CHILD_LIST_ORDER
+    from demo.seed import seed_province
     from indicators.reference_data import load_reference_data
     from tanloi_portal.models import Commune, Role
     from tanloi_portal.pagination import Cursor, encode
     from tanloi_portal.services import user_create
 
-    results: dict[int, dict[str, tuple[float, int]]] = {}
-    for size in sizes:
+    results: dict[tuple[int, int], dict[str, tuple[float, int]]] = {}
+    for communes, total in sizes:
         reset_database()
         load_reference_data()
         commune = Commune.objects.get(code="tan-loi")
         today = timezone.localdate()
         start = time.perf_counter()
-        generate_registry(commune=commune, children=size, today=today)
-        generate_facts(commune=commune, today=today)
+        if communes == 1:
+            generate_registry(commune=commune, children=total, today=today)
+            generate_facts(commune=commune, today=today)
+        else:  # a province: the officer's commune is one of them, with its share of the children
+            seed_province(first=commune, communes=communes, children=total, password="bench-only-pw", compute=False)
+        size = Child.objects.filter(household__commune=commune).count()
         officer = user_create(username="b-officer", role=Role.OFFICER, commune=commune, password="bench-pw-12345")
         _cases(commune=commune, officer=officer, count=max(size // 100, 20))
         if connection.vendor == "postgresql":
@@ -112,16 +120,17 @@ def main(sizes: list[int]) -> None:
         values = tuple(getattr(middle, key.name) for key in CHILD_LIST_ORDER)
         middle_token = encode(Cursor(0, values, size // 2 + 1, False))
         # A child with a history: under 5 (growth, vaccination), in special circumstances, in the middle by number.
+        mine = Child.objects.filter(household__commune=commune)
         child = (
-            Child.objects.filter(
+            mine.filter(
                 status=Child.Status.LIVING,
                 date_of_birth__gte=today - timedelta(days=4 * 365),
                 circumstancemembership__isnull=False,
-                pk__gte=Child.objects.order_by("pk")[size // 2].pk,
+                pk__gte=mine.order_by("pk")[size // 2].pk,
             )
             .order_by("pk")
             .first()
-        )
+        ) or mine.filter(status=Child.Status.LIVING).order_by("pk")[size // 2]  # a small commune may have none
         client = Client()
         client.force_login(officer)
         all_cases = case_list_page(user=officer, open_only=False)
@@ -135,7 +144,8 @@ def main(sizes: list[int]) -> None:
         }
         cases = Case.objects.filter(commune=commune)
         print(
-            f"{connection.vendor}: {size:,} children in one commune, {cases.count():,} cases "
+            f"{connection.vendor}: {size:,} children in the officer's commune ({total:,} in {communes} communes), "
+            f"{cases.count():,} cases "
             f"({cases.exclude(status='closed').count():,} open), built in {built:.0f} s; "
             f"{REPEAT} requests per page as its officer",
             flush=True,
@@ -155,13 +165,13 @@ def main(sizes: list[int]) -> None:
                 times.append((time.perf_counter() - start) * 1000)
             measured[label] = (statistics.median(times), count)
             print(f"    {label:<28} median {measured[label][0]:7.1f} ms, max {max(times):7.1f} ms, {count} queries")
-        results[size] = measured
+        results[(communes, total)] = measured
     if len(results) > 1:
-        small, large = min(results), max(results)
-        print(f"{large:,} / {small:,} children ({large / small:.0f}x), median ratio per page:")
+        small, large = min(results, key=lambda s: s[1]), max(results, key=lambda s: s[1])
+        print(f"{large[1]:,} / {small[1]:,} children ({large[1] / small[1]:.0f}x), median ratio per page:")
         print_page_ratios(results[small], results[large], 28)
     tmp.cleanup()
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [5_000, 500_000])
+    main([parse_size(a) for a in sys.argv[1:]] or [(1, 5_000), (1, 500_000), (100, 500_000)])
