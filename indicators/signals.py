@@ -6,6 +6,7 @@ communes whose figures changed. The reports app listens (reports/dashboard_cache
 dashboards.
 """
 
+from django.db import transaction
 from django.dispatch import Signal
 
 figures_changed = Signal()
@@ -13,8 +14,6 @@ figures_changed = Signal()
 
 def send_figures_changed(communes) -> None:
     """Tell the listeners once the current transaction commits (at once outside one)."""
-    from django.db import transaction
-
     ids = frozenset(communes)
     if ids:
         transaction.on_commit(lambda: figures_changed.send(sender=figures_changed, communes=ids))

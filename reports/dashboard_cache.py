@@ -131,20 +131,23 @@ def _figures_changed(sender, *, communes, **kwargs) -> None:
     forget(communes)
 
 
-def _measurement_changed(sender, instance, **kwargs) -> None:
-    forget([instance.commune_id])
+def _forget_commune_of(*, household_id=None, child_id=None) -> None:
+    """The commune a household or a child is in now, read from the database (the instance may not hold it)."""
+    from children.models import Child, Household
 
-
-def _update_changed(sender, instance, **kwargs) -> None:
-    from children.models import Household
-
-    commune = Household.objects.filter(pk=instance.household_id).values_list("commune_id", flat=True).first()
-    forget([commune] if commune else [])
+    if household_id is not None:
+        forget(Household.objects.filter(pk=household_id).values_list("commune_id", flat=True))
+    elif child_id is not None:
+        forget(Child.objects.filter(pk=child_id).values_list("household__commune_id", flat=True))
 
 
 def _in_commune(sender, instance, **kwargs) -> None:
-    """A record with its commune (a household): the counts of its commune."""
+    """A record with its commune (a measurement, a household): its commune's."""
     forget([instance.commune_id])
+
+
+def _commune_changed(sender, instance, **kwargs) -> None:
+    forget([instance.pk])
 
 
 def _hamlet_changed(sender, instance, **kwargs) -> None:
@@ -159,33 +162,24 @@ def _hamlet_saving(sender, instance, **kwargs) -> None:
         )
 
 
+def _of_household(sender, instance, **kwargs) -> None:
+    """A collaborator's update (the waiting count), or a child (the counts): where it lives now. Where a
+    child lived before is marked stale by the indicators app (figures_changed)."""
+    _forget_commune_of(household_id=instance.household_id)
+
+
+def _of_child(sender, instance, **kwargs) -> None:
+    """A membership of the 14 groups: the children in special circumstances, with or without a plan."""
+    _forget_commune_of(child_id=instance.child_id)
+
+
 def _registry_changed(sender, *, commune=None, child_id=None, **kwargs) -> None:
     """A bulk write (the import), or a case: the counts of its commune, with or without a plan (the indicators
     app's marks, which forget too, are only made for a commune with a plan)."""
-    from children.models import Child
-
     if commune is not None:
         forget([getattr(commune, "pk", commune)])
-    elif child_id is not None:
-        forget(Child.objects.filter(pk=child_id).values_list("household__commune_id", flat=True))
-
-
-def _membership_changed(sender, instance, **kwargs) -> None:
-    # The children in special circumstances counted for the level above, with or without a plan.
-    from children.models import Child
-
-    forget(Child.objects.filter(pk=instance.child_id).values_list("household__commune_id", flat=True))
-
-
-def _commune_changed(sender, instance, **kwargs) -> None:
-    forget([instance.pk])
-
-
-def _child_changed(sender, instance, **kwargs) -> None:
-    # Where it lives now; where it lived before is marked stale by the indicators app (figures_changed).
-    from children.models import Household
-
-    forget(Household.objects.filter(pk=instance.household_id).values_list("commune_id", flat=True))
+    else:
+        _forget_commune_of(child_id=child_id)
 
 
 def _reference_changed(sender, instance, **kwargs) -> None:
@@ -204,13 +198,13 @@ def connect() -> None:
     registry_changed.connect(_registry_changed, dispatch_uid=f"{uid}.registry")
     pre_save.connect(_hamlet_saving, sender=Hamlet, dispatch_uid=f"{uid}.Hamlet.before")
     receivers = [
-        (indicators.Measurement, _measurement_changed),
-        (HouseholdUpdate, _update_changed),
+        (indicators.Measurement, _in_commune),
+        (Household, _in_commune),
         (Commune, _commune_changed),
         (Hamlet, _hamlet_changed),
-        (CircumstanceMembership, _membership_changed),
-        (Household, _in_commune),
-        (Child, _child_changed),
+        (HouseholdUpdate, _of_household),
+        (Child, _of_household),
+        (CircumstanceMembership, _of_child),
         *(
             (model, _reference_changed)
             for model in (
