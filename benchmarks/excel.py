@@ -227,13 +227,14 @@ def _bare(source: Path, commune, size: int) -> float:
     from children.models import Child, Household
 
     _households(source, commune)
-    households = dict(Household.objects.values_list("code", "pk"))
+    households = {code: (pk, hamlet) for code, pk, hamlet in Household.objects.values_list("code", "pk", "hamlet_id")}
     start = time.perf_counter()
     workbook = load_workbook(source, read_only=True)
     batch = []
     for cells in workbook.active.iter_rows(min_row=2, values_only=True):
-        batch.append(Child(household_id=households[cells[0]], full_name=cells[3], date_of_birth=cells[4],
-                           sex="F" if cells[5] == "Nữ" else "M"))  # fmt: skip
+        household, hamlet = households[cells[0]]
+        batch.append(Child(household_id=household, commune_id=commune.pk, hamlet_id=hamlet, full_name=cells[3],
+                           date_of_birth=cells[4], sex="F" if cells[5] == "Nữ" else "M"))  # fmt: skip
         if len(batch) == 2000:
             Child.objects.bulk_create(batch)
             batch = []

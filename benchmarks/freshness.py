@@ -75,7 +75,7 @@ def main(rounds: int) -> None:
         while "ready" not in log.read_text():
             time.sleep(0.2)
         waiting = list(
-            Child.objects.filter(household__commune=commune, birth_registration__isnull=True, status="living")
+            Child.objects.filter(commune=commune, birth_registration__isnull=True, status="living")
             .filter(date_of_birth__year__gte=year - 4)
             .order_by("pk")[:rounds]
         )

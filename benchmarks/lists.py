@@ -41,9 +41,7 @@ def _cases(*, commune, officer, count: int, seed: int = 2025) -> None:
     rng = random.Random(seed)
     now, today = timezone.now(), timezone.localdate()
     health = commune.units.get(code="tram-y-te")
-    children = list(
-        Child.objects.filter(household__commune=commune, status=Child.Status.LIVING).values_list("pk", flat=True)
-    )
+    children = list(Child.objects.filter(commune=commune, status=Child.Status.LIVING).values_list("pk", flat=True))
     open_steps = ["intake", "assessed", "detailed", "plan_drafted", "in_progress", "reviewed"]
     cases = []
     for i in range(count):
@@ -107,7 +105,7 @@ def main(sizes: list[tuple[int, int]]) -> None:
             generate_facts(commune=commune, today=today)
         else:  # a province: the officer's commune is one of them, with its share of the children
             seed_province(first=commune, communes=communes, children=total, password="bench-only-pw", compute=False)
-        size = Child.objects.filter(household__commune=commune).count()
+        size = Child.objects.filter(commune=commune).count()
         officer = user_create(username="b-officer", role=Role.OFFICER, commune=commune, password="bench-pw-12345")
         _cases(commune=commune, officer=officer, count=max(size // 100, 20))
         if connection.vendor == "postgresql":
@@ -120,7 +118,7 @@ def main(sizes: list[tuple[int, int]]) -> None:
         values = tuple(getattr(middle, key.name) for key in CHILD_LIST_ORDER)
         middle_token = encode(Cursor(0, values, size // 2 + 1, False))
         # A child with a history: under 5 (growth, vaccination), in special circumstances, in the middle by number.
-        mine = Child.objects.filter(household__commune=commune)
+        mine = Child.objects.filter(commune=commune)
         child = (
             mine.filter(
                 status=Child.Status.LIVING,

@@ -337,11 +337,11 @@ def case_statistics(*, user, year: int, commune_id: int | None = None) -> CaseSt
         if key in per_concern and any(per_concern[key][k] for k in ("opened", "open_now", "closed"))
     ]
     by_hamlet = [
-        (row["child__household__hamlet__name"], row["opened"], row["abused"])
+        (row["child__hamlet__name"], row["opened"], row["abused"])
         for row in cases.filter(received)
-        .values("child__household__hamlet__name", "child__household__hamlet__position")
+        .values("child__hamlet__name", "child__hamlet__position")
         .annotate(opened=Count("pk"), abused=Count("child", filter=abuse, distinct=True))
-        .order_by("child__household__hamlet__position")
+        .order_by("child__hamlet__position")
     ]
     outcomes = dict(
         cases.filter(closed).values_list("outcome_kind").annotate(n=Count("pk")).values_list("outcome_kind", "n")

@@ -74,8 +74,8 @@ def _family_name(rng: random.Random, ethnicity: str) -> str:
 
 # The columns each demo row gives (the others take their defaults: created_at and updated_at now, no phone).
 HOUSEHOLD_COLUMNS = ("id", "commune_id", "hamlet_id", "code", "address", "head_name", "head_name_search")
-CHILD_COLUMNS = ("id", "household_id", "sex", "date_of_birth", "ethnicity", "status", "status_date", "full_name",
-                 "name_search", "name_sort_key")  # fmt: skip
+CHILD_COLUMNS = ("id", "household_id", "commune_id", "hamlet_id", "sex", "date_of_birth", "ethnicity", "status",
+                 "status_date", "full_name", "name_search", "name_sort_key")  # fmt: skip
 
 # Names repeat (a few thousand combinations): their search and sort keys are derived once each.
 _child_names = functools.lru_cache(maxsize=None)(lambda name: tuple(child_name_fields(name).values()))
@@ -125,7 +125,7 @@ def generate_registry(
         made_households += len(households)
 
         kids: list[tuple] = []
-        for household_id, (ethnicity, family) in zip(household_ids, families, strict=True):
+        for household_id, household, (ethnicity, family) in zip(household_ids, households, families, strict=True):
             # Families have 1 to 4 children, about 1.95 on average.
             count = min(children - made_children - len(kids), rng.choices((1, 2, 3, 4), (0.38, 0.36, 0.19, 0.07))[0])
             for _ in range(max(count, 0)):
@@ -140,7 +140,7 @@ def generate_registry(
                     status = deceased
                     status_date = born + timedelta(days=rng.randrange(0, min(1800, (today - born).days + 1)))
                 names = _child_names(_person_name(rng, ethnicity, sex, family))
-                kids.append((household_id, sex, born, ethnicity, status, status_date, *names))
+                kids.append((household_id, commune.pk, household[1], sex, born, ethnicity, status, status_date, *names))
         child_ids = reserve_ids(Child, len(kids))
         child_table.write([(pk, *row) for pk, row in zip(child_ids, kids, strict=True)])
         made_children += len(kids)

@@ -259,7 +259,7 @@ def generate_facts(*, commune: Commune, today: date, seed: int = 2025) -> DemoFa
             rows.add(HouseholdPoverty, household, year, status)
 
     children = (
-        Child.objects.filter(household__commune=commune)
+        Child.objects.filter(commune=commune)
         .order_by("pk")
         .values_list("pk", "date_of_birth", "sex", "status", "status_date", "household__head_name")
     )

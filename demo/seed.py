@@ -57,7 +57,7 @@ def seed_demo(
         )
     with transaction.atomic():
         logins = demo_users(commune=commune, password=password)
-        if Child.objects.filter(household__commune=commune).exists():
+        if Child.objects.filter(commune=commune).exists():
             return DemoReport(logins=logins, households=0, children=0, registry_skipped=True)
         today = timezone.localdate()
         made = generate_registry(commune=commune, children=children, today=today, seed=seed)
@@ -130,7 +130,7 @@ def seed_province(
     facts: Counter = Counter()
     seeded: list[Commune] = []
     for index, (commune, share) in enumerate(zip(province, split_children(children, communes, seed), strict=True)):
-        if Child.objects.filter(household__commune=commune).exists():
+        if Child.objects.filter(commune=commune).exists():
             continue
         with transaction.atomic():  # a commune whole or not at all: a run stopped midway is completed by the next
             made = generate_registry(commune=commune, children=share, today=today, seed=commune_seed(seed, index))

@@ -105,14 +105,10 @@ class Scope:
         return Child.objects.filter(self.of_children())
 
     def of_children(self, path: str = "") -> Q:
-        """The rows whose child (reached through `path`, "" for the children themselves) is in the scope: as
-        a join, which the planner prefers over a subquery of the scope's children on large tables."""
+        """The rows whose child (reached through `path`, "" for the children themselves) is in the scope: by
+        the commune and hamlet the child keeps (Child.commune, Child.hamlet), no join to the households."""
         prefix = f"{path}__" if path else ""
-        place = (
-            {f"{prefix}household__hamlet": self.hamlet}
-            if self.hamlet
-            else {f"{prefix}household__commune": self.commune}
-        )
+        place = {f"{prefix}hamlet": self.hamlet} if self.hamlet else {f"{prefix}commune": self.commune}
         return ~Q(**{f"{prefix}status": Child.Status.MERGED}) & Q(**place)
 
     def hamlets(self) -> QuerySet[Hamlet]:
@@ -132,15 +128,15 @@ class Communes:
 
     def of_children(self, path: str = "") -> Q:
         prefix = f"{path}__" if path else ""
-        return ~Q(**{f"{prefix}status": Child.Status.MERGED}) & Q(**{f"{prefix}household__commune_id__in": self.ids})
+        return ~Q(**{f"{prefix}status": Child.Status.MERGED}) & Q(**{f"{prefix}commune_id__in": self.ids})
 
     def hamlets(self) -> QuerySet[Hamlet]:
         return Hamlet.objects.filter(commune_id__in=self.ids)
 
 
-# Where a counted row finds its commune and hamlet, by the kind of row (a child: its household's).
-CHILD_ROWS = ("household__commune_id", "household__hamlet_id")
-CHILD_FACT_ROWS = ("child__household__commune_id", "child__household__hamlet_id")
+# Where a counted row finds its commune and hamlet, by the kind of row (a child: its household's, kept on it).
+CHILD_ROWS = ("commune_id", "hamlet_id")
+CHILD_FACT_ROWS = ("child__commune_id", "child__hamlet_id")
 HAMLET_ROWS = ("commune_id", "pk")
 HAMLET_FACT_ROWS = ("hamlet__commune_id", "hamlet_id")
 

@@ -136,7 +136,7 @@ def _flush(notes: list[tuple]) -> None:
     places = {
         pk: (commune, hamlet, born.year)
         for pk, commune, hamlet, born in Child.objects.filter(pk__in=child_ids).values_list(
-            "pk", "household__commune_id", "household__hamlet_id", "date_of_birth"
+            "pk", "commune_id", "hamlet_id", "date_of_birth"
         )
     }
     hamlet_ids = {n[1] for n in notes if n[0] == "hamlet"}
@@ -173,9 +173,9 @@ def _child_versions(child_id, now) -> list[tuple]:
     for commune, hamlet, born in (
         Child.history.filter(id=child_id)
         .order_by("-history_date", "-history_id")
-        .values_list("household__commune_id", "household__hamlet_id", "date_of_birth")[:HISTORY_LOOKBACK]
+        .values_list("commune_id", "hamlet_id", "date_of_birth")[:HISTORY_LOOKBACK]
     ):
-        if commune is not None:  # a household since deleted
+        if commune is not None:  # a record written before the place was kept, of a household since deleted
             versions.append((commune, hamlet, born.year))
     return versions
 

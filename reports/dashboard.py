@@ -233,9 +233,9 @@ def _circumstance_children_by_commune(commune_ids: list[int], on: date) -> dict[
     commune's groups table (children.selectors.group_hamlet_table), for all communes in one query."""
     return dict(
         circumstance_memberships_on(on=on, communes=commune_ids)
-        .values("child__household__commune_id")
+        .values("child__commune_id")
         .annotate(n=Count("child", distinct=True))
-        .values_list("child__household__commune_id", "n")
+        .values_list("child__commune_id", "n")
     )
 
 

@@ -138,11 +138,12 @@ def _forget_commune_of(*, household_id=None, child_id=None) -> None:
     if household_id is not None:
         forget(Household.objects.filter(pk=household_id).values_list("commune_id", flat=True))
     elif child_id is not None:
-        forget(Child.objects.filter(pk=child_id).values_list("household__commune_id", flat=True))
+        forget(Child.objects.filter(pk=child_id).values_list("commune_id", flat=True))
 
 
 def _in_commune(sender, instance, **kwargs) -> None:
-    """A record with its commune (a measurement, a household): its commune's."""
+    """A record with its commune (a measurement, a household, a child: where it lives now; where a child lived
+    before is marked stale by the indicators app, figures_changed): its commune's."""
     forget([instance.commune_id])
 
 
@@ -163,8 +164,7 @@ def _hamlet_saving(sender, instance, **kwargs) -> None:
 
 
 def _of_household(sender, instance, **kwargs) -> None:
-    """A collaborator's update (the waiting count), or a child (the counts): where it lives now. Where a
-    child lived before is marked stale by the indicators app (figures_changed)."""
+    """A collaborator's update (the waiting count): its household's commune."""
     _forget_commune_of(household_id=instance.household_id)
 
 
@@ -203,7 +203,7 @@ def connect() -> None:
         (Commune, _commune_changed),
         (Hamlet, _hamlet_changed),
         (HouseholdUpdate, _of_household),
-        (Child, _of_household),
+        (Child, _in_commune),
         (CircumstanceMembership, _of_child),
         *(
             (model, _reference_changed)

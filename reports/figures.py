@@ -33,7 +33,7 @@ def _hamlets(commune) -> list[Hamlet]:
 
 def _children_by_sex(commune, on) -> dict:
     """Children under 16 living in the commune on the day, by sex (children.populations)."""
-    children = Child.objects.exclude(status=Child.Status.MERGED).filter(household__commune=commune)
+    children = Child.objects.exclude(status=Child.Status.MERGED).filter(commune=commune)
     counted = aged(living_between(children, on, on), 0, 15, on)
     by_sex = dict(counted.order_by().values("sex").annotate(n=Count("pk")).values_list("sex", "n"))
     row = {sex: by_sex.get(sex, 0) for sex in SEXES}
@@ -48,13 +48,13 @@ def _groups_by_sex(commune, on) -> dict:
     counted here, the same way, and must add up to it."""
     table = group_hamlet_table(commune=commune, on=on)
     active = circumstance_memberships_on(on=on, communes=[commune])
-    keys = ("group_id", "child__household__hamlet_id", "child__sex")
+    keys = ("group_id", "child__hamlet_id", "child__sex")
     cells = {
         tuple(row[k] for k in keys): row["n"] for row in active.values(*keys).annotate(n=Count("child", distinct=True))
     }
     distinct = {
-        (row["child__household__hamlet_id"], row["child__sex"]): row["n"]
-        for row in active.values("child__household__hamlet_id", "child__sex").annotate(n=Count("child", distinct=True))
+        (row["child__hamlet_id"], row["child__sex"]): row["n"]
+        for row in active.values("child__hamlet_id", "child__sex").annotate(n=Count("child", distinct=True))
     }
 
     def split(counts_of, hamlet_totals, total, what):

@@ -71,7 +71,7 @@ def _missing_doses(user: User, rng: random.Random, today) -> list[list]:
     vaccines = list(Vaccine.objects.order_by("position").values_list("pk", "doses"))
     young = list(
         Child.objects.filter(
-            household__commune_id=user.commune_id,
+            commune_id=user.commune_id,
             status=Child.Status.LIVING,
             date_of_birth__gte=today - timedelta(days=2 * 365),
             date_of_birth__lte=today - timedelta(days=30),
@@ -95,9 +95,7 @@ def _missing_doses(user: User, rng: random.Random, today) -> list[list]:
 def _searches(user: User, rng: random.Random) -> list[str]:
     """Names as an officer types them: without diacritics, the whole name or its last two words."""
     names = list(
-        Child.objects.filter(household__commune_id=user.commune_id)
-        .order_by("-pk")
-        .values_list("name_search", flat=True)[:5000]
+        Child.objects.filter(commune_id=user.commune_id).order_by("-pk").values_list("name_search", flat=True)[:5000]
     )
     picked = rng.sample(names, min(len(names), SEARCHES_PER_OFFICER))
     return [name if rng.random() < 0.5 else " ".join(name.split()[-2:]) for name in picked]

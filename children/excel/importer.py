@@ -396,7 +396,7 @@ class _Plan:
 
     new_households: dict[str, _NewHousehold] = field(default_factory=dict)
     changed_households: list[Household] = field(default_factory=list)
-    # (row, household: a registered one's pk or a new one, *NEW_CHILD_FIELDS values)
+    # (row, household: a registered one's pk or a new one, its hamlet's pk, *NEW_CHILD_FIELDS values)
     new_children: list[tuple] = field(default_factory=list)
     changed_children: list[Child] = field(default_factory=list)
     registrations: list[tuple[int, date | None]] = field(default_factory=list)  # (child ref, registered on)
@@ -421,9 +421,7 @@ def _registry_of(rows: list[Row], commune: Commune):
     # possibly the same one in another.
     named: dict[tuple[str, date], list[Child]] = {}
     for chunk in _chunks(sorted({fold(r.full_name) for r in rows})):
-        found = Child.objects.filter(household__commune=commune, name_search__in=chunk).exclude(
-            status=Child.Status.MERGED
-        )
+        found = Child.objects.filter(commune=commune, name_search__in=chunk).exclude(status=Child.Status.MERGED)
         for c in found.select_related("household"):
             named.setdefault((c.name_search, c.date_of_birth), []).append(c)
     registered: dict[int, date | None] = {}
@@ -521,7 +519,7 @@ def _match(rows: list[Row], commune: Commune, result: ImportResult, *, today: da
         if child is None:
             ref = -row.number
             plan.new_children.append(
-                (row.number, household.pk or household, name_fields["full_name"], name_search,
+                (row.number, household.pk or household, household.hamlet_id, name_fields["full_name"], name_search,
                  name_fields["name_sort_key"], row.sex, born, row.ethnicity or DEFAULT_ETHNICITY, personal_id,
                  row.notes if row.notes is not None else "")
             )  # fmt: skip
@@ -622,10 +620,10 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
         )  # fmt: skip
     done = 0
     saved: dict[int, int] = {}  # -row number -> new child's pk
-    fields = ("household_id", *NEW_CHILD_FIELDS)
+    fields = ("household_id", "commune_id", "hamlet_id", *NEW_CHILD_FIELDS)
     for start in range(0, len(plan.new_children), CHILD_BATCH):
         batch = plan.new_children[start : start + CHILD_BATCH]
-        rows = [(h if isinstance(h, int) else h.pk, *values) for _n, h, *values in batch]
+        rows = [(h if isinstance(h, int) else h.pk, commune.pk, hamlet, *values) for _n, h, hamlet, *values in batch]
         pks = bulk.insert(Child, fields, rows)
         record_creations(Child, pks, by=by, reason=reason)
         saved.update((-entry[0], pk) for entry, pk in zip(batch, pks, strict=True))
@@ -633,10 +631,10 @@ def _write(plan: _Plan, *, commune, by, today: date, progress, total: int) -> No
         if progress:
             progress(done, total)
     for child in plan.changed_children:
-        child.household_id = child._import_household.pk
+        child.household_id, child.hamlet_id = child._import_household.pk, child._import_household.hamlet_id
     if plan.changed_children:
         bulk_update_with_history(
-            plan.changed_children, Child, [*CHILD_FIELDS, "personal_id", "notes"], batch_size=BATCH,
+            plan.changed_children, Child, [*CHILD_FIELDS, "hamlet", "personal_id", "notes"], batch_size=BATCH,
             default_user=by, default_change_reason=reason,
         )  # fmt: skip
 

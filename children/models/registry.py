@@ -101,6 +101,15 @@ class Child(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="children", verbose_name=_("hộ gia đình")
     )
+    # The household's commune and hamlet, kept on the child (by save(), and by every bulk writer through
+    # place_of) so that the lists and the counts of a commune or a hamlet read the children's table alone;
+    # indexed only as the first column of the list orders below.
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("xã")
+    )
+    hamlet = models.ForeignKey(
+        Hamlet, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("ấp/sóc")
+    )
     full_name = models.CharField(_("họ và tên"), max_length=120)
     # Diacritic-free, lower-case name for search ("nguyen van an"), and the Vietnamese sort key
     # (given name first); both maintained by children.services.
@@ -130,10 +139,15 @@ class Child(models.Model):
         ordering = ["name_sort_key", "date_of_birth", "pk"]
         indexes = [
             models.Index(fields=["date_of_birth"], name="child_dob_idx"),
-            # The child list's order (children.selectors.registry.CHILD_LIST_ORDER): its pages are index ranges;
-            # by sex too, as given names are a boy's or a girl's and one sex's names come in long runs in that order.
-            models.Index(fields=["name_sort_key", "date_of_birth", "id"], name="child_list_order_idx"),
-            models.Index(fields=["sex", "name_sort_key", "date_of_birth", "id"], name="child_sex_list_order_idx"),
+            # The child list's order (children.selectors.registry.CHILD_LIST_ORDER) within a commune and within
+            # a hamlet, every list being one or the other: its pages are ranges of these indexes, whatever the
+            # size of the province; by sex too, as given names are a boy's or a girl's and one sex's names come
+            # in long runs in that order.
+            models.Index(fields=["commune", "name_sort_key", "date_of_birth", "id"], name="child_commune_order_idx"),
+            models.Index(fields=["hamlet", "name_sort_key", "date_of_birth", "id"], name="child_hamlet_order_idx"),
+            models.Index(
+                fields=["commune", "sex", "name_sort_key", "date_of_birth", "id"], name="child_commune_sex_order_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -147,6 +161,17 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        """Keep the commune and hamlet those of the household: on every full save, and on a partial one that
+        writes the household."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "household" in update_fields or "household_id" in update_fields:
+            household = self.household
+            self.commune_id, self.hamlet_id = household.commune_id, household.hamlet_id
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "commune", "hamlet"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("children:child-detail", args=[self.pk])

@@ -66,9 +66,9 @@ def households_visible_to(*, user) -> QuerySet[Household]:
 def children_visible_to(*, user) -> QuerySet[Child]:
     """Children the user may see; records merged into another are aliases and never listed."""
     if user.role in REGISTRY_COMMUNE_ROLES:
-        qs = Child.objects.filter(household__commune_id=user.commune_id)
+        qs = Child.objects.filter(commune_id=user.commune_id)
     elif user.role == Role.COLLABORATOR:
-        qs = Child.objects.filter(household__hamlet_id=user.hamlet_id)
+        qs = Child.objects.filter(hamlet_id=user.hamlet_id)
     else:
         return Child.objects.none()
     return qs.exclude(status=Child.Status.MERGED)
@@ -128,7 +128,7 @@ def child_list(*, user, filters: ChildFilters) -> QuerySet[Child]:
         else:
             qs = qs.filter(Q(name_search__contains=needle) | Q(household__code__icontains=code))
     if filters.hamlet:
-        qs = qs.filter(household__hamlet_id=filters.hamlet)
+        qs = qs.filter(hamlet_id=filters.hamlet)
     if filters.sex:
         qs = qs.filter(sex=filters.sex)
     if filters.status:
@@ -199,7 +199,7 @@ def same_child_candidates(*, commune_id: int, identity: Identity, exclude_pk=Non
     personal ID wherever it is, and the children of the commune with its name and birth date."""
     match = Q(pk__in=[])
     if identity.date_of_birth:
-        match |= Q(name_search=identity.name, date_of_birth=identity.date_of_birth, household__commune_id=commune_id)
+        match |= Q(name_search=identity.name, date_of_birth=identity.date_of_birth, commune_id=commune_id)
     if identity.personal_id:
         match |= Q(personal_id=identity.personal_id)
     qs = Child.objects.filter(match)
@@ -243,7 +243,7 @@ def hamlet_summary(*, hamlets: QuerySet[Hamlet]) -> QuerySet[Hamlet]:
     """Hamlets with their number of households and of children living here, counted in the database."""
     return hamlets.annotate(
         household_count=_count(Household.objects.all(), "hamlet"),
-        child_count=_count(Child.objects.filter(status=Child.Status.LIVING), "household__hamlet"),
+        child_count=_count(Child.objects.filter(status=Child.Status.LIVING), "hamlet"),
     ).order_by("position", "name")
 
 
@@ -252,7 +252,7 @@ def commune_summary(*, communes: QuerySet[Commune]) -> QuerySet[Commune]:
     return communes.annotate(
         hamlet_count=_count(Hamlet.objects.all(), "commune"),
         household_count=_count(Household.objects.all(), "commune"),
-        child_count=_count(Child.objects.filter(status=Child.Status.LIVING), "household__commune"),
+        child_count=_count(Child.objects.filter(status=Child.Status.LIVING), "commune"),
     ).order_by("name")
 
 

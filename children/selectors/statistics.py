@@ -28,7 +28,7 @@ def circumstance_memberships_on(*, on: date, communes):
     one definition the dashboards, the report and the workbook count children in special circumstances by."""
     children = aged(living_between(Child.objects.exclude(status=Child.Status.MERGED), on, on), 0, 15, on)
     return (
-        CircumstanceMembership.objects.filter(child__household__commune__in=communes, started_on__lte=on)
+        CircumstanceMembership.objects.filter(child__commune__in=communes, started_on__lte=on)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
         .filter(child__in=children)
         .order_by()
@@ -42,13 +42,11 @@ def group_hamlet_table(*, commune, on: date) -> GroupTable:
     groups = list(SpecialCircumstanceGroup.objects.order_by("number"))
     active = circumstance_memberships_on(on=on, communes=[commune])
     cells = {
-        (row["group_id"], row["child__household__hamlet_id"]): row["n"]
-        for row in active.values("group_id", "child__household__hamlet_id").annotate(n=Count("child", distinct=True))
+        (row["group_id"], row["child__hamlet_id"]): row["n"]
+        for row in active.values("group_id", "child__hamlet_id").annotate(n=Count("child", distinct=True))
     }
     distinct = dict(
-        active.values("child__household__hamlet_id")
-        .annotate(n=Count("child", distinct=True))
-        .values_list("child__household__hamlet_id", "n")
+        active.values("child__hamlet_id").annotate(n=Count("child", distinct=True)).values_list("child__hamlet_id", "n")
     )
     rows = []
     for group in groups:
