@@ -17,12 +17,16 @@ the scope during the period: born by its end, not gone (moved away or died) befo
 after its end. Ages are completed years at a date, compared in the database through birth-date bounds.
 """
 
+import queue
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Case,
     Count,
@@ -233,12 +237,46 @@ def count_once(tallies: list[Tally]) -> dict[Tally, int]:
 ScopeKey = tuple[int, int | None]  # (commune id, hamlet id); no hamlet: the commune as a whole
 
 
+def fetched(querysets: list[QuerySet]) -> list[list]:
+    """The rows of each queryset: on PostgreSQL, outside a transaction, read over FIGURES_COUNT_CONNECTIONS
+    connections at once (each thread its own, closed when its share is read), the largest counts first so that
+    the connections finish together; otherwise one after the other. Inside a transaction the queries must see
+    what it wrote, which another connection cannot."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    readers = min(settings.FIGURES_COUNT_CONNECTIONS, len(querysets))
+    if readers < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [list(qs) for qs in querysets]
+    pending: queue.SimpleQueue = queue.SimpleQueue()
+    for i, qs in enumerate(querysets):
+        pending.put((i, qs))
+    rows: list[list] = [[] for _ in querysets]
+
+    def read() -> None:
+        try:
+            while True:
+                try:
+                    i, qs = pending.get_nowait()
+                except queue.Empty:
+                    return
+                rows[i] = list(qs)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(max_workers=readers, thread_name_prefix="figures") as pool:
+        for reader in [pool.submit(read) for _ in range(readers)]:
+            reader.result()
+    return rows
+
+
 def count_by_scope(tallies: list[Tally], keys: list[ScopeKey]) -> dict[Tally, dict[ScopeKey, int]]:
     """Each tally's count for every scope of `keys` at once: one grouped query per queryset counted, by
-    commune and hamlet; a commune's count is the sum of its rows (its hamlets, and any row without one)."""
+    commune and hamlet (read together, `fetched`); a commune's count is the sum of its rows (its hamlets, and
+    any row without one)."""
     counts: dict[Tally, dict[ScopeKey, int]] = {t: dict.fromkeys(keys, 0) for t in tallies}
-    for group in _together(tallies).values():
-        rows = _grouped(group, *group[0].scope_of)
+    groups = list(_together(tallies).values())
+    # The counts over children first: the largest, so that no connection is left with one at the end.
+    groups.sort(key=lambda group: group[0].rows.model is not Child)
+    for group, rows in zip(groups, fetched([_grouped(g, *g[0].scope_of) for g in groups]), strict=True):
         for row in rows:
             whole, part = (row["scope_commune"], None), (row["scope_commune"], row["scope_hamlet"])
             for i, tally in enumerate(group):

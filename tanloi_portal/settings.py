@@ -291,6 +291,10 @@ FIGURES_AUTO_REFRESH = env.bool("FIGURES_AUTO_REFRESH", default=True)
 # The dashboards' figures are kept in the cache this long at most; every write that changes them forgets them
 # at once (reports/dashboard_cache.py), so this only bounds what a bulk load outside the portal leaves behind.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# The grouped counts of a recompute are read over this many PostgreSQL connections at once (each of its
+# queries runs on one core: their per-child subqueries keep PostgreSQL from spreading one over several); 1
+# reads them one after the other. Only outside a transaction, so that every connection sees the same data.
+FIGURES_COUNT_CONNECTIONS = env.int("FIGURES_COUNT_CONNECTIONS", default=2)
 # A computed value whose records cover less than this share of the population it counts (e.g. the cohort
 # with any vaccination record, for 5a) is flagged "số liệu chưa đầy đủ" and never used as a base year.
 FIGURES_COMPLETE_PERCENT = env.int("FIGURES_COMPLETE_PERCENT", default=80)

@@ -182,3 +182,57 @@ def test_a_day_before_the_period_and_after_it_are_outside_it(commune, hamlet_a):
         ChildFactory(household=home, date_of_birth=born)
     grouped = calculate_scopes("3a", period, [commune.pk])  # live births of the period: its denominator
     assert grouped[(commune.pk, hamlet_a.pk)].denominator == grouped[(commune.pk, None)].denominator == 2
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="several connections: PostgreSQL only")
+
+
+def _connections_opened_by_other_threads():
+    """The threads other than this one that open a database connection while the block runs."""
+    import threading
+
+    from django.db.backends.signals import connection_created
+
+    threads = set()
+
+    def opened(sender, connection, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            threads.add(threading.current_thread().name)
+
+    connection_created.connect(opened, weak=False)
+    return threads, lambda: connection_created.disconnect(opened)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_counts_are_read_over_several_connections_and_agree(
+    committed_reference_data, registry, settings
+):
+    communes, codes = [c.pk for c in registry], sorted(CALCULATORS)
+    settings.FIGURES_COUNT_CONNECTIONS = 1
+    one_by_one = calculate_all_scopes(codes, Period(2025), communes)
+    settings.FIGURES_COUNT_CONNECTIONS = 3
+    threads, stop = _connections_opened_by_other_threads()
+    try:
+        together = calculate_all_scopes(codes, Period(2025), communes)
+    finally:
+        stop()
+    assert len(threads) == 3 and all(name.startswith("figures") for name in threads)
+    assert {c: {k: counts(r) for k, r in v.items()} for c, v in together.items()} == {
+        c: {k: counts(r) for k, r in v.items()} for c, v in one_by_one.items()
+    }
+    assert any(r.numerator for v in together.values() for r in v.values())
+
+
+@postgres_only
+def test_inside_a_transaction_the_counts_see_its_writes_on_its_own_connection(registry, commune, settings):
+    settings.FIGURES_COUNT_CONNECTIONS = 3
+    before = calculate_scopes("14", Period(2025), [commune.pk])[(commune.pk, None)].denominator
+    # A child under 5 written in this (the test's) transaction: no other connection could count it.
+    ChildFactory(household=HouseholdFactory(hamlet=commune.hamlets.first()), date_of_birth=date(2022, 1, 1))
+    threads, stop = _connections_opened_by_other_threads()
+    try:
+        after = calculate_scopes("14", Period(2025), [commune.pk])[(commune.pk, None)].denominator
+    finally:
+        stop()
+    assert not threads and after == before + 1
