@@ -240,6 +240,9 @@ EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=1)
 # With REDIS_URL (several processes or servers, docs/deploy.md) Redis is the cache, and sessions are kept in it
 # in front of the database (a session survives a Redis restart). CACHE_URL, when given, wins.
 REDIS_URL = env.str("REDIS_URL", default="")
+# The dashboards keep a version and a few entries per commune (reports/dashboard_cache.py): a file or memory
+# cache culled at Django's default of 300 entries would drop them on every page of a province's 100 communes.
+CACHE_MAX_ENTRIES = 50_000
 if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache("CACHE_URL")}
 elif REDIS_URL:
@@ -253,6 +256,8 @@ elif REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(BASE_DIR / "private" / "cache")}}  # fmt: skip
+if "redis" not in CACHES["default"]["BACKEND"].lower():
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", CACHE_MAX_ENTRIES)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # The task worker (tanloi_portal/celery.py): Redis as the broker. Tasks keep their state in the database

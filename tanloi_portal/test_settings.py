@@ -19,7 +19,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
 
 PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="tanloi-private-"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},  # noqa: F405
+    }
+}
 # Tasks run in the caller, at once (the countdown of the debounced recompute is ignored).
 CELERY_TASK_ALWAYS_EAGER = True
 # With tasks run in the caller, every save would recompute at once: tests that want it turn it on.

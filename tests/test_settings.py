@@ -13,7 +13,7 @@ PRINT = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'key': settings.SECRET_KEY, 'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS, "
     "'engine': settings.DATABASES['default']['ENGINE'], 'name': str(settings.DATABASES['default']['NAME']), "
-    "'lang': settings.LANGUAGE_CODE, 'tz': settings.TIME_ZONE}))"
+    "'lang': settings.LANGUAGE_CODE, 'tz': settings.TIME_ZONE, 'cache': settings.CACHES['default']}))"
 )
 
 
@@ -82,3 +82,19 @@ def test_the_live_postgresql_connection_has_jit_off():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(
+    "env, backend, culled_at",
+    [
+        ({}, "django.core.cache.backends.filebased.FileBasedCache", 50_000),
+        ({"CACHE_URL": "locmemcache://"}, "django.core.cache.backends.locmem.LocMemCache", 50_000),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "django.core.cache.backends.redis.RedisCache", None),
+    ],
+)
+def test_a_file_or_memory_cache_holds_a_provinces_dashboards_and_redis_is_left_as_it_is(env, backend, culled_at):
+    result = _settings_with(SECRET_KEY="x" * 50, DEBUG="true", **env)
+    assert result.returncode == 0, result.stderr
+    cache = json.loads(result.stdout)["cache"]
+    assert cache["BACKEND"] == backend
+    assert cache.get("OPTIONS", {}).get("MAX_ENTRIES") == culled_at

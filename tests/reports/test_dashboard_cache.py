@@ -273,3 +273,19 @@ def test_a_commune_without_a_plan_has_its_bulk_writes_memberships_and_hamlets_co
     hamlet_a.save()
     after = rows()
     assert after[other_commune.pk][0] == 2 and after[commune.pk][0] == before[commune.pk][0] - 1
+
+
+def test_the_cache_keeps_a_provinces_entries_without_culling_them():
+    """A version and an entry for each of several hundred communes (a province, with room to spare): Django's
+    file and memory caches cull at 300 entries by default, which would rebuild every commune's row on every
+    page; the settings raise it (CACHE_MAX_ENTRIES) for every cache but Redis."""
+    built = []
+
+    def build(missing):
+        built.append(len(missing))
+        return {pk: {"pk": pk} for pk in missing}
+
+    ids = list(range(1, 501))
+    assert dashboard_cache.cached_each("province-test", ids, build) == {pk: {"pk": pk} for pk in ids}
+    assert dashboard_cache.cached_each("province-test", ids, build)[500] == {"pk": 500}
+    assert built == [500]
