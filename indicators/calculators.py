@@ -239,9 +239,9 @@ ScopeKey = tuple[int, int | None]  # (commune id, hamlet id); no hamlet: the com
 
 def fetched(querysets: list[QuerySet]) -> list[list]:
     """The rows of each queryset: on PostgreSQL, outside a transaction, read over FIGURES_COUNT_CONNECTIONS
-    connections at once (each thread its own, closed when its share is read), the largest counts first so that
-    the connections finish together; otherwise one after the other. Inside a transaction the queries must see
-    what it wrote, which another connection cannot."""
+    connections at once (each thread its own, closed when its share is read), taken in the order given (the
+    caller puts the largest first, so that the connections finish together); otherwise one after the other.
+    Inside a transaction the queries must see what it wrote, which another connection cannot."""
     connection = connections[DEFAULT_DB_ALIAS]
     readers = min(settings.FIGURES_COUNT_CONNECTIONS, len(querysets))
     if readers < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:

@@ -101,9 +101,9 @@ class Child(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="children", verbose_name=_("hộ gia đình")
     )
-    # The household's commune and hamlet, kept on the child (by save(), and by every bulk writer through
-    # place_of) so that the lists and the counts of a commune or a hamlet read the children's table alone;
-    # indexed only as the first column of the list orders below.
+    # The household's commune and hamlet, kept on the child (by save(); the bulk writers, children.demo and the
+    # Excel import, write them with the household) so that the lists and the counts of a commune or a hamlet
+    # read the children's table alone; indexed only as the first column of the list orders below.
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("xã")
     )
