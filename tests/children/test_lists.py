@@ -287,8 +287,10 @@ def test_on_postgresql_the_search_reads_the_trigram_indexes(users, client_for, h
     # The search reads the bitmap of an index that narrows it, never the whole registry: the trigram index, or
     # the commune's children, whichever the planner finds cheaper for the commune's size (here: a few thousand).
     (search,) = _plans(client, {"q": "Nguyễn Văn"}, off=("seqscan", "indexscan"))
-    narrowing = ("Bitmap Index Scan on child_name_search_trgm", "Bitmap Index Scan on child_commune_order_idx")
-    assert any(index in search for index in narrowing), search
+    # Any of the indexes that lead with the commune serves the second (the planner picks by their sizes).
+    trigram = "Bitmap Index Scan on child_name_search_trgm" in search
+    commune = "Bitmap Index Scan on child_commune_" in search and "Index Cond: (commune_id = " in search
+    assert trigram or commune, search
     # A LIKE '%nguyen van%' is served by the trigram index (a bitmap scan needs a condition it serves).
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
