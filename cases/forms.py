@@ -74,7 +74,11 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         for spec in legal_forms.FIELDS[action]:
             self.fields[spec.name] = _field_for(spec)
-        labels = {"close": _("Tình trạng của trẻ khi đóng hồ sơ"), "return_to_planning": _("Lý do không đóng hồ sơ")}
+        labels = {
+            "close": _("Tình trạng của trẻ khi đóng hồ sơ"),
+            "return_to_planning": _("Lý do không đóng hồ sơ"),
+            "return_plan": _("Lý do trả lại kế hoạch"),
+        }
         self.fields["text"] = forms.CharField(
             label=labels.get(action, _("Nội dung, ghi chú")),
             required=action in labels,

@@ -118,6 +118,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     # Mẫu 05: the chairman's decision approving the plan.
     "approve_plan": (F("decision_number", _("Số quyết định phê duyệt"), "text", required=True),),
+    "return_plan": (),
     "start": (),
     "review": (
         F("situation", _("Tình trạng của trẻ"), "choice", SITUATION, required=True),
@@ -135,6 +136,7 @@ LABELS = {
     "detail": _("Đánh giá chi tiết, họp xác định nhu cầu"),
     "draft_plan": _("Xây dựng kế hoạch hỗ trợ, can thiệp"),
     "approve_plan": _("Phê duyệt kế hoạch"),
+    "return_plan": _("Trả lại kế hoạch để xây dựng lại"),
     "start": _("Bắt đầu thực hiện kế hoạch"),
     "review": _("Rà soát, đánh giá"),
     "close": _("Đóng hồ sơ"),

@@ -111,6 +111,8 @@ STEPS: dict[str, Step] = _steps(
         refusal=_("Rà soát đề nghị đóng hồ sơ: chờ Chủ tịch quyết định."),
     ),
     Step("approve_plan", frozenset({S.PLAN_DRAFTED}), S.PLAN_APPROVED, "Mẫu 05", CHAIRMAN),
+    # The chairman's other answer to a drafted plan: back to the officer, with the reason, for a new draft.
+    Step("return_plan", frozenset({S.PLAN_DRAFTED}), S.DETAILED, "", CHAIRMAN),
     Step("start", frozenset({S.PLAN_APPROVED}), S.IN_PROGRESS, "", OFFICER),
     Step("review", frozenset({S.IN_PROGRESS}), S.REVIEWED, "", OFFICER),
     Step(

@@ -65,6 +65,11 @@ class CaseAccess:
             raise PermissionDenied
         return step
 
+    def other_answers(self, step: Step) -> tuple[Step, ...]:
+        """The user's other steps open now from where this one starts: the chairman's decisions each have two
+        answers (approve the plan or send it back; close or ask for a new plan), offered side by side."""
+        return tuple(other for other in self.steps if other.action != step.action and other.sources & step.sources)
+
     def records_results_of(self, assignment: Assignment) -> bool:
         return may_record_result(self.user, assignment)
 

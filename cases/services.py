@@ -144,7 +144,10 @@ def case_step(
         fields["review_on"] = data["review_on"]
     if action == "return_to_planning" and not text.strip():
         raise ValidationError({"text": _("Ghi lý do không đóng hồ sơ.")})
-    if action == "return_to_planning" or (action == "review" and data["recommendation"] == "plan_again"):
+    if action == "return_plan" and not text.strip():
+        raise ValidationError({"text": _("Ghi lý do trả lại kế hoạch.")})
+    sent_back = action in ("return_to_planning", "return_plan")
+    if sent_back or (action == "review" and data["recommendation"] == "plan_again"):
         fields["replan_from"] = when
     if action == "close":
         if not text.strip():

@@ -144,7 +144,13 @@ def case_step_view(request, pk: int, action: str):
                 if may_read_narrative(request.user, case)
                 else redirect("cases:list")
             )
-    context = {"case": case, "form": form, "label": step.label, "legal_form": step.legal_form}
+    context = {
+        "case": case,
+        "form": form,
+        "label": step.label,
+        "legal_form": step.legal_form,
+        "other_answers": access.other_answers(step),
+    }
     return render(request, "cases/step.html", context)
 
 

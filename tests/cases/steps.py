@@ -25,6 +25,7 @@ def valid_form(action: str, **overrides) -> dict:
         "review": {"situation": "improved", "recommendation": "close"},
         "close": {"outcome": "safe_with_family"},
         "return_to_planning": {},
+        "return_plan": {},
     }  # fmt: skip
     return {**forms[action], **overrides}
 

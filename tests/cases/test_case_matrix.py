@@ -27,6 +27,7 @@ EXPECTED = {
     "detail": {S.ASSESSED, S.EMERGENCY},  # from "assessed" only without danger (the chairman decides first)
     "draft_plan": {S.DETAILED, S.REVIEWED},  # from a review only when it proposed a new plan
     "approve_plan": {S.PLAN_DRAFTED},
+    "return_plan": {S.PLAN_DRAFTED},
     "start": {S.PLAN_APPROVED},
     "review": {S.IN_PROGRESS},
     "close": {S.REVIEWED},  # only when the review proposed closing

@@ -61,6 +61,34 @@ def test_a_review_proposing_closure_waits_for_the_chairman_who_may_close_or_send
     take(case, "draft_plan", users["officer"])
 
 
+def test_the_chairman_may_send_a_drafted_plan_back_with_a_reason_and_the_officer_drafts_again(case, users, client_for):
+    case = walk(case, users, 3)  # the plan is drafted
+    assert [s.action for s in steps_open_to(case, users["chairman"])] == ["approve_plan", "return_plan"]
+    chairman = client_for(users["chairman"])
+    page = chairman.get(reverse("cases:step", args=[case.pk, "approve_plan"])).content.decode()
+    # Both answers on the approval page; its button says what it does.
+    assert reverse("cases:step", args=[case.pk, "return_plan"]) in page
+    assert ">Phê duyệt kế hoạch</button>" in page
+    url = reverse("cases:step", args=[case.pk, "return_plan"])
+    refused = chairman.post(url, {"version": case.version, "text": "  "})
+    assert refused.status_code == 200 and "Lý do trả lại kế hoạch" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.status == "plan_drafted"
+    before = timezone.now()
+    response = chairman.post(url, {"version": case.version, "text": "Chưa nêu ai đưa trẻ đi khám"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "detailed" and case.replan_from >= before
+    assert case.timeline.last().text == "Chưa nêu ai đưa trẻ đi khám"
+    # The decision is taken: the case leaves the chairman's list of decisions, and the officer drafts again, its
+    # delay counted from the request.
+    assert awaiting_decision_count(user=users["chairman"]) == 0
+    assert chairman.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert [s.action for s in steps_open_to(case, users["officer"])] == ["draft_plan"]
+    take(case, "draft_plan", users["officer"])
+    assert case.status == "plan_drafted" and awaiting_decision_count(user=users["chairman"]) == 1
+
+
 def test_a_refused_step_names_the_step_not_its_code(case, users):
     with pytest.raises(ValidationError) as error:
         take(case, "approve_plan", users["chairman"])

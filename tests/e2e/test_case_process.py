@@ -106,8 +106,10 @@ def test_intake_to_closure_across_the_officer_the_chairman_and_the_health_statio
     _open_case(chairman, base, case.pk)
     expect(chairman.get_by_text("Bà Sáu")).to_have_count(0)  # never the reporter
     _step(chairman, "Phê duyệt kế hoạch (Mẫu 05)")
+    # Both answers are on the page: approve (the button says so), or send the plan back with a reason.
+    expect(chairman.get_by_role("link", name="Trả lại kế hoạch để xây dựng lại")).to_be_visible()
     chairman.get_by_label("Số quyết định phê duyệt").fill("21/QĐ-UBND")
-    chairman.get_by_role("button", name="Lưu").click()
+    chairman.get_by_role("button", name="Phê duyệt kế hoạch").click()
     expect(chairman.get_by_text("Đã ghi bước “Phê duyệt kế hoạch”.")).to_be_visible()
     screenshot(chairman, "case-03-approved")
 
@@ -136,7 +138,8 @@ def test_intake_to_closure_across_the_officer_the_chairman_and_the_health_statio
     _step(chairman, "Đóng hồ sơ")
     chairman.get_by_role("combobox", name="Kết quả").select_option(label="Trẻ an toàn, sống cùng gia đình")
     chairman.get_by_label("Tình trạng của trẻ khi đóng hồ sơ").fill("Trẻ tăng cân, đi học đều")
-    chairman.get_by_role("button", name="Lưu").click()
+    expect(chairman.get_by_role("link", name="Không đóng hồ sơ, yêu cầu xây dựng lại kế hoạch")).to_be_visible()
+    chairman.get_by_role("button", name="Đóng hồ sơ").click()
     expect(chairman.get_by_text("Đã ghi bước “Đóng hồ sơ”.")).to_be_visible()
     screenshot(chairman, "case-05-closed")
     chairman.get_by_role("link", name="Thống kê hồ sơ").click()
