@@ -104,11 +104,20 @@ def _open_tasks_seen_by(user) -> QuerySet[Task]:
     return tasks.filter(assignment__unit_id=user.unit_id) if user.role == Role.UNIT_STAFF else tasks
 
 
-def _by_urgency(*, user, open_only: bool = True) -> QuerySet[Case]:
+# The parts of the case list a link may ask for: what waits for the chairman's decision, what is overdue (the
+# homes' counts open exactly the cases they count).
+WAITING_CHAIRMAN, OVERDUE = "chu-tich", "qua-han"
+SHOWN = (WAITING_CHAIRMAN, OVERDUE)
+
+
+def _by_urgency(*, user, open_only: bool = True, shown: str = "") -> QuerySet[Case]:
     qs = cases_visible_to(user=user)
     if open_only:
         qs = qs.exclude(status=Case.Status.CLOSED)
-    return with_deadlines(qs, open_tasks=_open_tasks_seen_by(user), now=timezone.now())
+    if shown == WAITING_CHAIRMAN:
+        qs = qs.filter(AWAITING_CHAIRMAN)
+    qs = with_deadlines(qs, open_tasks=_open_tasks_seen_by(user), now=timezone.now())
+    return qs.filter(overdue=True) if shown == OVERDUE else qs
 
 
 class CaseRows:
@@ -146,10 +155,10 @@ DUE_ORDER = (Key("next_due_at", DateTimeField()), Key("pk", Case._meta.pk))
 NUMBER_ORDER = (Key("pk", Case._meta.pk),)
 
 
-def case_list_page(*, user, open_only: bool = True, token: str = "") -> KeysetPage:
+def case_list_page(*, user, open_only: bool = True, shown: str = "", token: str = "") -> KeysetPage:
     """The page of the case list a link asks for (`token`; the first page without), in case_list's order, read
-    without counting the list."""
-    cases = _by_urgency(user=user, open_only=open_only)
+    without counting the list; `shown` keeps it to the cases waiting for the chairman or those overdue."""
+    cases = _by_urgency(user=user, open_only=open_only, shown=shown)
     # "Something is due" said without reading next_due_at (a unit's task when task_first, else the case's own
     # deadline), whose SQL repeats the tasks' subquery: a case's own deadline is read first, the tasks only when
     # it has none.
@@ -162,14 +171,14 @@ def case_list_page(*, user, open_only: bool = True, token: str = "") -> KeysetPa
 
 
 def overdue_count(*, user) -> int:
-    return _by_urgency(user=user).filter(overdue=True).count()
+    return _by_urgency(user=user, shown=OVERDUE).count()
 
 
 def awaiting_decision_count(*, user) -> int:
     """Cases waiting for a decision of the chairman (emergency protection, the plan, the closure)."""
     if user.role not in (Role.OFFICER, Role.CHAIRMAN):
         return 0
-    return Case.objects.filter(AWAITING_CHAIRMAN, commune_id=user.commune_id).count()
+    return cases_visible_to(user=user).filter(AWAITING_CHAIRMAN).count()
 
 
 def unit_inbox(*, user) -> QuerySet[Task]:

@@ -5,6 +5,8 @@ Who may open what: see cases.selectors (reads) and cases.services (writes); ever
 an attachment or the case file is written to the access log.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,8 @@ from cases.forms import AssignForm, AttachmentForm, IntakeForm, NoteForm, StepFo
 from cases.models import Attachment, Task
 from cases.rules import may_read_narrative
 from cases.selectors import (
+    SHOWN,
+    WAITING_CHAIRMAN,
     case_list_page,
     case_statistics,
     case_timeline,
@@ -53,11 +57,16 @@ from tanloi_portal.uploads import body_limit
 @allow(Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF)
 def case_list_view(request):
     show_all = request.GET.get("tat-ca") == "1"
-    page = case_list_page(user=request.user, open_only=not show_all, token=request.GET.get(PAGE_PARAM, ""))
+    shown = request.GET.get("xem", "")
+    shown = shown if shown in SHOWN else ""
+    page = case_list_page(user=request.user, open_only=not show_all, shown=shown, token=request.GET.get(PAGE_PARAM, ""))
+    query = urlencode({k: v for k, v in (("tat-ca", "1" if show_all else ""), ("xem", shown)) if v})
     context = {
         "page": page,
-        "query": "tat-ca=1" if show_all else "",
+        "query": query,
         "show_all": show_all,
+        "shown": shown,
+        "waiting_chairman": WAITING_CHAIRMAN,
         "concerns": concerns_by_urgency(user=request.user),
     }
     return render(request, "cases/list.html", context)

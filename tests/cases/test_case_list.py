@@ -205,3 +205,35 @@ def test_a_case_list_link_not_written_by_the_list_is_harmless(many, users, clien
         response = client.get(reverse("cases:list"), {"trang": token})
         assert response.status_code == 200, token
         assert [row.case.pk for row in response.context["page"]] == first, token
+
+
+def _listed(client, query: str) -> set[int]:
+    response = client.get(reverse("cases:list") + query)
+    assert response.status_code == 200
+    return {row.case.pk for row in response.context["page"]}
+
+
+@pytest.mark.parametrize("who", ["officer", "chairman"])
+def test_the_homes_counts_open_exactly_the_cases_they_count(many, users, client_for, who):
+    client = client_for(users[who])
+    names = {case.pk: name for name, case in many.items()}
+    waiting = {names[pk] for pk in _listed(client, "?xem=chu-tich")}
+    assert waiting == {"closure", "closure2", "danger"}
+    assert {names[pk] for pk in _listed(client, "?xem=qua-han")} == {"later", "late"}
+    # The home's figures are the lengths of those lists, and its links ask for them.
+    home = client.get(reverse(f"home-{who}")).content.decode()
+    assert f"{reverse('cases:list')}?xem=qua-han" in home
+    if who == "chairman":
+        assert f"{reverse('cases:list')}?xem=chu-tich" in home
+    assert overdue_count(user=users[who]) == 2
+    # Unknown values show the whole open list; with closed cases the chairman's part keeps its filter.
+    assert len(_listed(client, "?xem=khac")) == len(many) - 1
+    page = client.get(reverse("cases:list") + "?xem=chu-tich").content.decode()
+    assert "tat-ca=1&amp;xem=chu-tich" in page and "chờ Chủ tịch quyết định" in page
+
+
+def test_a_unit_sees_only_its_own_overdue_cases(many, users, client_for):
+    client = client_for(users["health"])
+    assert _listed(client, "?xem=qua-han") == set()
+    assert _listed(client, "?xem=chu-tich") == set()
+    assert _listed(client, "") == {many["tasks"].pk}
