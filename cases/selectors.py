@@ -170,15 +170,24 @@ def case_list_page(*, user, open_only: bool = True, shown: str = "", token: str 
     return keyset_page(segments, token=token).map(lambda case: _row(user, case))
 
 
+def overdue_cases(*, user) -> QuerySet[Case]:
+    """The open cases past their next deadline, with it (next_due_at), the longest overdue first."""
+    return _by_urgency(user=user, shown=OVERDUE).order_by("next_due_at", "pk")
+
+
 def overdue_count(*, user) -> int:
-    return _by_urgency(user=user, shown=OVERDUE).count()
+    return overdue_cases(user=user).count()
+
+
+def awaiting_decision(*, user) -> QuerySet[Case]:
+    """Cases waiting for a decision of the chairman (emergency protection, the plan, the closure), oldest first."""
+    if user.role not in (Role.OFFICER, Role.CHAIRMAN):
+        return Case.objects.none()
+    return cases_visible_to(user=user).filter(AWAITING_CHAIRMAN).order_by("pk")
 
 
 def awaiting_decision_count(*, user) -> int:
-    """Cases waiting for a decision of the chairman (emergency protection, the plan, the closure)."""
-    if user.role not in (Role.OFFICER, Role.CHAIRMAN):
-        return 0
-    return cases_visible_to(user=user).filter(AWAITING_CHAIRMAN).count()
+    return awaiting_decision(user=user).count()
 
 
 def unit_inbox(*, user) -> QuerySet[Task]:

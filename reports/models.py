@@ -102,3 +102,25 @@ class ProgressReport(models.Model):
     @property
     def editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class SentNotice(models.Model):
+    """One event a user was told about, on one channel: the digest never tells it twice (reports/notices.py).
+    The row is written in the transaction that sends the message, so a message that failed is sent again."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("thư điện tử")
+        SMS = "sms", _("tin nhắn")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=120)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thông báo đã gửi")
+        verbose_name_plural = _("thông báo đã gửi")
+        constraints = [models.UniqueConstraint(fields=["user", "channel", "event"], name="notice_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.channel} · {self.event}"

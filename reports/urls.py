@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_documents, views_reports, views_workbook
+from reports import views, views_documents, views_notices, views_reports, views_workbook
 
 # Not namespaced: tanloi_portal.roles names the home pages "home-officer", ... for every role.
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("trang-chu/don-vi/", views.home_unit, name="home-unit"),
     path("trang-chu/chu-tich/", views.home_chairman, name="home-chairman"),
     path("trang-chu/cap-tren/", views.home_district, name="home-district"),
+    path("thong-bao/", views_notices.notices_view, name="notices"),
     path("van-ban/ke-hoach.pdf", views_documents.plan_pdf_view, name="plan-pdf"),
     path("van-ban/ke-hoach.docx", views_documents.plan_docx_view, name="plan-docx"),
     path("bao-cao/", views_reports.report_list, name="report-list"),

@@ -17,8 +17,9 @@ from children.selectors import (
     totals_of,
 )
 from indicators.progress import LABELS
-from indicators.selectors import current_plan, current_plans, indicators_led_by
+from indicators.selectors import current_plan, current_plans, indicators_led_by, metric_values
 from reports.dashboard import communes_dashboard, dashboard, summarised_communes
+from reports.notices import notices_of
 from reports.selectors import reports_waiting_count
 from tanloi_portal.access import allow
 from tanloi_portal.models import Role
@@ -47,17 +48,30 @@ def home_officer(request):
 @allow(Role.COLLABORATOR)
 def home_collaborator(request):
     hamlet = hamlet_summary(hamlets=hamlets_visible_to(user=request.user)).first()
-    return render(request, "reports/home/collaborator.html", {"hamlet": hamlet})
+    context = {"hamlet": hamlet, "notices": notices_of(request)}
+    return render(request, "reports/home/collaborator.html", context)
 
 
 @allow(Role.UNIT_STAFF)
 def home_unit(request):
+    """The unit's to-do list first (its open tasks, the overdue labelled), then this year's values of the
+    metrics it leads, then its tasks in the plan."""
     unit = unit_of(user=request.user)
     plan = current_plan(commune=request.user.commune)
+    year = timezone.localdate().year
     led = indicators_led_by(plan=plan, unit=unit) if plan else []
+    led_metrics = {metric.pk for indicator in led for metric in indicator.metrics.all()}
+    values = metric_values(plan=plan, year=year) if led_metrics else []
     # A school has no tasks of its own in the plan: it carries out those of "Các trường trên địa bàn".
     tasks = unit.tasks or (unit.parent.tasks if unit.parent else "")
-    return render(request, "reports/home/unit.html", {"unit": unit, "led_indicators": led, "tasks": tasks})
+    context = {
+        "unit": unit,
+        "year": year,
+        "notices": notices_of(request),
+        "led_values": [v for v in values if v.metric.pk in led_metrics],
+        "tasks": tasks,
+    }
+    return render(request, "reports/home/unit.html", context)
 
 
 @allow(Role.CHAIRMAN)
@@ -80,6 +94,8 @@ def home_chairman(request):
         "overdue_cases": d.cases.overdue if d else overdue_count(user=request.user),
         "awaiting_decision": d.cases.awaiting_chairman if d else awaiting_decision_count(user=request.user),
         "reports_waiting": reports_waiting_count(user=request.user),
+        # The decisions waiting, each its own link (the case to decide on, the report to approve).
+        "decisions": [n for n in notices_of(request) if n.kind in ("decision", "report_waiting")],
         "d": d,
         "cases_chart": _cases_chart(d.cases) if d else {},
         "legend": STATUS_LEGEND,

@@ -70,7 +70,7 @@ class PortalUserAdmin(UserAdmin):
     search_fields = ("username", "full_name")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Thông tin"), {"fields": ("full_name", "email")}),
+        (_("Thông tin"), {"fields": ("full_name", "email", "phone")}),
         (_("Vai trò và phạm vi"), {"fields": ("role", "commune", "hamlet", "unit", "is_active")}),
         (_("Thời gian"), {"fields": ("last_login", "date_joined")}),
     )

@@ -9,6 +9,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -210,6 +211,18 @@ class User(AbstractUser):
     )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("đơn vị")
+    )
+    # For the daily text message of what waits (reports/notices.py); blank: none is sent.
+    phone = models.CharField(
+        _("số điện thoại nhận tin nhắn"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9](?:[ .]?[0-9]){8,14}$",
+                _("Số điện thoại gồm 9 đến 15 chữ số, có thể bắt đầu bằng +, vd: 0912 345 678."),
+            )
+        ],
     )
 
     objects = PortalUserManager()

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tanloi_portal.context_processors.navigation",
+                "reports.context_processors.notices",
                 "tanloi_portal.idle.idle_timeout",
             ],
         },
@@ -286,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-recompute": {"task": "indicators.tasks.recompute_recent_years", "schedule": crontab(hour=0, minute=10)},
     # Staged uploads nobody confirmed, jobs whose worker died for good, exported files past their time.
     "expire-import-jobs": {"task": "children.tasks.expire_import_jobs", "schedule": crontab(minute="*/15")},
+    # What waits for each user, by e-mail and SMS, before the working day starts (reports/notices.py).
+    "daily-digests": {"task": "reports.tasks.send_digests", "schedule": crontab(hour=6, minute=30)},
 }
 # A change to the registry marks its figures stale; one recompute runs this many seconds after the first
 # change, however many follow in between (debounce), so that a figure is at most a few minutes old.
@@ -303,6 +306,26 @@ FIGURES_COUNT_CONNECTIONS = env.int("FIGURES_COUNT_CONNECTIONS", default=2)
 # A computed value whose records cover less than this share of the population it counts (e.g. the cohort
 # with any vaccination record, for 5a) is flagged "số liệu chưa đầy đủ" and never used as a base year.
 FIGURES_COMPLETE_PERCENT = env.int("FIGURES_COMPLETE_PERCENT", default=80)
+
+# Mail: EMAIL_URL as smtp://user:password@host:587 (smtp+tls://, smtp+ssl://), or consolemail:// (each message
+# printed by the worker: the default with DEBUG on); without it a server hands its mail to the local mail
+# transfer agent (smtp://localhost:25, as Django would). The sender as the commune's mailbox.
+_mail = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+_smtp_options = {"host": "EMAIL_HOST", "port": "EMAIL_PORT", "username": "EMAIL_HOST_USER",
+                 "password": "EMAIL_HOST_PASSWORD", "use_tls": "EMAIL_USE_TLS", "use_ssl": "EMAIL_USE_SSL"}  # fmt: skip
+MAILERS = {
+    "default": {
+        "BACKEND": _mail["EMAIL_BACKEND"],
+        "OPTIONS": {option: _mail[key] for option, key in _smtp_options.items() if _mail.get(key) not in (None, "")}
+        if _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BVCSTE Tân Lợi <bvcste@localhost>")
+# Text messages (tanloi_portal/sms.py): the console by default; the commune's provider as a class of its own.
+SMS_BACKEND = env.str("SMS_BACKEND", default="tanloi_portal.sms.ConsoleBackend")
+# The address users open the portal at, for the links in e-mails and text messages.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -27,6 +27,7 @@ CACHES = {
 }
 # Tasks run in the caller, at once (the countdown of the debounced recompute is ignored).
 CELERY_TASK_ALWAYS_EAGER = True
+SMS_BACKEND = "tanloi_portal.sms.LocmemBackend"
 # With tasks run in the caller, every save would recompute at once: tests that want it turn it on.
 FIGURES_AUTO_REFRESH = False
 

@@ -19,14 +19,18 @@ _CODES.update({str(d): f"{d + 1:02d}" for d in range(10)})
 _WORD_END = "00"
 
 
+def unaccented(text: str) -> str:
+    """Without diacritics, đ as d, the case kept: "Tân Lợi, Đồng" -> "Tan Loi, Dong" (text messages)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower-case, without diacritics, đ as d, spaces collapsed: "Nguyễn  Văn Ân" -> "nguyen van an"."""
     if not text:
         return ""
-    text = text.replace("đ", "d").replace("Đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.lower().split())
+    return " ".join(unaccented(text).lower().split())
 
 
 def _word_key(word: str) -> str:

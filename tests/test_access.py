@@ -88,10 +88,13 @@ EXPECTED = {
     # Reading a case's files and printing it follow the case page.
     "cases:attachment": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
     "cases:case-file": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
-    "cases:statistics": {Role.OFFICER, Role.CHAIRMAN},
+    # Counts that name no child: the level above reads those of the communes it oversees.
+    "cases:statistics": {Role.OFFICER, Role.CHAIRMAN, Role.DISTRICT},
     "cases:inbox": {Role.UNIT_STAFF},
     "cases:task": {Role.OFFICER, Role.UNIT_STAFF},
     "indicators:plan": ALL,
+    # What waits for each user: everyone has the page, each told only of what they may see (test_notices.py).
+    "notices": ALL,
     # The plan's words are the officer's to edit; its PDF and .docx are the officer's and the chairman's.
     "indicators:plan-text": {Role.OFFICER},
     "plan-pdf": {Role.OFFICER, Role.CHAIRMAN},

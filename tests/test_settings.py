@@ -13,7 +13,8 @@ PRINT = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'key': settings.SECRET_KEY, 'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS, "
     "'engine': settings.DATABASES['default']['ENGINE'], 'name': str(settings.DATABASES['default']['NAME']), "
-    "'lang': settings.LANGUAGE_CODE, 'tz': settings.TIME_ZONE, 'cache': settings.CACHES['default']}))"
+    "'lang': settings.LANGUAGE_CODE, 'tz': settings.TIME_ZONE, 'cache': settings.CACHES['default'], "
+    "'mail': settings.MAILERS['default'], 'sms': settings.SMS_BACKEND, 'url': settings.PORTAL_URL}))"
 )
 
 
@@ -98,3 +99,32 @@ def test_a_file_or_memory_cache_holds_a_provinces_dashboards_and_redis_is_left_a
     cache = json.loads(result.stdout)["cache"]
     assert cache["BACKEND"] == backend
     assert cache.get("OPTIONS", {}).get("MAX_ENTRIES") == culled_at
+
+
+def test_mail_and_text_messages_are_configured_from_the_environment():
+    values = json.loads(_settings_with(TESTING="true", DEBUG="true").stdout)
+    assert values["mail"] == {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}
+    # A server without EMAIL_URL hands its mail to the local mail transfer agent (check --deploy is silent).
+    values = json.loads(_settings_with(TESTING="true").stdout)
+    assert values["mail"] == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "localhost", "port": 25},
+    }
+    assert values["sms"] == "tanloi_portal.sms.ConsoleBackend"
+    smtp = "smtp+tls://bvcste%40tanloi.gov.vn:mat-khau@mail.tanloi.gov.vn:587"
+    result = _settings_with(
+        TESTING="true", EMAIL_URL=smtp, SMS_BACKEND="nha_mang.sms.Backend", PORTAL_URL="https://bvcste.tanloi.vn/"
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["mail"] == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "mail.tanloi.gov.vn",
+            "port": 587,
+            "username": "bvcste@tanloi.gov.vn",
+            "password": "mat-khau",
+            "use_tls": True,
+        },
+    }
+    assert (values["sms"], values["url"]) == ("nha_mang.sms.Backend", "https://bvcste.tanloi.vn")
