@@ -43,7 +43,7 @@ from cases.services import (
     case_step,
     task_result,
 )
-from children.selectors import children_visible_to
+from children.selectors import children_visible_to, communes_visible_to
 from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
 from tanloi_portal.audit import log_access, record_export
@@ -259,13 +259,24 @@ def case_file_view(request, pk: int):
     return response
 
 
-@allow(Role.OFFICER, Role.CHAIRMAN)
+@allow(Role.OFFICER, Role.CHAIRMAN, Role.DISTRICT)
 def statistics_view(request):
-    """Counts only: no child, reporter or narrative is named."""
+    """Counts only: no child, reporter or narrative is named. The officer and the chairman read their commune's;
+    the level above any commune it oversees (`xa`, the first by name if none is given)."""
     year = year_param(request)
+    communes, commune_id = [], request.user.commune_id
+    if request.user.role == Role.DISTRICT:
+        communes = list(communes_visible_to(user=request.user).order_by("name"))
+        code = request.GET.get("xa", "")
+        chosen = next((c for c in communes if c.code == code), None) if code else next(iter(communes), None)
+        if code and chosen is None:
+            raise Http404
+        commune_id = chosen.pk if chosen else None
     context = {
-        "stats": case_statistics(user=request.user, year=year),
+        "stats": case_statistics(user=request.user, year=year, commune_id=commune_id) if commune_id else None,
         "years": range(timezone.localdate().year, 2015 - 1, -1),
+        "communes": communes,
+        "xa": next((c.code for c in communes if c.pk == commune_id), ""),
     }
     return render(request, "cases/statistics.html", context)
 

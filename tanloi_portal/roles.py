@@ -64,7 +64,12 @@ NAVIGATION = {
         _BOARD,
         _PLAN,
     ],
-    Role.DISTRICT: [NavItem(_("Trang chủ"), "home-district"), _BOARD, _PLAN],
+    Role.DISTRICT: [
+        NavItem(_("Trang chủ"), "home-district"),
+        _BOARD,
+        NavItem(_("Thống kê hồ sơ"), "cases:statistics"),
+        _PLAN,
+    ],
     Role.ADMIN: [NavItem(_("Quản trị"), "admin:index"), _BOARD, _PLAN],
 }
 

@@ -70,3 +70,29 @@ def test_the_statistics_page_takes_the_same_queries_whatever_the_number_of_cases
 def test_an_odd_year_falls_back_to_this_year(users, client_for):
     page = client_for(users["chairman"]).get(reverse("cases:statistics"), {"nam": "99999999999999999999"})
     assert page.status_code == 200 and str(timezone.localdate().year) in page.content.decode()
+
+
+def test_the_level_above_reads_the_statistics_of_each_commune_it_oversees(
+    users, client_for, open_case, hamlet_a, other_commune, commune
+):
+    case = open_case(hamlet=hamlet_a, name="Nguyễn Văn Bí Mật")
+    walk(case, users, 2)
+    client = client_for(users["district"])  # no commune of its own: it oversees every commune
+    page = client.get(reverse("cases:statistics"), {"xa": commune.code})
+    assert page.status_code == 200
+    assert page.context["stats"].open_now == 1 and page.context["xa"] == commune.code
+    content = page.content.decode()
+    assert f'<option value="{other_commune.code}"' in content and hamlet_a.name in content
+    for secret in ("Nguyễn Văn Bí Mật", REPORTER, REPORTER_CONTACT, DESCRIPTION):
+        assert secret not in content
+    other = client.get(reverse("cases:statistics"), {"xa": other_commune.code})
+    assert other.context["stats"].open_now == 0 and hamlet_a.name not in other.content.decode()
+    # A commune it does not oversee, or one that does not exist: not found.
+    assert client.get(reverse("cases:statistics"), {"xa": "khong-co"}).status_code == 404
+    users["district"].commune = other_commune
+    users["district"].save()
+    assert client.get(reverse("cases:statistics"), {"xa": commune.code}).status_code == 404
+    page = client.get(reverse("cases:statistics"))
+    assert page.context["stats"].open_now == 0 and page.context["xa"] == other_commune.code
+    # The case pages stay closed to it.
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 403

@@ -133,7 +133,8 @@ def test_the_level_above_reads_the_same_dashboard_for_a_commune_it_oversees(user
     content = page.content.decode()
     # Read-only: no recompute, no entry, no case list; the tiles open the metric pages of that commune.
     assert reverse("indicators:recompute") not in content and "/nhap/" not in content
-    assert reverse("cases:list") not in content
+    assert f'href="{reverse("cases:list")}"' not in content and f'href="{reverse("cases:list")}?' not in content
+    assert f'href="{reverse("cases:statistics")}"' in content  # counts that name no child
     assert f'{reverse("indicators:metric", args=["14"])}?nam={YEAR}"' in content  # one commune: no ?xa= needed
     assert client.get(reverse("home-district"), {"xa": "khong-co"}).status_code == 404
 
