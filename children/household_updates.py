@@ -177,6 +177,24 @@ KINDS: dict[str, UpdateKind] = {
 
 # Kinds whose approval changes nothing in the registry (they are read, or received where they are handled).
 ACKNOWLEDGED_ONLY = {Kind.SAFETY_CONCERN, Kind.NOTE}
+
+# The review page's words for each kind: what the registry column says when it holds nothing to compare, and
+# what the approving button does.
+NOTHING_IN_REGISTRY = {
+    Kind.NEW_BIRTH: gettext_lazy("Trẻ chưa có trong sổ: duyệt sẽ thêm trẻ vào hộ này."),
+    Kind.MOVED_IN: gettext_lazy("Trẻ chưa có trong sổ: duyệt sẽ thêm trẻ vào hộ này."),
+    Kind.NOTE: gettext_lazy("Ghi chú không thay đổi sổ: cán bộ đọc, lưu lại, rồi xử lý nếu cần."),
+    Kind.SAFETY_CONCERN: gettext_lazy("Lo ngại được tiếp nhận thành hồ sơ trường hợp, không thay đổi sổ."),
+}
+NOTHING_IN_REGISTRY_OTHERWISE = gettext_lazy("Sổ chưa có thông tin này của trẻ.")
+APPROVE_LABELS = {
+    Kind.NEW_BIRTH: gettext_lazy("Duyệt: thêm trẻ vào sổ"),
+    Kind.MOVED_IN: gettext_lazy("Duyệt: thêm trẻ vào sổ"),
+    Kind.MOVED_AWAY: gettext_lazy("Duyệt: ghi trẻ đã chuyển đi"),
+    Kind.DEATH: gettext_lazy("Duyệt: ghi trẻ đã tử vong"),
+    Kind.NOTE: gettext_lazy("Đã đọc, lưu ghi chú"),
+}
+APPROVE_LABEL_OTHERWISE = gettext_lazy("Duyệt và cập nhật sổ")
 # Kinds the officer never approves here: the app that handles them receives them (update_mark_received).
 RECEIVED_ELSEWHERE = {Kind.SAFETY_CONCERN}
 
@@ -204,13 +222,16 @@ def receive_at(kind: str, receiver: Receiver) -> None:
     RECEIVERS[kind] = receiver
 
 
-def form_for(kind: str, household: Household, data=None):
-    return KINDS[kind].form(data, household=household)
+def form_for(kind: str, household: Household, data=None, *, reviewing: bool = False):
+    """The kind's form: the collaborator's, or the officer's copy (`reviewing`: a measurement that looks wrong is
+    confirmed by the officer on the review page, not refused by the form)."""
+    return KINDS[kind].form(data, household=household, reviewing=reviewing)
 
 
 def _payload(cleaned: dict) -> dict:
-    """What is stored: the form's cleaned values as JSON (dates ISO, decimals as text), without objects."""
-    plain = {k: v for k, v in cleaned.items() if k != "child_obj"}
+    """What is stored: the form's cleaned values as JSON (dates ISO, decimals as text), without objects, and
+    without the collaborator's "vẫn gửi" unless it was ticked."""
+    plain = {k: v for k, v in cleaned.items() if k != "child_obj" and not (k == "confirm_implausible" and not v)}
     return json.loads(json.dumps(plain, cls=DjangoJSONEncoder))
 
 
@@ -225,7 +246,16 @@ def edit_form_for(update: HouseholdUpdate):
         k: format_number(Decimal(v)) if k in decimals and v not in (None, "") else v
         for k, v in as_form_data(update.payload).items()
     }
-    return form_for(update.kind, update.household, data)
+    return form_for(update.kind, update.household, data, reviewing=True)
+
+
+def growth_warnings(update: HouseholdUpdate) -> list[str]:
+    """What looks wrong in a growth report, in the words the collaborator was shown (empty for other kinds)."""
+    if update.kind != Kind.GROWTH:
+        return []
+    form = form_for(update.kind, update.household, as_form_data(update.payload), reviewing=True)
+    form.is_valid()
+    return getattr(form, "problems", [])
 
 
 @transaction.atomic
@@ -324,7 +354,7 @@ def _approve(*, update: HouseholdUpdate, by, edited: dict | None, confirm_implau
         raise AlreadyReviewed(reviewed_message(HouseholdUpdate.objects.select_related("reviewed_by").get(pk=update.pk)))
     update = HouseholdUpdate.objects.select_related("household", "child").get(pk=update.pk)
     payload = edited if edited is not None else update.payload
-    form = form_for(update.kind, update.household, as_form_data(payload))
+    form = form_for(update.kind, update.household, as_form_data(payload), reviewing=True)
     if update.child_id and update.child.status != Child.Status.LIVING:
         raise ValidationError(
             _("Không thể duyệt: trẻ %(name)s hiện ở tình trạng “%(status)s”.")
@@ -338,7 +368,8 @@ def _approve(*, update: HouseholdUpdate, by, edited: dict | None, confirm_implau
         result = KINDS[update.kind].apply(update.household, data.get("child_obj"), applying, by)
     update.state = HouseholdUpdate.State.APPROVED
     update.result_child = result
-    update.edited_by_officer = edited is not None and _payload(data) != update.payload
+    proposed = {k: v for k, v in update.payload.items() if k != "confirm_implausible"}
+    update.edited_by_officer = edited is not None and _payload(data) != proposed
     if update.edited_by_officer:
         update.applied_payload = _payload(data)  # the collaborator's proposal stays as it was sent
     update.save(update_fields=["result_child", "edited_by_officer", "applied_payload"])
@@ -407,7 +438,7 @@ def possible_duplicates(update: HouseholdUpdate) -> list[Child]:
     child (children.rules.sameness), shown to the officer before approving, as the child form warns."""
     if update.kind not in (Kind.NEW_BIRTH, Kind.MOVED_IN):
         return []
-    form = form_for(update.kind, update.household, as_form_data(update.payload))
+    form = form_for(update.kind, update.household, as_form_data(update.payload), reviewing=True)
     if not form.is_valid():
         return []
     data, household = form.cleaned_data, update.household
@@ -422,10 +453,12 @@ def describe_proposal(update: HouseholdUpdate, payload: dict | None = None) -> l
     form = form_for(update.kind, update.household)
     rows = []
     for name, value in (update.payload if payload is None else payload).items():
-        if name == "child" or name not in form.fields:
+        if name == "child" or name not in form.fields or (name == "confirm_implausible" and not value):
             continue
         field = form.fields[name]
         shown = value
+        if isinstance(value, bool):
+            shown = _("Có") if value else _("Không")
         if hasattr(field, "choices"):
             shown = dict((str(k), v) for k, v in field.choices).get(str(value), value)
         elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":

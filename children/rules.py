@@ -19,6 +19,7 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from children import ethnicities
 from children.ages import age_on
@@ -91,6 +92,60 @@ def measurement_in_range(name: str, value) -> None:
     if value is not None and not low <= value <= high:
         bounds = {"low": format_number(low), "high": format_number(high), "unit": unit}
         raise ValidationError(_("Ngoài giới hạn sinh lý (%(low)s-%(high)s %(unit)s).") % bounds, code="out_of_range")
+
+
+# A height lower than an earlier one by more than this is an entry error (children do not shrink; lying and
+# standing differ by 0.7 cm, two people measuring by a centimetre or two).
+HEIGHT_DROP_CM = 3
+
+
+def age_words(age_days: int) -> str:
+    """A child's age as people say it: "17 tháng tuổi" under five, "7 tuổi" from five, "5 ngày tuổi" newborn."""
+    months = int(age_days / 30.4375)
+    if months < 1:
+        return ngettext("%(n)s ngày tuổi", "%(n)s ngày tuổi", age_days) % {"n": age_days}
+    if months < 60:
+        return ngettext("%(n)s tháng tuổi", "%(n)s tháng tuổi", months) % {"n": months}
+    return ngettext("%(n)s tuổi", "%(n)s tuổi", months // 12) % {"n": months // 12}
+
+
+def implausible_growth(
+    *, flags: Iterable[str], age_days: int, weight_kg, height_cm, earlier: tuple[date, object] | None = None
+) -> list[str]:
+    """What is wrong with a measurement, in plain Vietnamese (WHO's plausibility flags, and a height lower than an
+    earlier one): "cân nặng 45 kg không hợp với trẻ 17 tháng tuổi". Empty: nothing looks wrong. The collaborator's
+    form, the officer's forms and the review say the same words."""
+    flags = set(flags)
+    age = age_words(age_days)
+    weight = f"{format_number(weight_kg)} kg" if weight_kg is not None else ""
+    height = f"{format_number(height_cm)} cm" if height_cm is not None else ""
+    problems = []
+    if "waz" in flags:
+        problems.append(_("cân nặng %(weight)s không hợp với trẻ %(age)s") % {"weight": weight, "age": age})
+    if "haz" in flags:
+        problems.append(_("chiều cao %(height)s không hợp với trẻ %(age)s") % {"height": height, "age": age})
+    if "whz" in flags:
+        problems.append(
+            _("cân nặng %(weight)s không hợp với chiều cao %(height)s") % {"weight": weight, "height": height}
+        )
+    elif "baz" in flags and "waz" not in flags and "haz" not in flags:
+        problems.append(
+            _("cân nặng %(weight)s và chiều cao %(height)s không hợp nhau ở trẻ %(age)s")
+            % {"weight": weight, "height": height, "age": age}
+        )
+    if earlier is not None and height_cm is not None and earlier[1] - height_cm > HEIGHT_DROP_CM:
+        problems.append(
+            _("chiều cao %(height)s thấp hơn lần đo ngày %(day)s (%(before)s cm)")
+            % {"height": height, "day": earlier[0].strftime("%d/%m/%Y"), "before": format_number(earlier[1])}
+        )
+    return problems
+
+
+def implausible_message(problems: list[str]) -> str:
+    """The sentence a form shows above its fields."""
+    return _("Số đo có vẻ chưa đúng: %(problems)s. Kiểm tra lại; nếu đúng, đánh dấu “vẫn gửi” rồi gửi lại.") % {
+        "problems": "; ".join(problems)
+    }
 
 
 # --- a household ----------------------------------------------------------------------------------------

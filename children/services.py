@@ -291,7 +291,13 @@ def fact_save(*, fact: ChildFact, by, confirm_implausible: bool = False) -> Chil
         fact.full_clean()
         _assess(fact)
         if fact.flags and not confirm_implausible:
-            raise ImplausibleMeasurement(fact.flags.split(","))
+            problems = rules.implausible_growth(
+                flags=fact.flags.split(","),
+                age_days=(fact.measured_on - fact.child.date_of_birth).days,
+                weight_kg=fact.weight_kg,
+                height_cm=fact.height_cm,
+            )
+            raise ImplausibleMeasurement(fact.flags.split(","), problems)
         fact.confirmed_implausible = bool(fact.flags)
     _save(fact, by=by)
     return fact
@@ -300,11 +306,11 @@ def fact_save(*, fact: ChildFact, by, confirm_implausible: bool = False) -> Chil
 class ImplausibleMeasurement(ValidationError):
     """A z-score beyond WHO's plausibility limits: probably an entry error, to be confirmed by the user."""
 
-    def __init__(self, flags: list[str]):
-        self.flags = flags
+    def __init__(self, flags: list[str], problems: list[str]):
+        self.flags, self.problems = flags, problems
         super().__init__(
-            _("Số đo bất thường (%(f)s vượt giới hạn WHO): kiểm tra lại, hoặc xác nhận nếu đúng.")
-            % {"f": ", ".join(f.upper() for f in flags)}
+            _("Số đo có vẻ chưa đúng: %(problems)s. Kiểm tra lại, hoặc xác nhận nếu đúng.")
+            % {"problems": "; ".join(problems)}
         )
 
 

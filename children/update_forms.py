@@ -12,6 +12,7 @@ from children import rules
 from children.ethnicities import DEFAULT
 from children.forms import ethnicity_field, vietnamese_inputs
 from children.models import Child, Death, Disability, SchoolEnrolment, SpecialCircumstanceGroup
+from children.selectors import growth_problems
 
 YES_NO = [(True, _("Có")), (False, _("Chưa"))]
 
@@ -23,9 +24,11 @@ class UpdateForm(forms.Form):
 
     child = forms.TypedChoiceField(label=_("Trẻ"), coerce=int)
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, household, reviewing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household
+        # The officer's copy of the form (the review, "Sửa rồi duyệt"): the officer confirms on the review page.
+        self.reviewing = reviewing
         if self.needs_child:
             children = household.children.filter(status=Child.Status.LIVING).order_by("date_of_birth")
             self.children = {c.pk: c for c in children}
@@ -117,10 +120,34 @@ class GrowthUpdateForm(UpdateForm):
         rules.measurement_in_range("height_cm", self.cleaned_data["height_cm"])
         return self.cleaned_data["height_cm"]
 
+    # Offered once the measurement looks wrong (a hidden "no" until then): the collaborator who has checked it
+    # again sends it as it is, and the officer sees both the warning and that it was confirmed.
+    confirm_implausible = forms.BooleanField(
+        label=_("Vẫn gửi: tôi đã kiểm tra lại, số đo này đúng"), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.reviewing:
+            del self.fields["confirm_implausible"]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("weight_kg") is None and cleaned.get("height_cm") is None and not self.has_error("weight_kg"):
             raise forms.ValidationError(_("Nhập ít nhất cân nặng hoặc chiều cao."))
+        child = self.children.get(cleaned.get("child"))
+        self.problems = []
+        if child is not None and cleaned.get("measured_on") and not self.errors:
+            self.problems = growth_problems(
+                child=child,
+                measured_on=cleaned["measured_on"],
+                weight_kg=cleaned.get("weight_kg"),
+                height_cm=cleaned.get("height_cm"),
+            )
+        if self.problems and not self.reviewing:
+            self.fields["confirm_implausible"].widget = forms.CheckboxInput()
+            if not cleaned.get("confirm_implausible"):
+                raise forms.ValidationError(rules.implausible_message(self.problems), code="implausible")
         return cleaned
 
 

@@ -416,7 +416,7 @@ def test_a_household_update_goes_from_the_collaborator_to_the_officer_and_into_a
         queue_page = officer.page("/duyet-cap-nhat/")
         assert f'href="/duyet-cap-nhat/{update.pk}/"' in queue_page and "Trẻ mới sinh" in queue_page
         review = officer.page(f"/duyet-cap-nhat/{update.pk}/")
-        assert "Nguyễn Văn Phúc Lộc" in review and "Duyệt và cập nhật sổ" in review
+        assert "Nguyễn Văn Phúc Lộc" in review and "Duyệt: thêm trẻ vào sổ" in review
         approved = officer.page(f"/duyet-cap-nhat/{update.pk}/", {"action": "approve"}, lands_on="/duyet-cap-nhat/")
         assert "Đã duyệt và cập nhật sổ." in approved
         child = Child.objects.get(full_name="Nguyễn Văn Phúc Lộc")

@@ -1,7 +1,7 @@
 """Reads of the registry, always scoped to what the user may see (registry), and a child's full profile
 with its history (profile)."""
 
-from children.selectors.profile import child_history, child_profile
+from children.selectors.profile import child_history, child_profile, growth_problems
 from children.selectors.registry import (
     AGE_BANDS,
     ChildFilters,
@@ -62,6 +62,7 @@ __all__ = [
     "get_household_for_user",
     "get_update_for_user",
     "group_hamlet_table",
+    "growth_problems",
     "hamlet_summary",
     "hamlets_visible_to",
     "household_children",

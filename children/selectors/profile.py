@@ -12,7 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from children import rules
 from children.ages import age_on
+from children.growth import assess_growth
 from children.models import (
     BirthRegistration,
     Caregiver,
@@ -235,3 +237,34 @@ def child_history(*, child: Child, limit: int = 300) -> list[HistoryEntry]:
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def growth_problems(
+    *, child: Child, measured_on: date, weight_kg, height_cm, lying: bool | None = None, exclude_pk: int | None = None
+) -> list[str]:
+    """What looks wrong with a measurement of this child, in plain words (children.rules.implausible_growth):
+    WHO's plausibility limits for the age, and a height lower than the tallest earlier one. Read by the
+    collaborator's form, the officer's forms and the review page."""
+    if not child.date_of_birth or measured_on < child.date_of_birth or child.sex not in ("M", "F"):
+        return []
+    try:
+        result = assess_growth(
+            sex=child.sex,
+            date_of_birth=child.date_of_birth,
+            measured_on=measured_on,
+            weight_kg=weight_kg,
+            height_cm=height_cm,
+            lying=lying,
+        )
+    except ValueError:  # 19 or older, or a value the form refuses on its own
+        return []
+    earlier = (
+        GrowthMeasurement.objects.filter(child=child, measured_on__lte=measured_on, height_cm__isnull=False)
+        .exclude(pk=exclude_pk)
+        .order_by("-height_cm", "measured_on")
+        .values_list("measured_on", "height_cm")
+        .first()
+    )
+    return rules.implausible_growth(
+        flags=result.flags, age_days=result.age_days, weight_kg=weight_kg, height_cm=height_cm, earlier=earlier
+    )

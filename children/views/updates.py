@@ -17,7 +17,11 @@ from django.utils.translation import gettext as _
 from children.forms import ALL
 from children.household_updates import (
     ACKNOWLEDGED_ONLY,
+    APPROVE_LABEL_OTHERWISE,
+    APPROVE_LABELS,
     KINDS,
+    NOTHING_IN_REGISTRY,
+    NOTHING_IN_REGISTRY_OTHERWISE,
     RECEIVED_ELSEWHERE,
     RECEIVERS,
     AlreadyReviewed,
@@ -28,6 +32,7 @@ from children.household_updates import (
     describe_proposal,
     edit_form_for,
     form_for,
+    growth_warnings,
     possible_duplicates,
     reviewed_message,
     update_approve,
@@ -144,7 +149,9 @@ def review_detail_view(request, pk: int):
     if request.method == "GET":
         log_access(request, obj=update)
     edit_form = edit_form_for(update)
-    reject_error, implausible = "", ""
+    warnings = growth_warnings(update) if update.state == HouseholdUpdate.State.WAITING else []
+    # A measurement that looks wrong: the approval asks for the officer's confirmation from the start.
+    reject_error, implausible = "", "approve" if warnings else ""
     confirm = request.POST.get("confirm_implausible") == "1"
     if request.method == "POST" and update.state != HouseholdUpdate.State.WAITING:
         messages.warning(request, reviewed_message(update))
@@ -174,7 +181,7 @@ def review_detail_view(request, pk: int):
             implausible = action  # that form offers to confirm the measurement, as the child page does
             messages.error(request, " ".join(error.messages))
             if action == "edit_approve":
-                edit_form = form_for(update.kind, update.household, request.POST)
+                edit_form = form_for(update.kind, update.household, request.POST, reviewing=True)
         except ValidationError as error:
             if action == "reject":
                 reject_error = " ".join(error.messages)
@@ -200,6 +207,9 @@ def review_detail_view(request, pk: int):
         "duplicates": duplicates,
         "duplicate_warning": possible_duplicate_message(duplicates) if duplicates else "",
         "acknowledged_only": update.kind in ACKNOWLEDGED_ONLY,
+        "nothing_in_registry": NOTHING_IN_REGISTRY.get(update.kind, NOTHING_IN_REGISTRY_OTHERWISE),
+        "approve_label": APPROVE_LABELS.get(update.kind, APPROVE_LABEL_OTHERWISE),
         "receiving": _receiving(update),
+        "growth_warnings": warnings,
     }
     return render(request, "children/updates/review.html", context)

@@ -379,11 +379,18 @@ def test_an_implausible_growth_report_is_approved_only_once_the_officer_confirms
 ):
     # A 3-year-old of 40 kg: beyond WHO's plausibility limit for weight-for-age.
     data = {"child": child.pk, "measured_on": dmy(YESTERDAY), "weight_kg": "40", "height_cm": "94"}
-    update = submit(users, household, "growth", data)
+    with pytest.raises(InvalidUpdate):  # the collaborator is asked first
+        submit(users, household, "growth", data)
+    update = submit(users, household, "growth", {**data, "confirm_implausible": "on"})
     officer = client_for(users["officer"])
     url = reverse("children:review-detail", args=[update.pk])
+    # The review says so before the officer presses anything, in the collaborator's words, and asks to confirm.
+    page = officer.get(url).content.decode()
+    assert "trẻ 3 tuổi" not in page  # under five: in months (1,095 days: 35 months)
+    assert "cân nặng 40 kg không hợp với trẻ 35 tháng tuổi" in page
+    assert "Cộng tác viên đã kiểm tra lại và vẫn gửi." in page and 'id="confirm-approve"' in page
     refused = officer.post(url, {"action": "approve"}).content.decode()
-    assert "Số đo bất thường" in refused and 'name="confirm_implausible"' in refused
+    assert "Số đo có vẻ chưa đúng: cân nặng 40 kg" in refused and 'name="confirm_implausible"' in refused
     update.refresh_from_db()
     assert update.state == "waiting" and not GrowthMeasurement.objects.exists()
     assert officer.post(url, {"action": "approve", "confirm_implausible": "1"}).status_code == 302
@@ -506,7 +513,7 @@ def test_the_review_page_shows_figures_with_a_decimal_comma(users, client_for, h
         by=users["officer"], confirm_implausible=True,
     )  # fmt: skip
     data = {"child": child.pk, "measured_on": dmy(YESTERDAY), "weight_kg": "7,25", "height_cm": "66,5"}
-    update = submit(users, household, "growth", data)
+    update = submit(users, household, "growth", {**data, "confirm_implausible": "on"})  # small for 3 years
     page = client_for(users["officer"]).get(reverse("children:review-detail", args=[update.pk])).content.decode()
     assert "6,99 kg, 65,5 cm" in page and "7,25" in page and "66,5" in page
     assert "6.99" not in page and "7.25" not in page and "65.5" not in page
@@ -553,3 +560,53 @@ def test_the_sent_page_makes_the_same_number_of_queries_for_more_updates(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("children:my-updates"))
     assert len(response.context["page"]) == 30
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "nothing", "button"),
+    [
+        ("note", {"text": "Gia đình khó khăn"}, "Ghi chú không thay đổi sổ", "Đã đọc, lưu ghi chú"),
+        (
+            "new_birth",
+            {"full_name": "Lê Văn Bé", "sex": "M", "date_of_birth": dmy(YESTERDAY), "birth_registered": "True"},
+            "Trẻ chưa có trong sổ: duyệt sẽ thêm trẻ vào hộ này.",
+            "Duyệt: thêm trẻ vào sổ",
+        ),
+    ],
+)
+def test_the_review_page_speaks_of_what_each_kind_does(users, client_for, household, kind, data, nothing, button):
+    update = submit(users, household, kind, data)
+    page = client_for(users["officer"]).get(reverse("children:review-detail", args=[update.pk])).content.decode()
+    assert nothing in page and f'type="submit">{button}</button>' in page
+    assert "Chưa có trong sổ (hồ sơ mới)" not in page and ">Tiếp nhận<" not in page
+
+
+def test_a_collaborator_is_told_in_plain_words_that_a_measurement_looks_wrong_and_may_still_send_it(
+    users, client_for, household
+):
+    toddler = ChildFactory(
+        household=household, full_name="Lý Văn Tí", sex="M", date_of_birth=TODAY - timedelta(days=17 * 30 + 15)
+    )
+    GrowthMeasurement.objects.create(
+        child=toddler, measured_on=TODAY, weight_kg=Decimal("11"), height_cm=Decimal("85"), recorded_by=users["officer"]
+    )
+    client = client_for(users["ctv_a"])
+    url = reverse("children:report-form", args=[household.pk, "growth"])
+    typed = {"child": toddler.pk, "measured_on": dmy(TODAY), "weight_kg": "45", "height_cm": "60"}
+    page = client.post(url, {**typed, "client_id": str(uuid.uuid4())})
+    content = page.content.decode()
+    assert page.status_code == 200 and not HouseholdUpdate.objects.exists()
+    assert "cân nặng 45 kg không hợp với trẻ 17 tháng tuổi" in content
+    assert f"chiều cao 60 cm thấp hơn lần đo ngày {dmy(TODAY)} (85 cm)" in content
+    assert "Vẫn gửi: tôi đã kiểm tra lại, số đo này đúng" in content
+    assert 'type="checkbox" name="confirm_implausible"' in content
+    assert 'value="45"' in content and 'value="60"' in content  # what was typed is kept
+    sent = client.post(url, {**typed, "confirm_implausible": "on", "client_id": str(uuid.uuid4())})
+    assert sent.status_code == 302
+    update = HouseholdUpdate.objects.get()
+    review = client_for(users["officer"]).get(reverse("children:review-detail", args=[update.pk])).content.decode()
+    assert "cân nặng 45 kg không hợp với trẻ 17 tháng tuổi" in review and "thấp hơn lần đo" in review
+    assert "WAZ" not in review.split("data-growth-warnings")[1][:600]
+    # A plausible measurement goes at once, without the question.
+    plain = {"child": toddler.pk, "measured_on": dmy(TODAY), "weight_kg": "11,2", "height_cm": "85,5"}
+    assert client.post(url, {**plain, "client_id": str(uuid.uuid4())}).status_code == 302

@@ -282,3 +282,37 @@ def test_a_measurement_within_physiological_bounds_even_confirmed(child):
         )
     assert error.value.message_dict["weight_kg"] == ["Ngoài giới hạn sinh lý (0,5-150 kg)."]
     assert not GrowthMeasurement.objects.exists()
+
+
+def test_ages_are_said_as_people_say_them():
+    assert [rules.age_words(days) for days in (5, 40, 525, 1825, 1827, 2600)] == [
+        "5 ngày tuổi", "1 tháng tuổi", "17 tháng tuổi", "59 tháng tuổi", "5 tuổi", "7 tuổi"
+    ]  # fmt: skip
+
+
+def test_a_measurement_that_looks_wrong_is_described_in_plain_words():
+    said = rules.implausible_growth(
+        flags={"waz", "haz", "baz"}, age_days=525, weight_kg=Decimal("45"), height_cm=Decimal("60.5"),
+        earlier=(date(2026, 11, 2), Decimal("85")),
+    )  # fmt: skip
+    assert said == [
+        "cân nặng 45 kg không hợp với trẻ 17 tháng tuổi",
+        "chiều cao 60,5 cm không hợp với trẻ 17 tháng tuổi",
+        "chiều cao 60,5 cm thấp hơn lần đo ngày 02/11/2026 (85 cm)",
+    ]
+    # Weight for height alone; BMI alone; a height 3 cm lower (two measurers) is no problem.
+    assert rules.implausible_growth(flags={"whz"}, age_days=400, weight_kg=Decimal("20"), height_cm=Decimal("70")) == [
+        "cân nặng 20 kg không hợp với chiều cao 70 cm"
+    ]
+    bmi = rules.implausible_growth(flags={"baz"}, age_days=3000, weight_kg=Decimal("60"), height_cm=Decimal("120"))
+    assert bmi == ["cân nặng 60 kg và chiều cao 120 cm không hợp nhau ở trẻ 8 tuổi"]
+    assert (
+        rules.implausible_growth(
+            flags=set(),
+            age_days=400,
+            weight_kg=None,
+            height_cm=Decimal("82"),
+            earlier=(date(2026, 1, 1), Decimal("85")),
+        )
+        == []
+    )

@@ -73,10 +73,42 @@ def test_collaborator_reports_a_birth_offline_then_online_and_the_officer_approv
     ).click()
     expect(office.get_by_text("Nguyễn Thị Bé Na")).to_be_visible()
     screenshot(office, "update-05-review")
-    office.get_by_role("button", name="Duyệt và cập nhật sổ").click()
+    office.get_by_role("button", name="Duyệt: thêm trẻ vào sổ").click()
     expect(office.get_by_text("Đã duyệt và cập nhật sổ.")).to_be_visible()
     screenshot(office, "update-06-approved")
     desk.close()
 
     child = Child.objects.get(full_name="Nguyễn Thị Bé Na")
     assert child.household == cast and child.birth_registration is not None
+
+
+def test_collaborator_is_questioned_about_an_implausible_measurement_and_sends_it_anyway(
+    live_server, browser, cast, screenshot
+):
+    from children.models import GrowthMeasurement
+    from tests.factories import ChildFactory
+
+    today = timezone.localdate()
+    born = today - timedelta(days=525)  # 17 months
+    toddler = ChildFactory(household=cast, full_name="Nguyễn Văn Tí", sex="M", date_of_birth=born)
+    GrowthMeasurement.objects.create(child=toddler, measured_on=today, weight_kg=11, height_cm=85)
+    phone = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = phone.new_page()
+    log_in(page, live_server.url, "ctv-ap1", "mat-khau-ctv")
+    page.goto(f"{live_server.url}/ctv/ho/{cast.pk}/bao-cao/growth/")
+    page.get_by_label("Trẻ").select_option(str(toddler.pk))
+    page.get_by_label("Ngày cân đo").fill(today.strftime("%d/%m/%Y"))
+    page.get_by_label("Cân nặng (kg)").fill("45")
+    page.get_by_label("Chiều cao (cm)").fill("60")
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    expect(page.get_by_text("cân nặng 45 kg không hợp với trẻ 17 tháng tuổi", exact=False)).to_be_visible()
+    expect(page.get_by_label("Cân nặng (kg)")).to_have_value("45")
+    screenshot(page, "update-growth-01-questioned")
+    assert HouseholdUpdate.objects.count() == 0
+    page.get_by_label("Vẫn gửi: tôi đã kiểm tra lại, số đo này đúng").check()
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    expect(page.get_by_text("Đã gửi. Cán bộ xã sẽ xem và duyệt.")).to_be_visible()
+    screenshot(page, "update-growth-02-sent")
+    update = HouseholdUpdate.objects.get()
+    assert update.kind == "growth" and update.payload["confirm_implausible"] is True
+    phone.close()
