@@ -70,3 +70,14 @@ def test_the_catalog_lists_every_string_of_the_code(tmp_path):
     fresh = {e.msgid for e in polib.pofile(str(work / "locale" / "en" / "LC_MESSAGES" / "django.po"))}
     committed = {e.msgid for e in polib.pofile(str(base / "locale" / "en" / "LC_MESSAGES" / "django.po"))}
     assert sorted(fresh - committed) == []
+
+
+def test_django_words_missing_from_its_vietnamese_catalogue_are_vietnamese_on_vietnamese_pages():
+    from django.db import models
+    from django.utils import translation
+
+    field = models.CharField(choices=[("a", "A")], blank=True).formfield()
+    with translation.override("vi"):
+        assert str(field.choices[0][1]) == "- Chọn -"
+    with translation.override("en"):
+        assert str(field.choices[0][1]) == "- Select an option -"

@@ -72,3 +72,8 @@ def test_admin_site_sets_the_admin_flags_from_the_role(users, client_for, commun
         assert response.status_code == 302, response.content.decode()[:2000]
     assert not User.objects.get(username="moi-officer").is_staff
     assert User.objects.get(username="moi-admin").is_superuser
+
+
+def test_the_admins_view_site_link_opens_the_portal_not_the_admin_again(users, client_for):
+    content = client_for(users["admin"]).get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("indicators:board")}"' in content
