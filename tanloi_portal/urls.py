@@ -13,6 +13,7 @@ admin.site.site_url = reverse_lazy("indicators:board")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tro-giup/", views.help_view, name="help"),
     path(
         "dang-nhap/",
         public(auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)),

@@ -1,7 +1,8 @@
-"""Base views: the landing redirect to each role's home page (reports/), the health check, the language switch."""
+"""Base views: the landing redirect to each role's home page (reports/), the help page of each role, the health check,
+the language switch."""
 
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
 from tanloi_portal.access import allow_any_user, public
@@ -26,3 +27,9 @@ def healthz(request):
 def set_language_view(request):
     """Switch between Vietnamese and English; open to anonymous visitors (the log-in page has the switch)."""
     return set_language(request)
+
+
+@allow_any_user
+def help_view(request):
+    """What each role does on the portal, in plain words: a page per role (templates/help/)."""
+    return render(request, f"help/{request.user.role}.html")

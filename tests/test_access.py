@@ -95,6 +95,7 @@ EXPECTED = {
     "indicators:plan": ALL,
     # What waits for each user: everyone has the page, each told only of what they may see (test_notices.py).
     "notices": ALL,
+    "help": ALL,
     # The plan's words are the officer's to edit; its PDF and .docx are the officer's and the chairman's.
     "indicators:plan-text": {Role.OFFICER},
     "plan-pdf": {Role.OFFICER, Role.CHAIRMAN},
