@@ -249,9 +249,9 @@ def test_the_chairmans_home_lists_each_decision_waiting(users, open_case, client
     )
 
 
-@pytest.mark.parametrize("page", ["notices", "home-unit"])
+@pytest.mark.parametrize("url_name", ["notices", "home-unit"])
 def test_the_units_notices_and_home_read_in_a_fixed_number_of_queries(
-    page,
+    url_name,
     tasks,
     users,
     client_for,
@@ -261,7 +261,7 @@ def test_the_units_notices_and_home_read_in_a_fixed_number_of_queries(
 ):
     client = client_for(users["health"])
     with django_assert_max_num_queries(40) as few:
-        client.get(reverse(page))
+        client.get(reverse(url_name))
     # Twelve tasks more, on three other cases: the same number of queries.
     health = commune.units.get(code="tram-y-te")
     for _ in range(3):
@@ -269,5 +269,5 @@ def test_the_units_notices_and_home_read_in_a_fixed_number_of_queries(
         more = [(f"Việc số {i}", timezone.localdate() + timedelta(days=i + 10)) for i in range(4)]
         case_assign(case=other, unit=health, by=users["officer"], tasks=more)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(reverse(page))
+        response = client.get(reverse(url_name))
     assert response.content.decode().count("Việc số ") == 12
