@@ -84,7 +84,7 @@ def _stamp(value: datetime | None) -> str:
 def _unit(user, today) -> list[Notice]:
     due_by = working_days_after(today, DUE_SOON_WORKING_DAYS)
     notices = []
-    for task in unit_inbox(user=user).select_related("assignment"):
+    for task in unit_inbox(user=user):  # its tasks come with their assignment and case
         case_no = task.assignment.case_id
         events = [f"task-open:{task.pk}"]
         if task.due_on < today:
