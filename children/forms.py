@@ -27,7 +27,15 @@ from children.models import (
 )
 from children.permissions import FILTER_SECTIONS, child_filters_for
 from children.rules import Identity, Sameness, sameness
-from children.selectors import AGE_BANDS, ChildFilters, hamlets_visible_to, permitted_filters, same_child_candidates
+from children.selectors import (
+    AGE_BANDS,
+    ChildFilters,
+    birth_problems,
+    dose_problems,
+    hamlets_visible_to,
+    permitted_filters,
+    same_child_candidates,
+)
 from children.selectors.registry import NOT_IN_SCHOOL
 from tanloi_portal.validators import guard_dates
 
@@ -72,6 +80,15 @@ class EthnicityInput(forms.TextInput):
 
 def ethnicity_field(**kwargs) -> forms.CharField:
     return forms.CharField(label=_("Dân tộc"), max_length=60, widget=EthnicityInput(), **kwargs)
+
+
+def confirm(form: forms.Form, problems: list[str], doubt: rules.Doubt = rules.Doubt.BIRTH) -> None:
+    """What looks wrong (children.rules) stops the form until the officer ticks its confirmation, shown from then
+    on: a form that saves what was typed only once it is checked again."""
+    form.problems = problems
+    if problems and not form.cleaned_data.get("confirm_implausible"):
+        form.fields["confirm_implausible"].widget = forms.CheckboxInput()
+        raise ValidationError(rules.implausible_message(problems, doubt, sending=False), code="implausible")
 
 
 class ChildFilterForm(forms.Form):
@@ -169,6 +186,9 @@ class ChildForm(forms.ModelForm):
     confirm_not_duplicate = forms.BooleanField(
         label=_("Tôi đã kiểm tra: đây không phải trẻ đã có trong sổ"), required=False, widget=forms.HiddenInput
     )
+    confirm_implausible = forms.BooleanField(
+        label=rules.Doubt.BIRTH.save_anyway, required=False, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Child
@@ -229,11 +249,19 @@ class ChildForm(forms.ModelForm):
         if self.duplicates and not cleaned.get("confirm_not_duplicate"):
             self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
             raise ValidationError(rules.possible_duplicate_message(self.duplicates), code="possible_duplicate")
+        if dob != self.instance.date_of_birth:
+            confirm(
+                self, birth_problems(household=self.household, born=dob, newborn=False, exclude_pk=self.instance.pk)
+            )
         return cleaned
 
     def validate_unique(self):
         # personal_id uniqueness is explained in clean() with the name of the child who holds it.
         pass
+
+    def registry_fields(self) -> dict:
+        """What the registry stores: the cleaned fields without the officer's confirmations."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("confirm_not_duplicate", "confirm_implausible")}
 
 
 class MoveChildForm(forms.Form):
@@ -366,9 +394,27 @@ class GrowthForm(FactForm):
 
 
 class VaccinationForm(FactForm):
+    confirm_implausible = forms.BooleanField(
+        label=rules.Doubt.DOSE.save_anyway, required=False, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = VaccinationDose
         fields = ["vaccine", "dose_number", "given_on", "place"]
+
+    def clean(self):
+        cleaned = super().clean()
+        vaccine, number, given_on = cleaned.get("vaccine"), cleaned.get("dose_number"), cleaned.get("given_on")
+        if vaccine and number and given_on and not self.errors:
+            child = self.instance.child
+            confirm(
+                self,
+                dose_problems(
+                    child=child, vaccine=vaccine, number=number, given_on=given_on, exclude_pk=self.instance.pk
+                ),
+                rules.Doubt.DOSE,
+            )
+        return cleaned
 
     def validate_unique(self):
         super().validate_unique()

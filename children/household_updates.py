@@ -32,7 +32,7 @@ from children.models import (
     SchoolEnrolment,
     SpecialCircumstanceGroup,
 )
-from children.rules import Identity, Sameness, sameness
+from children.rules import Doubt, Identity, Sameness, sameness
 from children.selectors.profile import UPDATE_REASON
 from children.selectors.registry import current_school_year, same_child_candidates
 from tanloi_portal.models import Role
@@ -249,13 +249,18 @@ def edit_form_for(update: HouseholdUpdate):
     return form_for(update.kind, update.household, data, reviewing=True)
 
 
-def growth_warnings(update: HouseholdUpdate) -> list[str]:
-    """What looks wrong in a growth report, in the words the collaborator was shown (empty for other kinds)."""
-    if update.kind != Kind.GROWTH:
+def doubt_of(kind: str) -> Doubt | None:
+    """What the kind's form questions (a measurement, a birth date), or None for a kind it never questions."""
+    return getattr(KINDS[kind].form, "doubt", None)
+
+
+def entry_warnings(update: HouseholdUpdate) -> list[str]:
+    """What looks wrong in a report (a measurement, a birth date), in the words the collaborator was shown."""
+    if doubt_of(update.kind) is None:
         return []
     form = form_for(update.kind, update.household, as_form_data(update.payload), reviewing=True)
     form.is_valid()
-    return getattr(form, "problems", [])
+    return form.problems
 
 
 @transaction.atomic
@@ -323,8 +328,9 @@ def update_approve(
 ) -> HouseholdUpdate:
     """Apply the proposed (or the officer's edited) change to the registry and mark the update approved.
 
-    A growth report whose z-scores pass WHO's plausibility limits is refused (ImplausibleMeasurement) unless
-    the officer confirms the measurement (`confirm_implausible`), as on the child page. A safety concern is
+    A report whose form questions it (a measurement beyond WHO's plausibility limits, a birth date that looks
+    wrong) is refused (services.Implausible) unless the officer confirms it (`confirm_implausible`), as on the
+    child page. A safety concern is
     never approved here (ReceivedElsewhere): it is received by update_mark_received.
 
     All or nothing: if the change no longer fits the registry (the child was already marked deceased, say),
@@ -363,6 +369,8 @@ def _approve(*, update: HouseholdUpdate, by, edited: dict | None, confirm_implau
     if not form.is_valid():
         raise InvalidUpdate(form)
     data = form.cleaned_data
+    if getattr(form, "problems", None) and not confirm_implausible:
+        raise services.Implausible(form.problems, form.doubt)
     with services.change_reason(f"{UPDATE_REASON}{update.pk}"):
         applying = {**data, "confirm_implausible": confirm_implausible}
         result = KINDS[update.kind].apply(update.household, data.get("child_obj"), applying, by)

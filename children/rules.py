@@ -13,13 +13,14 @@ child a row is).
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from children import ethnicities
 from children.ages import age_on
@@ -141,11 +142,147 @@ def implausible_growth(
     return problems
 
 
-def implausible_message(problems: list[str]) -> str:
-    """The sentence a form shows above its fields."""
-    return _("Số đo có vẻ chưa đúng: %(problems)s. Kiểm tra lại; nếu đúng, đánh dấu “vẫn gửi” rồi gửi lại.") % {
-        "problems": "; ".join(problems)
-    }
+# --- typed dates that look wrong ---------------------------------------------------------------------------
+
+# A "new birth" reported more than a year after it is probably a mistyped year (or a child who moved in).
+NEWBORN_DAYS = 365
+# Two children of a household born further apart than twins (2 days) and closer than this are probably a
+# mistyped date; in a household of two families it happens, and the user confirms it.
+SIBLING_GAP_DAYS = (3, 240)
+# A dose given up to 4 days before its age or interval still counts (WHO's grace period); earlier is a typing
+# error or a dose to give again.
+DOSE_GRACE_DAYS = 4
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def gap_words(days: int) -> str:
+    """A time between two dates as people say it: "20 ngày" under 45 days, then in months, rounded ("2 tháng"
+    for 60 days)."""
+    if days < 45:
+        return ngettext("%(n)s ngày", "%(n)s ngày", days) % {"n": days}
+    months = round(days / 30.4375)
+    return ngettext("%(n)s tháng", "%(n)s tháng", months) % {"n": months}
+
+
+def implausible_birth(
+    born: date, *, today: date, newborn: bool, siblings: Iterable[tuple[str, date]] = ()
+) -> list[str]:
+    """What looks wrong with a birth date, in plain Vietnamese: a "new birth" more than a year old, a child born
+    a few months from another child of the household. Empty: nothing looks wrong."""
+    problems = []
+    age_days = (today - born).days
+    if newborn and age_days > NEWBORN_DAYS:
+        problems.append(
+            _("ngày sinh %(day)s: trẻ đã %(age)s, không còn là trẻ mới sinh")
+            % {"day": _day(born), "age": age_words(age_days)}
+        )
+    low, high = SIBLING_GAP_DAYS
+    for name, other in siblings:
+        gap = abs((born - other).days)
+        if low <= gap < high:
+            problems.append(
+                _("ngày sinh %(day)s chỉ cách ngày sinh của %(name)s (%(other)s) %(gap)s")
+                % {"day": _day(born), "name": name, "other": _day(other), "gap": gap_words(gap)}
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class OtherDose:
+    """Another recorded dose of the same vaccine, and how many days after it this one is due by the schedule."""
+
+    number: int
+    given_on: date
+    scheduled_gap_days: int
+
+
+def implausible_dose(
+    *,
+    number: int,
+    given_on: date,
+    born: date,
+    due_age_days: int | None,
+    earlier: OtherDose | None = None,
+    later: OtherDose | None = None,
+) -> list[str]:
+    """What looks wrong with a dose's date, in plain Vietnamese: given before the age of the schedule, before
+    or too soon after the dose before it, after the dose after it. `earlier` is the recorded dose of the vaccine
+    with the highest number below this one, `later` the one with the lowest number above."""
+    problems = []
+    day = _day(given_on)
+    if due_age_days is not None and (given_on - born).days < due_age_days - DOSE_GRACE_DAYS:
+        due_on = born + timedelta(days=due_age_days)
+        months = round(due_age_days / 30.4375)  # the schedule's ages: 61 days is "2 tháng", 91 days "3 tháng"
+        due = ngettext("%(n)s tháng tuổi", "%(n)s tháng tuổi", months) % {"n": months}
+        problems.append(
+            _("mũi %(n)s ngày %(day)s sớm hơn lịch: mũi này tiêm từ ngày %(due_on)s (trẻ %(due)s)")
+            % {"n": number, "day": day, "due_on": _day(due_on), "due": due}
+        )
+    if earlier is not None:
+        gap = (given_on - earlier.given_on).days
+        words = {"n": number, "day": day, "m": earlier.number, "other": _day(earlier.given_on)}
+        if gap < 0:
+            problems.append(_("mũi %(n)s ngày %(day)s lại trước mũi %(m)s (ngày %(other)s)") % words)
+        elif gap < earlier.scheduled_gap_days - DOSE_GRACE_DAYS:
+            words |= {"gap": gap_words(gap), "scheduled": gap_words(earlier.scheduled_gap_days)}
+            problems.append(
+                _("mũi %(n)s chỉ cách mũi %(m)s (ngày %(other)s) %(gap)s; theo lịch hai mũi cách nhau %(scheduled)s")
+                % words
+            )
+    if later is not None and later.given_on < given_on:
+        problems.append(
+            _("mũi %(n)s ngày %(day)s lại sau mũi %(m)s (ngày %(other)s)")
+            % {"n": number, "day": day, "m": later.number, "other": _day(later.given_on)}
+        )
+    return problems
+
+
+class Doubt(StrEnum):
+    """What a form questions before it saves: the words of its warning and of its confirmation (lazy: a form's
+    label is built at import)."""
+
+    GROWTH = "growth"
+    BIRTH = "birth"
+    DOSE = "dose"
+
+    @property
+    def heading(self):
+        return {
+            Doubt.GROWTH: gettext_lazy("Số đo có vẻ chưa đúng"),
+            Doubt.BIRTH: gettext_lazy("Ngày sinh có vẻ chưa đúng"),
+            Doubt.DOSE: gettext_lazy("Ngày tiêm có vẻ chưa đúng"),
+        }[self]
+
+    @property
+    def checked(self):
+        """What the user says is right once checked: "số đo này đúng"."""
+        return {
+            Doubt.GROWTH: gettext_lazy("số đo này đúng"),
+            Doubt.BIRTH: gettext_lazy("ngày sinh này đúng"),
+            Doubt.DOSE: gettext_lazy("ngày tiêm này đúng"),
+        }[self]
+
+    @property
+    def send_anyway(self):
+        """The label of the collaborator's "vẫn gửi"."""
+        return format_lazy(gettext_lazy("Vẫn gửi: tôi đã kiểm tra lại, {checked}"), checked=self.checked)
+
+    @property
+    def save_anyway(self):
+        """The label of the officer's confirmation."""
+        return format_lazy(gettext_lazy("Đã kiểm tra lại: {checked}"), checked=self.checked)
+
+
+def implausible_message(problems: list[str], doubt: Doubt = Doubt.GROWTH, *, sending: bool = True) -> str:
+    """The sentence a form shows above its fields: the collaborator's (`sending`: "vẫn gửi" and send again) or
+    the officer's (confirm and save)."""
+    words = {"heading": doubt.heading, "problems": "; ".join(problems)}
+    if sending:
+        return _("%(heading)s: %(problems)s. Kiểm tra lại; nếu đúng, đánh dấu “vẫn gửi” rồi gửi lại.") % words
+    return _("%(heading)s: %(problems)s. Kiểm tra lại; nếu đúng, đánh dấu xác nhận rồi lưu.") % words
 
 
 # --- a household ----------------------------------------------------------------------------------------

@@ -303,15 +303,24 @@ def fact_save(*, fact: ChildFact, by, confirm_implausible: bool = False) -> Chil
     return fact
 
 
-class ImplausibleMeasurement(ValidationError):
-    """A z-score beyond WHO's plausibility limits: probably an entry error, to be confirmed by the user."""
+class Implausible(ValidationError):
+    """What was typed looks wrong (children.rules: a measurement, a birth date, a dose's date): probably an entry
+    error, saved once the user confirms it."""
+
+    def __init__(self, problems: list[str], doubt: rules.Doubt):
+        self.problems, self.doubt = problems, doubt
+        super().__init__(
+            _("%(heading)s: %(problems)s. Kiểm tra lại, hoặc xác nhận nếu đúng.")
+            % {"heading": doubt.heading, "problems": "; ".join(problems)}
+        )
+
+
+class ImplausibleMeasurement(Implausible):
+    """A z-score beyond WHO's plausibility limits."""
 
     def __init__(self, flags: list[str], problems: list[str]):
-        self.flags, self.problems = flags, problems
-        super().__init__(
-            _("Số đo có vẻ chưa đúng: %(problems)s. Kiểm tra lại, hoặc xác nhận nếu đúng.")
-            % {"problems": "; ".join(problems)}
-        )
+        self.flags = flags
+        super().__init__(problems, rules.Doubt.GROWTH)
 
 
 # Facts that follow a child when two records of the same child are merged.

@@ -12,7 +12,7 @@ from children import rules
 from children.ethnicities import DEFAULT
 from children.forms import ethnicity_field, vietnamese_inputs
 from children.models import Child, Death, Disability, SchoolEnrolment, SpecialCircumstanceGroup
-from children.selectors import growth_problems
+from children.selectors import birth_problems, growth_problems
 
 YES_NO = [(True, _("Có")), (False, _("Chưa"))]
 
@@ -56,7 +56,40 @@ class UpdateForm(forms.Form):
         return cleaned
 
 
-class NewBirthForm(UpdateForm):
+class Questioned(forms.Form):
+    """A form that questions what looks wrong (`find_problems`, in plain words from children.rules) before it is
+    sent: the collaborator who has checked it again ticks "vẫn gửi" (hidden until then) and sends it as it is; the
+    officer's copy (`reviewing`) keeps the problems for the review page, which asks the officer to confirm."""
+
+    doubt: rules.Doubt
+    confirm_implausible = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems: list[str] = []
+        confirm = self.fields.pop("confirm_implausible")
+        if not self.reviewing:
+            confirm.label = self.doubt.send_anyway
+            self.fields["confirm_implausible"] = confirm  # after the form's own fields
+
+    def find_problems(self, cleaned) -> list[str]:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.problems = self.find_problems(cleaned)
+        if self.problems and not self.reviewing:
+            self.fields["confirm_implausible"].widget = forms.CheckboxInput()
+            if not cleaned.get("confirm_implausible"):
+                raise forms.ValidationError(rules.implausible_message(self.problems, self.doubt), code="implausible")
+        return cleaned
+
+
+class NewBirthForm(Questioned, UpdateForm):
+    doubt = rules.Doubt.BIRTH
+    newborn = True
     needs_child = False
     full_name = forms.CharField(label=_("Họ và tên trẻ"), max_length=120)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Child.Sex.choices, widget=forms.RadioSelect)
@@ -80,10 +113,22 @@ class NewBirthForm(UpdateForm):
         value = self.cleaned_data.get("ethnicity")
         return rules.ethnicity(value) if value else DEFAULT
 
+    def find_problems(self, cleaned) -> list[str]:
+        if not cleaned.get("date_of_birth"):
+            return []
+        return birth_problems(household=self.household, born=cleaned["date_of_birth"], newborn=self.newborn)
+
 
 class MovedInForm(NewBirthForm):
+    newborn = False
     birth_registered = None
     moved_in_on = forms.DateField(label=_("Ngày chuyển đến"))
+
+    def clean_moved_in_on(self):
+        born, moved = self.cleaned_data.get("date_of_birth"), self.cleaned_data["moved_in_on"]
+        if born and moved < born:
+            raise forms.ValidationError(_("Ngày không được trước ngày sinh của trẻ."))
+        return moved
 
 
 class MovedAwayForm(UpdateForm):
@@ -106,7 +151,8 @@ class SchoolReturnForm(UpdateForm):
     school = forms.CharField(label=_("Trường"), max_length=200)
 
 
-class GrowthUpdateForm(UpdateForm):
+class GrowthUpdateForm(Questioned, UpdateForm):
+    doubt = rules.Doubt.GROWTH
     measured_on = forms.DateField(label=_("Ngày cân đo"))
     # The physiological bounds are the measurement's own (children.rules), in the same words as on the child page.
     weight_kg = forms.DecimalField(label=_("Cân nặng (kg)"), max_digits=5, decimal_places=2, required=False)
@@ -120,35 +166,22 @@ class GrowthUpdateForm(UpdateForm):
         rules.measurement_in_range("height_cm", self.cleaned_data["height_cm"])
         return self.cleaned_data["height_cm"]
 
-    # Offered once the measurement looks wrong (a hidden "no" until then): the collaborator who has checked it
-    # again sends it as it is, and the officer sees both the warning and that it was confirmed.
-    confirm_implausible = forms.BooleanField(
-        label=_("Vẫn gửi: tôi đã kiểm tra lại, số đo này đúng"), required=False, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.reviewing:
-            del self.fields["confirm_implausible"]
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("weight_kg") is None and cleaned.get("height_cm") is None and not self.has_error("weight_kg"):
             raise forms.ValidationError(_("Nhập ít nhất cân nặng hoặc chiều cao."))
-        child = self.children.get(cleaned.get("child"))
-        self.problems = []
-        if child is not None and cleaned.get("measured_on") and not self.errors:
-            self.problems = growth_problems(
-                child=child,
-                measured_on=cleaned["measured_on"],
-                weight_kg=cleaned.get("weight_kg"),
-                height_cm=cleaned.get("height_cm"),
-            )
-        if self.problems and not self.reviewing:
-            self.fields["confirm_implausible"].widget = forms.CheckboxInput()
-            if not cleaned.get("confirm_implausible"):
-                raise forms.ValidationError(rules.implausible_message(self.problems), code="implausible")
         return cleaned
+
+    def find_problems(self, cleaned) -> list[str]:
+        child = cleaned.get("child_obj")
+        if child is None or not cleaned.get("measured_on"):
+            return []
+        return growth_problems(
+            child=child,
+            measured_on=cleaned["measured_on"],
+            weight_kg=cleaned.get("weight_kg"),
+            height_cm=cleaned.get("height_cm"),
+        )
 
 
 class CircumstanceUpdateForm(UpdateForm):

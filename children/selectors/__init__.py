@@ -1,7 +1,7 @@
 """Reads of the registry, always scoped to what the user may see (registry), and a child's full profile
 with its history (profile)."""
 
-from children.selectors.profile import child_history, child_profile, growth_problems
+from children.selectors.profile import birth_problems, child_history, child_profile, dose_problems, growth_problems
 from children.selectors.registry import (
     AGE_BANDS,
     ChildFilters,
@@ -48,6 +48,7 @@ __all__ = [
     "HamletHealth",
     "QueueCounts",
     "Totals",
+    "birth_problems",
     "child_history",
     "child_list",
     "child_profile",
@@ -57,6 +58,7 @@ __all__ = [
     "commune_summary",
     "communes_visible_to",
     "current_school_year",
+    "dose_problems",
     "filters_asked",
     "get_child_for_user",
     "get_household_for_user",

@@ -34,7 +34,7 @@ from children.models import (
     Vaccine,
 )
 from children.permissions import child_page_sections
-from children.vaccination import Dose, fully_vaccinated_for_age, missing_doses
+from children.vaccination import Dose, fully_vaccinated_for_age, load_schedule, missing_doses
 from tanloi_portal.models import Unit
 from tanloi_portal.numbers import format_number
 
@@ -267,4 +267,51 @@ def growth_problems(
     )
     return rules.implausible_growth(
         flags=result.flags, age_days=result.age_days, weight_kg=weight_kg, height_cm=height_cm, earlier=earlier
+    )
+
+
+def birth_problems(*, household: Household, born: date, newborn: bool, exclude_pk: int | None = None) -> list[str]:
+    """What looks wrong with a birth date typed for a child of this household, in plain words
+    (children.rules.implausible_birth): a "new birth" more than a year old, a child born a few months from another
+    living child of the household. Read by the collaborator's form, the officer's child form and the review."""
+    siblings = (
+        household.children.filter(status=Child.Status.LIVING)
+        .exclude(pk=exclude_pk)
+        .order_by("date_of_birth")
+        .values_list("full_name", "date_of_birth")
+    )
+    return rules.implausible_birth(born, today=timezone.localdate(), newborn=newborn, siblings=siblings)
+
+
+def dose_problems(
+    *, child: Child, vaccine: Vaccine, number: int, given_on: date, exclude_pk: int | None = None
+) -> list[str]:
+    """What looks wrong with the date of a dose, in plain words (children.rules.implausible_dose), against the
+    schedule (children.vaccination) and the child's other doses of the vaccine. A vaccine outside the schedule
+    (a service vaccine) is not questioned."""
+    try:
+        scheduled = {d.number: d.due_age_days for d in load_schedule().vaccine(vaccine.code).doses}
+    except KeyError:
+        return []
+    if number not in scheduled or given_on < child.date_of_birth:
+        return []
+    others = dict(
+        VaccinationDose.objects.filter(child=child, vaccine=vaccine)
+        .exclude(pk=exclude_pk)
+        .exclude(dose_number=number)
+        .values_list("dose_number", "given_on")
+    )
+    before = max((n for n in others if n < number), default=None)
+    after = min((n for n in others if n > number), default=None)
+
+    def other(n, gap):
+        return rules.OtherDose(n, others[n], gap) if n is not None else None
+
+    return rules.implausible_dose(
+        number=number,
+        given_on=given_on,
+        born=child.date_of_birth,
+        due_age_days=scheduled[number],
+        earlier=other(before, scheduled[number] - scheduled.get(before, 0)) if before else None,
+        later=other(after, 0) if after else None,
     )

@@ -69,7 +69,7 @@ def child_create_view(request, household_pk: int):
     household = get_household_for_user(user=request.user, pk=household_pk)
     form = ChildForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_not_duplicate"}
+        data = form.registry_fields()
         try:
             child = services.child_register(household=household, by=request.user, **data)
         except ValidationError as error:
@@ -87,7 +87,7 @@ def child_edit_view(request, pk: int):
         log_access(request, obj=child, action=Action.EDIT_FORM)  # shows the personal ID and the notes
     form = ChildForm(request.POST or None, instance=child, household=child.household)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_not_duplicate"}
+        data = form.registry_fields()
         try:
             # The form has already written the typed values on the instance: start from the stored ones.
             services.child_update(child=get_child_for_user(user=request.user, pk=pk), by=request.user, **data)

@@ -30,9 +30,10 @@ from children.household_updates import (
     ResentChanged,
     describe_current,
     describe_proposal,
+    doubt_of,
     edit_form_for,
+    entry_warnings,
     form_for,
-    growth_warnings,
     possible_duplicates,
     reviewed_message,
     update_approve,
@@ -49,7 +50,7 @@ from children.selectors import (
     review_queue,
     updates_visible_to,
 )
-from children.services import ImplausibleMeasurement
+from children.services import Implausible
 from tanloi_portal.access import allow
 from tanloi_portal.audit import log_access
 from tanloi_portal.models import Role
@@ -149,8 +150,8 @@ def review_detail_view(request, pk: int):
     if request.method == "GET":
         log_access(request, obj=update)
     edit_form = edit_form_for(update)
-    warnings = growth_warnings(update) if update.state == HouseholdUpdate.State.WAITING else []
-    # A measurement that looks wrong: the approval asks for the officer's confirmation from the start.
+    warnings = entry_warnings(update) if update.state == HouseholdUpdate.State.WAITING else []
+    # A measurement or a birth date that looks wrong: the approval asks for the officer's confirmation from the start.
     reject_error, implausible = "", "approve" if warnings else ""
     confirm = request.POST.get("confirm_implausible") == "1"
     if request.method == "POST" and update.state != HouseholdUpdate.State.WAITING:
@@ -177,8 +178,8 @@ def review_detail_view(request, pk: int):
         except AlreadyReviewed as error:
             messages.warning(request, error.message)
             return redirect("children:review-detail", pk=pk)
-        except ImplausibleMeasurement as error:
-            implausible = action  # that form offers to confirm the measurement, as the child page does
+        except Implausible as error:
+            implausible = action  # that form offers to confirm what was typed, as the child page does
             messages.error(request, " ".join(error.messages))
             if action == "edit_approve":
                 edit_form = form_for(update.kind, update.household, request.POST, reviewing=True)
@@ -210,6 +211,7 @@ def review_detail_view(request, pk: int):
         "nothing_in_registry": NOTHING_IN_REGISTRY.get(update.kind, NOTHING_IN_REGISTRY_OTHERWISE),
         "approve_label": APPROVE_LABELS.get(update.kind, APPROVE_LABEL_OTHERWISE),
         "receiving": _receiving(update),
-        "growth_warnings": warnings,
+        "warnings": warnings,
+        "doubt": doubt_of(update.kind),
     }
     return render(request, "children/updates/review.html", context)

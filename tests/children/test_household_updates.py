@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.services import case_open
-from children import services
+from children import rules, services
 from children.household_updates import (
     RECEIVERS,
     AlreadyReviewed,
@@ -606,7 +606,57 @@ def test_a_collaborator_is_told_in_plain_words_that_a_measurement_looks_wrong_an
     update = HouseholdUpdate.objects.get()
     review = client_for(users["officer"]).get(reverse("children:review-detail", args=[update.pk])).content.decode()
     assert "cân nặng 45 kg không hợp với trẻ 17 tháng tuổi" in review and "thấp hơn lần đo" in review
-    assert "WAZ" not in review.split("data-growth-warnings")[1][:600]
+    assert "WAZ" not in review.split("data-entry-warnings")[1][:600]
     # A plausible measurement goes at once, without the question.
     plain = {"child": toddler.pk, "measured_on": dmy(TODAY), "weight_kg": "11,2", "height_cm": "85,5"}
     assert client.post(url, {**plain, "client_id": str(uuid.uuid4())}).status_code == 302
+
+
+def test_a_new_birth_that_looks_wrong_is_questioned_sent_anyway_and_confirmed_by_the_officer(
+    users, client_for, household, child
+):
+    # Reported as a new birth, born over 3 years ago: a mistyped year. That Lê Thị Thu (3 years old) was born
+    # 2 months after it is said too.
+    born = child.date_of_birth - timedelta(days=60)
+    client = client_for(users["ctv_a"])
+    url = reverse("children:report-form", args=[household.pk, "new_birth"])
+    typed = {"full_name": "Lê Văn Bé", "sex": "M", "date_of_birth": dmy(born), "birth_registered": "False"}
+    page = client.post(url, {**typed, "client_id": str(uuid.uuid4())})
+    content = page.content.decode()
+    assert page.status_code == 200 and not HouseholdUpdate.objects.exists()
+    age = rules.age_words((TODAY - born).days)  # 37 months
+    assert f"Ngày sinh có vẻ chưa đúng: ngày sinh {dmy(born)}: trẻ đã {age}, không còn là trẻ mới sinh" in content
+    assert f"chỉ cách ngày sinh của Lê Thị Thu ({dmy(child.date_of_birth)}) 2 tháng" in content
+    assert "Vẫn gửi: tôi đã kiểm tra lại, ngày sinh này đúng" in content
+    assert 'value="Lê Văn Bé"' in content and f'value="{dmy(born)}"' in content  # what was typed is kept
+    assert client.post(url, {**typed, "confirm_implausible": "on", "client_id": str(uuid.uuid4())}).status_code == 302
+    update = HouseholdUpdate.objects.get()
+    officer = client_for(users["officer"])
+    review_url = reverse("children:review-detail", args=[update.pk])
+    review = officer.get(review_url).content.decode()
+    assert "Ngày sinh có vẻ chưa đúng:" in review and "không còn là trẻ mới sinh" in review
+    assert "Cộng tác viên đã kiểm tra lại và vẫn gửi." in review and "Đã kiểm tra lại: ngày sinh này đúng" in review
+    # Approving without the confirmation changes nothing; with it, the child is added.
+    refused = officer.post(review_url, {"action": "approve"}).content.decode()
+    assert "Ngày sinh có vẻ chưa đúng" in refused and not Child.objects.filter(full_name="Lê Văn Bé").exists()
+    assert officer.post(review_url, {"action": "approve", "confirm_implausible": "1"}).status_code == 302
+    assert Child.objects.get(full_name="Lê Văn Bé").date_of_birth == born
+
+
+def test_a_new_birth_of_last_week_goes_without_a_question_and_a_move_in_is_never_before_the_birth(
+    users, client_for, household
+):
+    client = client_for(users["ctv_a"])
+    url = reverse("children:report-form", args=[household.pk, "new_birth"])
+    typed = {"full_name": "Lê Văn Bé", "sex": "M", "date_of_birth": dmy(TODAY - timedelta(days=7))}
+    assert client.post(url, {**typed, "birth_registered": "False", "client_id": str(uuid.uuid4())}).status_code == 302
+    moved = {
+        **typed,
+        "date_of_birth": dmy(TODAY - timedelta(days=900)),
+        "moved_in_on": dmy(TODAY - timedelta(days=901)),
+    }
+    page = client.post(
+        reverse("children:report-form", args=[household.pk, "moved_in"]), {**moved, "client_id": str(uuid.uuid4())}
+    )
+    assert page.status_code == 200 and "Ngày không được trước ngày sinh của trẻ." in page.content.decode()
+    assert HouseholdUpdate.objects.count() == 1

@@ -24,6 +24,7 @@ from children.models import (
     SchoolEnrolment,
     SpecialCircumstanceGroup,
     SupportRecord,
+    VaccinationDose,
 )
 from children.selectors import ChildFilters, child_list
 from tanloi_portal.models import AccessLog, Role
@@ -386,3 +387,40 @@ def test_an_unreadable_weight_is_explained_on_its_field_only(users, client_for, 
     url = reverse("children:fact-create", args=[child_with_secrets.pk, "can-do"])
     page = client_for(users["health"]).post(url, {"measured_on": "01/01/2020", "weight_kg": "12,123"}).content.decode()
     assert "Nhập ít nhất cân nặng hoặc chiều cao." not in page and 'value="12,123"' in page
+
+
+def test_a_dose_whose_date_looks_wrong_asks_the_health_station_to_confirm(users, client_for, child):
+    # Measles dose 1 given at 2 months (the schedule: from 9 months), then OPV dose 2 nine days after dose 1
+    # (born 01/06/2021).
+    measles, opv = vaccine("measles"), vaccine("opv")
+    client = client_for(users["health"])
+    url = reverse("children:fact-create", args=[child.pk, "tiem-chung"])
+    early = {"vaccine": measles.pk, "dose_number": "1", "given_on": "01/08/2021", "place": "Trạm Y tế xã"}
+    content = client.post(url, early).content.decode()
+    assert "Ngày tiêm có vẻ chưa đúng: mũi 1 ngày 01/08/2021 sớm hơn lịch" in content
+    assert "mũi này tiêm từ ngày 02/03/2022 (trẻ 9 tháng tuổi)" in content
+    assert "Đã kiểm tra lại: ngày tiêm này đúng" in content and 'value="01/08/2021"' in content
+    assert not child.vaccinationdose_set.exists()
+    assert client.post(url, {**early, "confirm_implausible": "on"}).status_code == 302
+    VaccinationDose.objects.create(child=child, vaccine=opv, dose_number=1, given_on=date(2021, 9, 2))
+    second = {"vaccine": opv.pk, "dose_number": "2", "given_on": "11/09/2021", "place": "Trạm Y tế xã"}
+    content = client.post(url, second).content.decode()
+    assert "mũi 2 chỉ cách mũi 1 (ngày 02/09/2021) 9 ngày; theo lịch hai mũi cách nhau 30 ngày" in content
+    # On time: saved at once.
+    assert client.post(url, {**second, "given_on": "02/10/2021"}).status_code == 302
+    assert child.vaccinationdose_set.count() == 3
+
+
+def test_a_child_born_months_from_a_sibling_asks_the_officer_to_confirm(users, client_for, child):
+    url = reverse("children:child-create", args=[child.household_id])
+    data = {"full_name": "Phạm Văn Tài", "sex": "M", "date_of_birth": "01/10/2021", "ethnicity": "Kinh"}
+    client = client_for(users["officer"])
+    content = client.post(url, data).content.decode()
+    assert f"chỉ cách ngày sinh của {child.full_name} (01/06/2021) 4 tháng" in content
+    assert "Đã kiểm tra lại: ngày sinh này đúng" in content and 'value="Phạm Văn Tài"' in content
+    assert not Child.objects.filter(full_name="Phạm Văn Tài").exists()
+    assert client.post(url, {**data, "confirm_implausible": "on"}).status_code == 302
+    # Editing the child without touching the date asks nothing again.
+    tai = Child.objects.get(full_name="Phạm Văn Tài")
+    edit = client.post(reverse("children:child-edit", args=[tai.pk]), {**data, "notes": "Con của chị dâu"})
+    assert edit.status_code == 302

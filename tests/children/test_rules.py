@@ -316,3 +316,56 @@ def test_a_measurement_that_looks_wrong_is_described_in_plain_words():
         )
         == []
     )
+
+
+def test_a_birth_date_that_looks_wrong_is_described_in_plain_words():
+    today = date(2026, 12, 3)
+    # A "new birth" more than a year old; a child born 3 months from another child of the household.
+    said = rules.implausible_birth(
+        date(2021, 5, 12), today=today, newborn=True, siblings=[("Lê Văn An", date(2021, 8, 20))]
+    )
+    assert said == [
+        "ngày sinh 12/05/2021: trẻ đã 5 tuổi, không còn là trẻ mới sinh",
+        "ngày sinh 12/05/2021 chỉ cách ngày sinh của Lê Văn An (20/08/2021) 3 tháng",
+    ]
+    # Twins (a day apart), a sibling 8 months or more apart, a newborn of a year, a child moving in at 5: nothing.
+    siblings = [("Lê Văn An", date(2025, 12, 2)), ("Lê Thị Bình", date(2025, 4, 5))]
+    assert rules.implausible_birth(date(2025, 12, 3), today=today, newborn=True, siblings=siblings) == []
+    assert rules.implausible_birth(date(2021, 5, 12), today=today, newborn=False) == []
+
+
+def test_a_dose_date_that_looks_wrong_is_described_in_plain_words():
+    # Measles at 2 months (due at 9 months).
+    early = rules.implausible_dose(number=1, given_on=date(2026, 2, 5), born=date(2025, 12, 6), due_age_days=274)
+    assert early == ["mũi 1 ngày 05/02/2026 sớm hơn lịch: mũi này tiêm từ ngày 06/09/2026 (trẻ 9 tháng tuổi)"]
+    # Born 30/11/2025: dose 2 (due at 91 days) is on time from 25/02/2026, 4 days of grace included.
+    born = date(2025, 11, 30)
+    crowded = rules.implausible_dose(
+        number=2,
+        given_on=date(2026, 3, 10),
+        born=born,
+        due_age_days=91,
+        earlier=rules.OtherDose(1, date(2026, 3, 1), 30),
+        later=rules.OtherDose(3, date(2026, 3, 5), 0),
+    )
+    assert crowded == [
+        "mũi 2 chỉ cách mũi 1 (ngày 01/03/2026) 9 ngày; theo lịch hai mũi cách nhau 30 ngày",
+        "mũi 2 ngày 10/03/2026 lại sau mũi 3 (ngày 05/03/2026)",
+    ]
+    backwards = rules.implausible_dose(
+        number=2,
+        given_on=date(2026, 3, 1),
+        born=born,
+        due_age_days=91,
+        earlier=rules.OtherDose(1, date(2026, 3, 9), 30),
+    )
+    assert backwards == ["mũi 2 ngày 01/03/2026 lại trước mũi 1 (ngày 09/03/2026)"]
+    # Four days early for the age, 26 days after the dose before (WHO's grace period): nothing said.
+    on_time = rules.implausible_dose(
+        number=2,
+        given_on=date(2026, 2, 25),
+        born=born,
+        due_age_days=91,
+        earlier=rules.OtherDose(1, date(2026, 1, 30), 30),
+    )
+    assert on_time == []
