@@ -1,7 +1,10 @@
 from axes.admin import AccessAttemptAdmin
+from axes.admin import AccessLogAdmin as LoginLogAdmin
 from axes.models import AccessAttempt
+from axes.models import AccessLog as LoginLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Case, DateTimeField, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,24 @@ from tanloi_portal.models import (
 )
 from tanloi_portal.second_factor import second_factor_remove
 from tanloi_portal.services import apply_role_flags
+
+
+class LabelledListEditableMixin:
+    """The inputs of a list_editable column carry a label naming the field and the row ("Thứ tự: Ấp 1"): the
+    admin's list puts them in table cells without one, which a screen reader reads as nameless boxes."""
+
+    def get_changelist_form(self, request, **kwargs):
+        form_class = super().get_changelist_form(request, **kwargs)
+        editable = self.list_editable
+
+        class Labelled(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name in editable:
+                    field = self.fields[name]
+                    field.widget.attrs["aria-label"] = f"{field.label}: {self.instance}"
+
+        return Labelled
 
 
 class ReadOnlyAdminMixin:
@@ -173,6 +194,25 @@ class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return response
 
 
+# The authenticator devices are not the admin's to read: their page would show each user's secret key. A user's
+# second factor is removed from the user list (its action "Xóa thiết bị xác thực hai bước"), which is logged.
+admin.site.unregister(TOTPDevice)
+# Who may do what is the user's role and hamlet or unit (tanloi_portal.roles), not Django's groups and
+# permissions: a group page would offer permissions the portal never reads.
+admin.site.unregister(Group)
+admin.site.unregister(LoginLog)
+
+
+@admin.register(LoginLog)
+class PortalLoginLogAdmin(LoginLogAdmin):
+    """django-axes' record of each log-in and log-out: read, never deleted from the admin (it is evidence)."""
+
+    actions = None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 admin.site.unregister(AccessAttempt)
 
 
@@ -198,7 +238,7 @@ class PortalAccessAttemptAdmin(AccessAttemptAdmin):
 
 
 @admin.register(SecondFactorRequirement)
-class SecondFactorRequirementAdmin(admin.ModelAdmin):
+class SecondFactorRequirementAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     """Tick the roles that must sign in with a code from an authenticator app; it holds from their next log-in."""
 
     list_display = ("role", "required")
@@ -219,7 +259,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Hamlet)
-class HamletAdmin(admin.ModelAdmin):
+class HamletAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ("name", "code", "commune", "position")
     list_filter = ("commune",)
     list_editable = ("position",)
