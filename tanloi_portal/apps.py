@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +10,9 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Connects what a log-in starts: the idle-session clock and the second factor owed.
         from tanloi_portal import idle, second_factor  # noqa: F401
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes (the log-in throttle) under a Vietnamese name in the admin: it gives itself none."""
+
+    verbose_name = _("Đăng nhập sai")

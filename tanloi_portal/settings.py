@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "tanloi_portal.apps.AxesConfig",  # django-axes, named in Vietnamese
     # The optional second factor: a code from an authenticator app (TOTP), tanloi_portal/second_factor.py.
     "django_otp",
     "django_otp.plugins.otp_totp",
