@@ -23,6 +23,7 @@ from tanloi_portal.models import (
     SecondFactorRequirement,
     Unit,
     User,
+    record_kind,
 )
 from tanloi_portal.second_factor import second_factor_remove
 from tanloi_portal.services import apply_role_flags
@@ -169,18 +170,37 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+class RecordKindFilter(admin.SimpleListFilter):
+    """The kinds of record in the log, in words ("trẻ em (children.child)")."""
+
+    title = _("loại hồ sơ")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        kinds = AccessLog.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+        return [(kind, record_kind(kind)) for kind in kinds]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is evidence, nobody edits or deletes it."""
 
-    list_display = ("at", "user", "action", "object_type", "object_id", "ip_address", "path")
-    list_filter = ("action", "object_type", "user__role", "at")
+    list_display = ("at", "user", "action", "record_kind", "object_id", "ip_address", "path")
+    list_filter = ("action", RecordKindFilter, "user__role", "at")
     # "Who saw this child": search "children.child 123" (type and id), a user name or an address.
     search_fields = ("user__username", "user__full_name", "=object_type", "=object_id", "=ip_address")
     search_help_text = _("Tìm theo người xem, loại hồ sơ và mã hồ sơ (ví dụ: children.child 123), hoặc địa chỉ IP.")
     date_hierarchy = "at"
     list_select_related = ("user",)
-    readonly_fields = ("at", "user", "action", "object_type", "object_id", "path", "ip_address", "details")
+    readonly_fields = ("at", "user", "action", "record_kind", "object_id", "path", "ip_address", "details")
+
+    @admin.display(description=_("loại hồ sơ"), ordering="object_type")
+    def record_kind(self, obj):
+        return obj.record_kind
+
     actions = ["export_xlsx"]
 
     @admin.action(description=_("Xuất các dòng đã chọn ra Excel"))

@@ -127,7 +127,8 @@ def access_log_workbook(entries) -> tuple[FileResponse, int]:
         at = timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S")
         who = e.user.username
         details = json.dumps(e.details, ensure_ascii=False) if e.details else ""
-        values = [at, who, e.user.role, e.action, e.object_type, e.object_id, e.path, e.ip_address, details]
+        role, action = e.user.get_role_display(), e.get_action_display()
+        values = [at, who, role, action, e.record_kind, e.object_id, e.path, e.ip_address, details]
         sheet.append([_text(sheet, v) for v in values])
         rows += 1
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)

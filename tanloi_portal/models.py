@@ -300,6 +300,18 @@ class AccessLogQuerySet(models.QuerySet):
         raise AppendOnlyError("The log is append-only.")
 
 
+def record_kind(object_type: str) -> str:
+    """A logged kind of record ("app.model") in words, with its code: "trẻ em (children.child)"; a kind that
+    is no model (a list, an export's scope) as it was logged."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return f"{model._meta.verbose_name} ({object_type})"
+
+
 class AccessLog(models.Model):
     """One read of a sensitive record, a list or an export, or one refused request for an object: who, what,
     when, from where, with what was asked (filters, row count). Append-only."""
@@ -337,8 +349,8 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         at = timezone.localtime(self.at)
-        target = f"{self.object_type}#{self.object_id}" if self.object_id else self.object_type
-        return f"{at:%d/%m/%Y %H:%M} {self.user} {self.action} {target}"
+        target = f"{self.record_kind} #{self.object_id}" if self.object_id else self.record_kind
+        return f"{at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()} {target}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -347,6 +359,11 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The access log is append-only.")
+
+    @property
+    def record_kind(self) -> str:
+        """What was read, in words, with the code the search takes: "trẻ em (children.child)"."""
+        return record_kind(self.object_type)
 
 
 class ExportRecord(models.Model):

@@ -141,6 +141,12 @@ def test_the_admin_searches_who_saw_a_child_and_exports_the_log(users, client_fo
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Thời điểm", "Người xem", "Vai trò", "Thao tác")
     assert sorted(r[1] for r in rows[1:]) == ["ctv-a", "officer"]
+    # In words, with the code the admin's search takes.
+    assert {r[2:5] for r in rows[1:]} == {
+        ("Cộng tác viên ấp/sóc", "xem", "trẻ em (children.child)"),
+        ("Công chức VH-XH (cán bộ phụ trách)", "xem", "trẻ em (children.child)"),
+    }
+    assert "trẻ em (children.child)" in listing.content.decode()
     # Exporting the log is itself a read that is logged.
     assert AccessLog.objects.filter(user=users["admin"], action="export", details={"rows": 2}).exists()
 
