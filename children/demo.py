@@ -156,9 +156,14 @@ def demo_updates(*, commune, today) -> None:
             continue
         child = household.children.filter(status=Child.Status.LIVING).order_by("-date_of_birth").first()
         born = today - timedelta(days=3 + position)
+        # The newborn's name as the family would give it: the head's family name for a Kinh or Khmer household
+        # (an Xtiêng girl is "Thị ..."), never "Thị Thị Bé".
+        family = household.head_name.split()[0]
+        ethnicity = "Xtiêng" if family in ("Thị", "Điểu") else (child.ethnicity if child is not None else "Kinh")
+        name = _person_name(random.Random(position), ethnicity, "F", family)
         reports = [
-            ("new_birth", {"full_name": f"{household.head_name.split()[0]} Thị Bé {position}", "sex": "F",
-                           "date_of_birth": born.strftime("%d/%m/%Y"), "birth_registered": "False"}),
+            ("new_birth", {"full_name": name, "sex": "F", "date_of_birth": born.strftime("%d/%m/%Y"),
+                           "birth_registered": "False"}),
             ("note", {"text": "Gia đình đi làm rẫy cả tuần, trẻ ở nhà với bà."}),
         ]  # fmt: skip
         if child is not None:

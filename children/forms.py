@@ -117,6 +117,12 @@ class ChildFilterForm(forms.Form):
         for name in FILTER_SECTIONS.keys() - allowed:
             del self.fields[name]
 
+    def narrowed(self) -> int:
+        """How many filters besides the search narrow the list (the folded filters open when one does)."""
+        if not self.is_bound or not self.is_valid():
+            return 0
+        return sum(1 for name, value in self.cleaned_data.items() if name != "q" and value not in (None, "", False))
+
 
 def child_filters_of(*, user, data) -> tuple[ChildFilters, ChildFilterForm, list]:
     """The child list's filters from a query (the list page's, or the one an export job stored), as this user

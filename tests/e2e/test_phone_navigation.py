@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tanloi_portal.models import Role
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, log_in
 from tests.factories import ChildFactory, HouseholdFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -79,3 +79,33 @@ def test_home_pages_fit_a_phone(live_server, browser, screenshot, username, role
     expect(page).to_have_url(f"{live_server.url}{path}")
     screenshot(page, f"phone-{username}-{path.strip('/').replace('/', '-')}")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_child_list_shows_the_first_child_on_a_phone_and_every_filter_on_a_desktop(
+    live_server, browser, collaborator, screenshot
+):
+    for viewport, folded in ((PHONE, True), ({"width": 1366, "height": 768}, False)):
+        page = browser.new_context(viewport=viewport, locale="vi-VN").new_page()
+        log_in(page, live_server.url, "ctv-ap1", "mat-khau-ctv")
+        page.goto(f"{live_server.url}/tre-em/")
+        first = page.get_by_role("link", name="Nguyễn Thị Ánh Tuyết")
+        box = first.bounding_box()
+        assert box["y"] + box["height"] <= viewport["height"], "the first child is below the fold"
+        sex = page.get_by_label("Giới tính")
+        if folded:
+            expect(sex).to_be_hidden()
+            code = page.get_by_role("link", name="01-00042").first
+            assert code.bounding_box()["height"] < 1.5 * code.evaluate(
+                "e => parseFloat(getComputedStyle(e).lineHeight)"
+            )
+            screenshot(page, "phone-05-child-list-folded")
+            page.get_by_text("Lọc thêm").click()
+            expect(sex).to_be_visible()
+            sex.select_option(label="Nữ")
+            page.get_by_role("button", name="Lọc").click()
+            # A filter in use keeps the fold open and says how many are chosen.
+            expect(page.get_by_text("Lọc thêm (1 đang chọn)")).to_be_visible()
+            expect(page.get_by_label("Giới tính")).to_be_visible()
+        else:
+            expect(sex).to_be_visible()
+        page.context.close()
