@@ -19,7 +19,7 @@ def case_file_context(case: Case, *, show_reporter: bool) -> dict:
         number=f"{case.pk:02d}/HS-UBND",
         issued_on=timezone.localdate(),
         title="Hồ sơ trường hợp trẻ em cần được bảo vệ",
-        subtitle=f"Trẻ: {case.child.full_name}",
+        subtitle=f"Trẻ: {case.child.full_name if case.child_id else case.reported_name}",
         signer_on_behalf="",
         signer_role="Người lập hồ sơ",
         signer_name=case.opened_by.full_name or case.opened_by.username,

@@ -6,6 +6,7 @@ from cases import legal_forms
 from cases.models import Case
 from children.forms import vietnamese_inputs
 from children.models import Child
+from tanloi_portal.models import Hamlet
 
 
 class IntakeForm(forms.Form):
@@ -17,7 +18,15 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Tên (gõ có dấu hoặc không) hoặc mã hộ, rồi bấm “Tìm”. Những gì đã nhập được giữ nguyên."),
     )
-    child = forms.ModelChoiceField(label=_("Trẻ"), queryset=Child.objects.none())
+    child = forms.ModelChoiceField(label=_("Trẻ"), queryset=Child.objects.none(), required=False)
+    # A child not in the registry: who the report names, linked to the registry later.
+    reported_name = forms.CharField(label=_("Tên trẻ được báo"), required=False, max_length=120)
+    reported_age = forms.IntegerField(
+        label=_("Tuổi ước chừng"), required=False, min_value=0, max_value=17, help_text=_("Để trống nếu không biết.")
+    )
+    reported_hamlet = forms.ModelChoiceField(
+        label=_("Ấp/sóc nơi trẻ ở"), queryset=Hamlet.objects.none(), required=False
+    )
     concern = forms.ChoiceField(label=_("Vấn đề được báo"), choices=Case.Concern.choices)
     channel = forms.ChoiceField(label=_("Nguồn tin"), choices=Case.Channel.choices)
     received_at = forms.DateTimeField(
@@ -27,6 +36,44 @@ class IntakeForm(forms.Form):
     reporter_contact = forms.CharField(label=_("Liên hệ người báo tin (bảo mật)"), required=False, max_length=120)
     description = forms.CharField(label=_("Mô tả ban đầu"), widget=forms.Textarea(attrs={"rows": 4}))
 
+    def __init__(self, *args, children, shown, hamlets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["reported_hamlet"].queryset = hamlets
+        self.fields["child"].widget.choices = [("", "---")] + [
+            (c.pk, f"{c.full_name} ({c.date_of_birth:%d/%m/%Y}, {c.household.code}, {c.household.hamlet.name})")
+            for c in shown
+        ]
+        vietnamese_inputs(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("child") is None and not self.has_error("child"):
+            if not (cleaned.get("reported_name") or "").strip():
+                self.add_error("reported_name", _("Chọn trẻ trong sổ, hoặc ghi tên trẻ được báo (tên gọi cũng được)."))
+            if cleaned.get("reported_hamlet") is None:
+                self.add_error("reported_hamlet", _("Chọn ấp/sóc nơi trẻ ở."))
+        return cleaned
+
+    def case_data(self) -> dict:
+        """What case_open takes: the child of the registry, or who the report names."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "q"}
+        if data["child"] is not None:
+            for name in ("reported_name", "reported_age", "reported_hamlet"):
+                data.pop(name)
+        return data
+
+
+class LinkChildForm(forms.Form):
+    """The child of the registry a case received about a child not in it is about: found by a search, as at the
+    intake."""
+
+    q = forms.CharField(
+        label=_("Tìm trẻ trong sổ"), required=False, help_text=_("Tên (gõ có dấu hoặc không) hoặc mã hộ.")
+    )
+    child = forms.ModelChoiceField(label=_("Trẻ"), queryset=Child.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
     def __init__(self, *args, children, shown, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
@@ -35,9 +82,6 @@ class IntakeForm(forms.Form):
             for c in shown
         ]
         vietnamese_inputs(self)
-
-    def case_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("q", "child")}
 
 
 def _field_for(spec: legal_forms.Field) -> forms.Field:

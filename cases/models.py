@@ -6,7 +6,9 @@ result is appended to the case's timeline, which is never edited or deleted.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,7 +56,24 @@ class Case(models.Model):
         LOW = "low", _("Thấp")
 
     commune = models.ForeignKey("tanloi_portal.Commune", on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="cases", verbose_name=_("trẻ"))
+    # The child in the registry; or, for a report about a child not (yet) in it (a hotline call about a child
+    # passing through, a family never registered), who the report names, linked to the registry later
+    # (cases.services.case_link_child).
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("trẻ")
+    )
+    reported_name = models.CharField(_("tên trẻ được báo"), max_length=120, blank=True)
+    reported_age = models.PositiveSmallIntegerField(
+        _("tuổi ước chừng"), null=True, blank=True, validators=[MaxValueValidator(17)]
+    )
+    reported_hamlet = models.ForeignKey(
+        "tanloi_portal.Hamlet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ấp/sóc nơi trẻ ở"),
+    )
     concern = models.CharField(_("vấn đề được báo"), max_length=30, choices=Concern.choices)
     channel = models.CharField(_("nguồn tin"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("thời điểm tiếp nhận"))
@@ -112,9 +131,32 @@ class Case(models.Model):
             # read without the closed ones, which grow with the years.
             models.Index(fields=["commune"], condition=~models.Q(status="closed"), name="case_open_in_commune_idx"),
         ]
+        constraints = [
+            # A case is about a child of the registry, or names the child it is about.
+            models.CheckConstraint(
+                condition=models.Q(child__isnull=False) | ~models.Q(reported_name=""), name="case_names_its_child"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_concern_display()}"
+
+    @property
+    def hamlet(self):
+        """Where the child lives: the household's hamlet, or the one the report gave."""
+        return self.child.household.hamlet if self.child_id else self.reported_hamlet
+
+    @property
+    def child_label(self) -> str:
+        """The child as a case page names it: "Trần Thị Bé (03/05/2019)", or for a child not in the registry
+        "Trần Thị Bé (khoảng 7 tuổi, chưa có trong sổ)"."""
+        if self.child_id:
+            return f"{self.child.full_name} ({self.child.date_of_birth:%d/%m/%Y})"
+        if self.reported_age is not None:
+            about = gettext("khoảng %(age)s tuổi, chưa có trong sổ") % {"age": self.reported_age}
+        else:
+            about = gettext("chưa có trong sổ")
+        return f"{self.reported_name} ({about})"
 
     @classmethod
     def confirmed_abuse(cls, start, end) -> models.Q:

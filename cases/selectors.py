@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as DbCase
 from django.db.models import Count, DateTimeField, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ from tanloi_portal.params import positive_id
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
-    qs = Case.objects.select_related("child__household__hamlet", "lead_unit")
+    qs = Case.objects.select_related("child__household__hamlet", "reported_hamlet", "lead_unit")
     if user.role in (Role.OFFICER, Role.CHAIRMAN):
         return qs.filter(commune_id=user.commune_id)
     if user.role == Role.UNIT_STAFF:
@@ -307,7 +308,10 @@ class CaseStatistics:
     awaiting_chairman: int
     opened: int
     closed: int
-    abused_children: int  # distinct children with a confirmed abuse case received in the year (indicator 9)
+    # Distinct children with a confirmed abuse case received in the year: those of the registry (indicator 9
+    # counts them) and each case about a child not in it yet (`abused_not_in_registry`, not in indicator 9).
+    abused_children: int
+    abused_not_in_registry: int
     plans_approved: int
     plans_on_time: int  # approved within 7 working days of receipt
     by_concern: list[tuple[str, int, int, int]]  # label, opened in the year, open now, closed in the year
@@ -345,6 +349,7 @@ def case_statistics(*, user, year: int, commune_id: int | None = None) -> CaseSt
         opened=Count("pk", filter=received),
         closed=Count("pk", filter=closed),
         abused=Count("child", filter=abuse, distinct=True),
+        abused_unlinked=Count("pk", filter=abuse & Q(child__isnull=True)),
     )
     per_concern = {
         row["concern"]: row
@@ -359,12 +364,21 @@ def case_statistics(*, user, year: int, commune_id: int | None = None) -> CaseSt
         for key, label in Case.Concern.choices
         if key in per_concern and any(per_concern[key][k] for k in ("opened", "open_now", "closed"))
     ]
+    # The hamlet of the child's household, or the one the report gave for a child not in the registry.
     by_hamlet = [
-        (row["child__hamlet__name"], row["opened"], row["abused"])
+        (row["hamlet_name"], row["opened"], row["abused"] + row["abused_unlinked"])
         for row in cases.filter(received)
-        .values("child__hamlet__name", "child__hamlet__position")
-        .annotate(opened=Count("pk"), abused=Count("child", filter=abuse, distinct=True))
-        .order_by("child__hamlet__position")
+        .annotate(
+            hamlet_name=Coalesce("child__hamlet__name", "reported_hamlet__name"),
+            hamlet_position=Coalesce("child__hamlet__position", "reported_hamlet__position"),
+        )
+        .values("hamlet_name", "hamlet_position")
+        .annotate(
+            opened=Count("pk"),
+            abused=Count("child", filter=abuse, distinct=True),
+            abused_unlinked=Count("pk", filter=abuse & Q(child__isnull=True)),
+        )
+        .order_by("hamlet_position")
     ]
     outcomes = dict(
         cases.filter(closed).values_list("outcome_kind").annotate(n=Count("pk")).values_list("outcome_kind", "n")
@@ -390,7 +404,8 @@ def case_statistics(*, user, year: int, commune_id: int | None = None) -> CaseSt
         awaiting_chairman=totals["awaiting"],
         opened=totals["opened"],
         closed=totals["closed"],
-        abused_children=totals["abused"],
+        abused_children=totals["abused"] + totals["abused_unlinked"],
+        abused_not_in_registry=totals["abused_unlinked"],
         plans_approved=len(approvals),
         plans_on_time=on_time,
         by_concern=by_concern,

@@ -56,8 +56,18 @@ def _bump(case: Case, *, expected_version: int, by, **fields) -> Case:
         _raise_concurrent(case)
     case.refresh_from_db()
     # An update bypasses the model's signals: say what changed, so that figures (9: abuse) follow.
-    registry_changed.send(sender=Case, child_id=case.child_id, first_year=timezone.localtime(case.received_at).year)
+    _figures_follow(case)
     return case
+
+
+def _figures_follow(case: Case) -> None:
+    """Say a case changed, so that the figures that count it (9: abuse) are computed again: its child's, or its
+    commune's for a child not in the registry."""
+    first_year = timezone.localtime(case.received_at).year
+    if case.child_id:
+        registry_changed.send(sender=Case, child_id=case.child_id, first_year=first_year)
+    else:
+        registry_changed.send(sender=Case, commune=case.commune, first_year=first_year)
 
 
 def _raise_concurrent(case: Case):
@@ -72,7 +82,7 @@ def _raise_concurrent(case: Case):
 @transaction.atomic
 def case_open(
     *,
-    child,
+    child=None,
     concern: str,
     channel: str,
     received_at: datetime,
@@ -82,16 +92,33 @@ def case_open(
     reporter_contact: str = "",
     lead_unit=None,
     from_update=None,
+    reported_name: str = "",
+    reported_age: int | None = None,
+    reported_hamlet=None,
 ) -> Case:
-    """Step 1 (Mẫu 01): receive the report."""
+    """Step 1 (Mẫu 01): receive the report, about a child of the registry or, when the child is not in it, about
+    the child it names (name, approximate age, hamlet), linked later (case_link_child)."""
     if by.role != Role.OFFICER:
         raise PermissionDenied
     if received_at > timezone.now():
         raise ValidationError({"received_at": _("Thời điểm tiếp nhận không được ở tương lai.")})
+    if child is not None:
+        commune_id, reported_name, reported_age, reported_hamlet = child.household.commune_id, "", None, None
+    else:
+        reported_name = " ".join((reported_name or "").split())
+        errors = {}
+        if not reported_name:
+            errors["reported_name"] = _("Chọn trẻ trong sổ, hoặc ghi tên trẻ được báo (tên gọi cũng được).")
+        if reported_hamlet is None or reported_hamlet.commune_id != by.commune_id:
+            errors["reported_hamlet"] = _("Chọn ấp/sóc nơi trẻ ở.")
+        if errors:
+            raise ValidationError(errors)
+        commune_id = reported_hamlet.commune_id
     case = Case(
-        commune_id=child.household.commune_id, child=child, concern=concern, channel=channel, received_at=received_at,
+        commune_id=commune_id, child=child, concern=concern, channel=channel, received_at=received_at,
         description=description, reporter_name=reporter_name, reporter_contact=reporter_contact, lead_unit=lead_unit,
-        from_update=from_update, opened_by=by, updated_by=by,
+        from_update=from_update, opened_by=by, updated_by=by, reported_name=reported_name, reported_age=reported_age,
+        reported_hamlet=reported_hamlet,
     )  # fmt: skip
     case.due_at = own_due_at(case)
     case.full_clean()
@@ -101,6 +128,32 @@ def case_open(
         # The collaborator's concern is now a case (which holds the link, Case.from_update): the registry marks it
         # received, and it leaves their "waiting" list.
         update_mark_received(update=from_update, by=by)
+    return case
+
+
+@transaction.atomic
+def case_link_child(*, case: Case, child, by, expected_version: int) -> Case:
+    """A case received about a child not in the registry, linked to the child's record once it is there: the
+    timeline says so, what the report said of the child stays as it was written, and the figures follow."""
+    if by.role != Role.OFFICER or by.commune_id != case.commune_id:
+        raise PermissionDenied
+    if child.household.commune_id != case.commune_id:
+        raise PermissionDenied
+    if case.child_id is not None:
+        raise ValidationError(_("Hồ sơ này đã gắn với trẻ %(name)s.") % {"name": case.child.full_name})
+    case = _bump(case, expected_version=expected_version, by=by, child=child)
+    TimelineEntry.objects.create(
+        case=case,
+        kind=TimelineEntry.Kind.NOTE,
+        text=_("Đã gắn với trẻ trong sổ: %(name)s (%(dob)s), hộ %(code)s. Khi tiếp nhận, báo là: %(reported)s.")
+        % {
+            "name": child.full_name,
+            "dob": child.date_of_birth.strftime("%d/%m/%Y"),
+            "code": child.household.code,
+            "reported": case.reported_name,
+        },
+        by=by,
+    )
     return case
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/buoc/<slug:action>/", views.case_step_view, name="step"),
     path("ho-so/<int:pk>/phan-cong/", views.assign_view, name="assign"),
     path("ho-so/<int:pk>/ghi-chu/", views.note_view, name="note"),
+    path("ho-so/<int:pk>/gan-tre/", views.link_child_view, name="link-child"),
     path("ho-so/<int:pk>/dinh-kem/", views.attachment_upload_view, name="attach"),
     path("ho-so/<int:pk>/ban-in.pdf", views.case_file_view, name="case-file"),
     path("ho-so/tep/<int:pk>/", views.attachment_view, name="attachment"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases import legal_forms
 from cases.documents import case_file_pdf
-from cases.forms import AssignForm, AttachmentForm, IntakeForm, NoteForm, StepForm, TaskResultForm
+from cases.forms import AssignForm, AttachmentForm, IntakeForm, LinkChildForm, NoteForm, StepForm, TaskResultForm
 from cases.models import Attachment, Task
 from cases.rules import may_read_narrative
 from cases.selectors import (
@@ -38,12 +38,13 @@ from cases.services import (
     attachment_path,
     attachment_too_large_message,
     case_assign,
+    case_link_child,
     case_note,
     case_open,
     case_step,
     task_result,
 )
-from children.selectors import children_visible_to, communes_visible_to
+from children.selectors import children_visible_to, communes_visible_to, hamlets_visible_to
 from children.views.child import _errors_to_form
 from tanloi_portal.access import allow
 from tanloi_portal.audit import log_access, record_export
@@ -89,18 +90,24 @@ def intake_view(request):
             "channel": "collaborator",
             "received_at": timezone.localtime(concern.submitted_at),
             "description": concern.payload.get("description", ""),
+            # A concern naming no child of the household: the child not in the registry lives in its hamlet.
+            "reported_hamlet": None if concern.child_id else concern.household.hamlet_id,
         }
     searching = request.method == "POST" and "tim" in request.POST
     typed = request.POST if request.method == "POST" else {}
     shown = intake_choices(user=request.user, q=typed.get("q", ""), chosen=typed.get("child") or initial["child"])
-    children = children_visible_to(user=request.user)
+    choices = {
+        "children": children_visible_to(user=request.user),
+        "shown": shown,
+        "hamlets": hamlets_visible_to(user=request.user),
+    }
     if searching:  # "Tìm": offer the matches, keep everything typed, check nothing yet
-        form = IntakeForm(initial=typed.dict(), children=children, shown=shown)
+        form = IntakeForm(initial=typed.dict(), **choices)
     else:
-        form = IntakeForm(request.POST or None, children=children, shown=shown, initial=initial)
+        form = IntakeForm(request.POST or None, initial=initial, **choices)
     if request.method == "POST" and not searching and form.is_valid():
         try:
-            case = case_open(child=form.cleaned_data["child"], by=request.user, from_update=concern, **form.case_data())
+            case = case_open(by=request.user, from_update=concern, **form.case_data())
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
@@ -179,6 +186,32 @@ def assign_view(request, pk: int):
             messages.success(request, _("Đã phân công %(unit)s.") % {"unit": unit.name})
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/form.html", {"case": case, "form": form, "heading": _("Phân công đơn vị")})
+
+
+@allow(Role.OFFICER)
+def link_child_view(request, pk: int):
+    """A case about a child not in the registry, linked to the child's record once it is there."""
+    case = get_case_for_user(user=request.user, pk=pk).case
+    if case.child_id:
+        messages.info(request, _("Hồ sơ này đã gắn với trẻ trong sổ."))
+        return redirect("cases:detail", pk=case.pk)
+    typed = request.POST if request.method == "POST" else {"q": case.reported_name}
+    shown = intake_choices(user=request.user, q=typed.get("q", ""), chosen=typed.get("child"))
+    choices = {"children": children_visible_to(user=request.user), "shown": shown}
+    if request.method == "POST" and "tim" not in request.POST:
+        form = LinkChildForm(request.POST, **choices)
+        if form.is_valid():
+            try:
+                case_link_child(case=case, child=form.cleaned_data["child"], by=request.user,
+                                expected_version=form.cleaned_data["version"])  # fmt: skip
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("Đã gắn hồ sơ với trẻ %(name)s.") % {"name": form.cleaned_data["child"]})
+                return redirect("cases:detail", pk=case.pk)
+    else:
+        form = LinkChildForm(initial={**typed, "version": case.version}, **choices)
+    return render(request, "cases/link_child.html", {"case": case, "form": form, "shown": shown})
 
 
 @allow(Role.OFFICER, Role.UNIT_STAFF)

@@ -402,7 +402,10 @@ def _fact_changed(sender, instance, **kwargs) -> None:
 
 def _case_changed(sender, instance: Case, **kwargs) -> None:
     received = timezone.localtime(instance.received_at).year if instance.received_at else None
-    _note("child", instance.child_id, received)
+    if instance.child_id:
+        _note("child", instance.child_id, received)
+    else:  # a child not in the registry: counted in its commune (the abuse figure's note says how many)
+        note_scope(instance.commune_id, None, received)
 
 
 def _assessment_changed(sender, instance: HamletAssessment, **kwargs) -> None:

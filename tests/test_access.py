@@ -82,6 +82,8 @@ EXPECTED = {
     "cases:detail": {Role.OFFICER, Role.CHAIRMAN, Role.UNIT_STAFF},
     "cases:step": {Role.OFFICER},
     "cases:assign": {Role.OFFICER},
+    # Linking a case about a child not in the registry to the child's record.
+    "cases:link-child": {Role.OFFICER},
     # Notes and attachments: the officer and the staff of an assigned unit (not the chairman).
     "cases:note": {Role.OFFICER, Role.UNIT_STAFF},
     "cases:attach": {Role.OFFICER, Role.UNIT_STAFF},
@@ -233,7 +235,9 @@ def sample_kwargs(hamlet_a, users):
         "cases:detail": {"pk": case.pk},
         "cases:step": {"pk": case.pk, "action": "detail"},
         "cases:task": {"pk": task.pk},
-        **dict.fromkeys(["cases:assign", "cases:note", "cases:attach", "cases:case-file"], {"pk": case.pk}),  # noqa: RUF024
+        **dict.fromkeys(  # noqa: RUF024
+            ["cases:assign", "cases:note", "cases:attach", "cases:case-file", "cases:link-child"], {"pk": case.pk}
+        ),
         "cases:attachment": {"pk": attachment.pk},
         "indicators:drill-down": {"code": "14"},
         # 4a: led by the health station, whose staff are the unit staff of this walk.

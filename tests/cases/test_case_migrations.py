@@ -15,6 +15,8 @@ from tests.factories import ChildFactory, HouseholdFactory, UserFactory
 
 BEFORE = [("cases", "0004_commune_from_the_ground_floor")]
 AFTER = [("cases", "0007_task_due_at_required")]
+# The case's columns added after AFTER (0010: a child not in the registry), not read at AFTER.
+LATER_FIELDS = ("reported_name", "reported_age", "reported_hamlet")
 
 
 def _migrate(target):
@@ -56,16 +58,17 @@ def test_every_case_and_task_gets_the_deadline_the_services_would_store(committe
     versions = {c.pk: (c.version, c.updated_at) for c in OldCase.objects.all()}
 
     _migrate(AFTER)
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=[c.pk for c in made])}
-    assert [cases[c.pk].due_at for c in made] == [own_due_at(cases[c.pk]) for c in made]
-    assert cases[made[2].pk].due_at == end_of(date(2027, 2, 17))
-    assert cases[made[3].pk].due_at == end_of(date(2027, 2, 19))
-    assert cases[made[1].pk].due_at == cases[made[1].pk].received_at + timedelta(hours=12)
-    assert cases[made[5].pk].due_at is None and cases[made[7].pk].due_at is None
-    assert Task.objects.get(pk=task.pk).due_at == end_of(date(2027, 2, 20))
-    assert {c.pk: (c.version, c.updated_at) for c in cases.values()} == versions
-
-    # Back to the latest state for the tests after this one.
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    try:
+        cases = {c.pk: c for c in Case.objects.defer(*LATER_FIELDS).filter(pk__in=[c.pk for c in made])}
+        assert [cases[c.pk].due_at for c in made] == [own_due_at(cases[c.pk]) for c in made]
+        assert cases[made[2].pk].due_at == end_of(date(2027, 2, 17))
+        assert cases[made[3].pk].due_at == end_of(date(2027, 2, 19))
+        assert cases[made[1].pk].due_at == cases[made[1].pk].received_at + timedelta(hours=12)
+        assert cases[made[5].pk].due_at is None and cases[made[7].pk].due_at is None
+        assert Task.objects.get(pk=task.pk).due_at == end_of(date(2027, 2, 20))
+        assert {c.pk: (c.version, c.updated_at) for c in cases.values()} == versions
+    finally:
+        # Back to the latest state for the tests after this one, whatever happened.
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
