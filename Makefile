@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run serve test lint format bench loadtest system-deps messages clean
+.PHONY: help run serve test lint format bench loadtest screenshots system-deps messages clean
 
 help:
 	@echo "make run    - create .venv, install, migrate, load the plan, seed demo data once, then run Redis, the"
@@ -18,6 +18,7 @@ help:
 	@echo "make test   - create .venv if missing, install, run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make bench  - benchmarks (figures printed, nothing asserted)"
+	@echo "make screenshots - the README's pictures of each role's home (docs/screenshots/), from a browser test"
 	@echo "make loadtest - gunicorn (4 workers) and the worker under locust for LOADTEST_SECONDS (60) on 127.0.0.1,"
 	@echo "             against DATABASE_URL (default: the province data set, tanloi_province); docs/deploy.md"
 
@@ -62,6 +63,13 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The README's pictures of each role's home (docs/screenshots/), taken by the browser test of each role's morning.
+screenshots: $(VENV)/.installed-dev messages
+	@WITH_BROWSER=1 scripts/system-deps
+	$(PY) -m pytest tests/e2e/test_role_homes.py -k vi
+	mkdir -p docs/screenshots
+	cp test-artifacts/screenshots/readme-home-*.png docs/screenshots/
 
 bench: system-deps $(VENV)/.installed-dev messages
 	$(PY) -m benchmarks
