@@ -67,7 +67,7 @@ format: $(VENV)/.installed-dev
 # The README's pictures of each role's home (docs/screenshots/), taken by the browser test of each role's morning.
 screenshots: $(VENV)/.installed-dev messages
 	@WITH_BROWSER=1 scripts/system-deps
-	$(PY) -m pytest tests/e2e/test_role_homes.py -k vi
+	$(PY) -m pytest tests/e2e/test_role_homes.py
 	mkdir -p docs/screenshots
 	cp test-artifacts/screenshots/readme-home-*.png docs/screenshots/
 
