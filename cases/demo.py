@@ -1,4 +1,5 @@
-"""Demo cases for `seed_demo` (the demo app): three cases at different steps, one past its deadline."""
+"""Demo cases for `seed_demo` (the demo app): three cases at different steps, one past its deadline, and a report
+about a child not in the registry yet."""
 
 from datetime import timedelta
 
@@ -10,7 +11,8 @@ from tanloi_portal.models import User
 
 
 def demo_cases(*, commune) -> None:
-    """Three cases at different steps (one past its deadline), so that the case list has work in it."""
+    """Three cases at different steps (one past its deadline), so that the case list has work in it, and one about a
+    child not in the registry, waiting to be linked."""
     officer, chairman = User.objects.get(username="officer"), User.objects.get(username="chairman")
     health = commune.units.get(code="tram-y-te")
     children = list(Child.objects.filter(commune=commune, status=Child.Status.LIVING).order_by("pk")[5:8])
@@ -42,3 +44,10 @@ def demo_cases(*, commune) -> None:
                              data=forms.get(action), text="")  # fmt: skip
         if steps and steps[-1] == "start":
             case_assign(case=case, unit=health, by=officer, tasks=[("Khám sức khỏe, tư vấn gia đình", now.date())])
+    # A hotline call about a child the registry does not hold yet: received, to be linked once registered.
+    hamlet = commune.hamlets.order_by("position").first()
+    if hamlet is not None:
+        case_open(reported_name="Bé Tí", reported_age=7, reported_hamlet=hamlet, concern="neglect",
+                  channel="hotline_111", received_at=now - timedelta(days=1), by=officer,
+                  description="Tổng đài 111 chuyển tin: trẻ khoảng 7 tuổi thường bị để một mình ở rẫy; gia đình mới "
+                              "đến ở nhờ, chưa có trong sổ.")  # fmt: skip

@@ -182,8 +182,9 @@ def test_seed_demo_makes_a_province_of_communes_each_with_hamlets_a_plan_childre
 
     assert set(communes_visible_to(user=users["district"])) == set(communes)
     # The collaborators' reports and the cases are the first commune's.
-    assert CaseModel.objects.filter(child__household__commune=communes[0]).count() == 3
-    assert not CaseModel.objects.exclude(child__household__commune=communes[0]).exists()
+    assert CaseModel.objects.filter(commune=communes[0]).count() == 4
+    assert CaseModel.objects.filter(commune=communes[0], child__isnull=True).count() == 1  # not in the registry
+    assert not CaseModel.objects.exclude(commune=communes[0]).exists()
     for stage in ("sổ theo dõi", "dữ kiện", "tổng cộng", "worker"):
         assert stage in output
     assert ("ANALYZE" in output) == (connection.vendor == "postgresql")

@@ -258,7 +258,8 @@ def test_the_demo_cases_record_no_placeholder_reporter(users, commune, hamlet_a,
     ChildFactory.create_batch(8, household=HouseholdFactory(hamlet=hamlet_a))
     demo_cases(commune=commune)
     cases = list(Case.objects.all())
-    assert len(cases) == 3 and {(c.reporter_name, c.reporter_contact) for c in cases} == {("", "")}
+    assert len(cases) == 4 and {(c.reporter_name, c.reporter_contact) for c in cases} == {("", "")}
+    assert [c.reported_name for c in cases if c.child is None] == ["Bé Tí"]
     for case in cases:
         text = _text(client_for(users["officer"]).get(reverse("cases:case-file", args=[case.pk])).content)
         assert text.count("bảo mật") == 1 and "Không ghi" in text
