@@ -85,38 +85,42 @@ def test_the_migration_fills_the_place_of_each_child_and_each_historical_record(
     others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "children"]
     before = [*others, ("children", "0014_list_order_and_trigram_search")]
     after = [*others, ("children", "0015_child_keeps_its_commune_and_hamlet")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    Commune, Hamlet = old.get_model("tanloi_portal", "Commune"), old.get_model("tanloi_portal", "Hamlet")
-    Household = old.get_model("children", "Household")
-    commune = Commune.objects.get(code="tan-loi")
-    one, four = (Hamlet.objects.get(commune=commune, code=code) for code in ("ap-1", "ap-4"))
-    first, second = (
-        Household.objects.create(commune=commune, hamlet=h, code=f"MIG-{h.code}", head_name="A", head_name_search="a")
-        for h in (one, four)
-    )
-    names = {"full_name": "Trần Thị Bé", "name_search": "tran thi be", "name_sort_key": "be"}
-    child = old.get_model("children", "Child").objects.create(
-        household=second, sex="F", date_of_birth=date(2020, 1, 1), **names
-    )
-    History = old.get_model("children", "HistoricalChild")
-    moment = {"history_type": "+", "status": "living", "ethnicity": "Kinh", "sex": "F"}
-    for household, year in ((first, 2024), (second, 2025)):
-        day = datetime(year, 1, 1, tzinfo=UTC)
-        History.objects.create(
-            id=child.pk, household=household, date_of_birth=date(2020, 1, 1), history_date=day,
-            created_at=day, updated_at=day, **names, **moment,
-        )  # fmt: skip
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        Commune, Hamlet = old.get_model("tanloi_portal", "Commune"), old.get_model("tanloi_portal", "Hamlet")
+        Household = old.get_model("children", "Household")
+        commune = Commune.objects.get(code="tan-loi")
+        one, four = (Hamlet.objects.get(commune=commune, code=code) for code in ("ap-1", "ap-4"))
+        first, second = (
+            Household.objects.create(
+                commune=commune, hamlet=h, code=f"MIG-{h.code}", head_name="A", head_name_search="a"
+            )
+            for h in (one, four)
+        )
+        names = {"full_name": "Trần Thị Bé", "name_search": "tran thi be", "name_sort_key": "be"}
+        child = old.get_model("children", "Child").objects.create(
+            household=second, sex="F", date_of_birth=date(2020, 1, 1), **names
+        )
+        History = old.get_model("children", "HistoricalChild")
+        moment = {"history_type": "+", "status": "living", "ethnicity": "Kinh", "sex": "F"}
+        for household, year in ((first, 2024), (second, 2025)):
+            day = datetime(year, 1, 1, tzinfo=UTC)
+            History.objects.create(
+                id=child.pk, household=household, date_of_birth=date(2020, 1, 1), history_date=day,
+                created_at=day, updated_at=day, **names, **moment,
+            )  # fmt: skip
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps
-    placed = new.get_model("children", "Child").objects.get(pk=child.pk)
-    assert (placed.commune_id, placed.hamlet_id) == (commune.pk, four.pk)
-    records = new.get_model("children", "HistoricalChild").objects.filter(id=child.pk).order_by("history_date")
-    assert list(records.values_list("commune_id", "hamlet_id")) == [(commune.pk, one.pk), (commune.pk, four.pk)]
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        placed = new.get_model("children", "Child").objects.get(pk=child.pk)
+        assert (placed.commune_id, placed.hamlet_id) == (commune.pk, four.pk)
+        records = new.get_model("children", "HistoricalChild").objects.filter(id=child.pk).order_by("history_date")
+        assert list(records.values_list("commune_id", "hamlet_id")) == [(commune.pk, one.pk), (commune.pk, four.pk)]
+    finally:
+        # Back to the latest state for the tests after this one, whatever happened.
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
