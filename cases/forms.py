@@ -46,17 +46,9 @@ class IntakeForm(forms.Form):
         ]
         vietnamese_inputs(self)
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("child") is None and not self.has_error("child"):
-            if not (cleaned.get("reported_name") or "").strip():
-                self.add_error("reported_name", _("Chọn trẻ trong sổ, hoặc ghi tên trẻ được báo (tên gọi cũng được)."))
-            if cleaned.get("reported_hamlet") is None:
-                self.add_error("reported_hamlet", _("Chọn ấp/sóc nơi trẻ ở."))
-        return cleaned
-
     def case_data(self) -> dict:
-        """What case_open takes: the child of the registry, or who the report names."""
+        """What case_open takes: the child of the registry, or who the report names (case_open says what is
+        missing, on these fields)."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "q"}
         if data["child"] is not None:
             for name in ("reported_name", "reported_age", "reported_hamlet"):

@@ -82,13 +82,14 @@ def ethnicity_field(**kwargs) -> forms.CharField:
     return forms.CharField(label=_("Dân tộc"), max_length=60, widget=EthnicityInput(), **kwargs)
 
 
-def confirm(form: forms.Form, problems: list[str], doubt: rules.Doubt = rules.Doubt.BIRTH) -> None:
-    """What looks wrong (children.rules) stops the form until the officer ticks its confirmation, shown from then
-    on: a form that saves what was typed only once it is checked again."""
+def confirm(form: forms.Form, problems: list[str], doubt: rules.Doubt = rules.Doubt.BIRTH, *, sending=False) -> None:
+    """What looks wrong (children.rules) stops the form until the user ticks its confirmation ("confirm_implausible",
+    shown from then on): the officer's "đã kiểm tra lại", or the collaborator's "vẫn gửi" (`sending`). A form
+    that saves what was typed only once it is checked again."""
     form.problems = problems
     if problems and not form.cleaned_data.get("confirm_implausible"):
         form.fields["confirm_implausible"].widget = forms.CheckboxInput()
-        raise ValidationError(rules.implausible_message(problems, doubt, sending=False), code="implausible")
+        raise ValidationError(rules.implausible_message(problems, doubt, sending=sending), code="implausible")
 
 
 class ChildFilterForm(forms.Form):

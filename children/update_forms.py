@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from children import rules
 from children.ethnicities import DEFAULT
-from children.forms import ethnicity_field, vietnamese_inputs
+from children.forms import confirm, ethnicity_field, vietnamese_inputs
 from children.models import Child, Death, Disability, SchoolEnrolment, SpecialCircumstanceGroup
 from children.selectors import birth_problems, growth_problems
 
@@ -80,10 +80,8 @@ class Questioned(forms.Form):
         if self.errors:
             return cleaned
         self.problems = self.find_problems(cleaned)
-        if self.problems and not self.reviewing:
-            self.fields["confirm_implausible"].widget = forms.CheckboxInput()
-            if not cleaned.get("confirm_implausible"):
-                raise forms.ValidationError(rules.implausible_message(self.problems, self.doubt), code="implausible")
+        if not self.reviewing:
+            confirm(self, self.problems, self.doubt, sending=True)
         return cleaned
 
 
