@@ -54,7 +54,7 @@ def test_intake_to_closure_across_the_officer_the_chairman_and_the_health_statio
     officer.get_by_label("Tìm trẻ trong sổ").fill("thach thi sa rum")  # typed without diacritics
     officer.get_by_role("button", name="Tìm").click()
     expect(officer.get_by_label("Mô tả ban đầu")).to_have_value("Trẻ 6 tuổi ở nhà một mình nhiều ngày, thiếu ăn.")
-    officer.get_by_role("combobox", name="Trẻ").select_option(value=str(child.pk))
+    officer.get_by_role("combobox", name="Trẻ", exact=True).select_option(value=str(child.pk))
     officer.get_by_label("Vấn đề được báo").select_option(label="Sao nhãng, bỏ rơi")
     officer.get_by_label("Nguồn tin").select_option(label="Tổng đài 111")
     received = timezone.localtime() - timedelta(hours=2)
