@@ -343,13 +343,17 @@ def case_statistics(*, user, year: int, commune_id: int | None = None) -> CaseSt
     closed = Q(closed_at__gte=start, closed_at__lt=end)
     still_open = ~Q(status=Case.Status.CLOSED)
     abuse = Case.confirmed_abuse(start, end)
+    # Children with confirmed abuse: each registry child once, and each case about a child not in the registry.
+    abused = {
+        "abused": Count("child", filter=abuse, distinct=True),
+        "abused_unlinked": Count("pk", filter=abuse & Q(child__isnull=True)),
+    }
     totals = cases.aggregate(
         open_now=Count("pk", filter=still_open),
         awaiting=Count("pk", filter=AWAITING_CHAIRMAN),
         opened=Count("pk", filter=received),
         closed=Count("pk", filter=closed),
-        abused=Count("child", filter=abuse, distinct=True),
-        abused_unlinked=Count("pk", filter=abuse & Q(child__isnull=True)),
+        **abused,
     )
     per_concern = {
         row["concern"]: row
@@ -373,11 +377,7 @@ def case_statistics(*, user, year: int, commune_id: int | None = None) -> CaseSt
             hamlet_position=Coalesce("child__hamlet__position", "reported_hamlet__position"),
         )
         .values("hamlet_name", "hamlet_position")
-        .annotate(
-            opened=Count("pk"),
-            abused=Count("child", filter=abuse, distinct=True),
-            abused_unlinked=Count("pk", filter=abuse & Q(child__isnull=True)),
-        )
+        .annotate(opened=Count("pk"), **abused)
         .order_by("hamlet_position")
     ]
     outcomes = dict(

@@ -82,7 +82,7 @@ def ethnicity_field(**kwargs) -> forms.CharField:
     return forms.CharField(label=_("Dân tộc"), max_length=60, widget=EthnicityInput(), **kwargs)
 
 
-def confirm(form: forms.Form, problems: list[str], doubt: rules.Doubt = rules.Doubt.BIRTH, *, sending=False) -> None:
+def confirm(form: forms.Form, problems: list[str], doubt: rules.Doubt, *, sending: bool = False) -> None:
     """What looks wrong (children.rules) stops the form until the user ticks its confirmation ("confirm_implausible",
     shown from then on): the officer's "đã kiểm tra lại", or the collaborator's "vẫn gửi" (`sending`). A form
     that saves what was typed only once it is checked again."""
@@ -257,9 +257,8 @@ class ChildForm(forms.ModelForm):
             self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
             raise ValidationError(rules.possible_duplicate_message(self.duplicates), code="possible_duplicate")
         if dob != self.instance.date_of_birth:
-            confirm(
-                self, birth_problems(household=self.household, born=dob, newborn=False, exclude_pk=self.instance.pk)
-            )
+            problems = birth_problems(household=self.household, born=dob, newborn=False, exclude_pk=self.instance.pk)
+            confirm(self, problems, rules.Doubt.BIRTH)
         return cleaned
 
     def validate_unique(self):

@@ -303,15 +303,13 @@ def dose_problems(
     )
     before = max((n for n in others if n < number), default=None)
     after = min((n for n in others if n > number), default=None)
-
-    def other(n, gap):
-        return rules.OtherDose(n, others[n], gap) if n is not None else None
-
     return rules.implausible_dose(
         number=number,
         given_on=given_on,
         born=child.date_of_birth,
         due_age_days=scheduled[number],
-        earlier=other(before, scheduled[number] - scheduled.get(before, 0)) if before else None,
-        later=other(after, 0) if after else None,
+        earlier=rules.OtherDose(before, others[before], scheduled[number] - scheduled.get(before, 0))
+        if before
+        else None,
+        later=rules.OtherDose(after, others[after], 0) if after else None,
     )

@@ -113,3 +113,25 @@ def test_only_the_officer_of_the_commune_links_and_only_a_child_of_the_commune(
     )
     case.refresh_from_db()
     assert response.status_code == 200 and case.child is None
+
+
+def test_a_collaborators_concern_naming_no_child_is_received_with_its_hamlet(users, client_for, hamlet_a):
+    import uuid
+
+    from children.household_updates import update_submit
+
+    home = HouseholdFactory(hamlet=hamlet_a)
+    data = {"urgent": "False", "description": "Một bé lạ ở nhờ nhà này, hay bị đánh"}
+    concern = update_submit(user=users["ctv_a"], household=home, kind="safety_concern", client_id=uuid.uuid4(),
+                            data=data)  # fmt: skip
+    officer = client_for(users["officer"])
+    url = reverse("cases:intake") + f"?lo-ngai={concern.pk}"
+    form = officer.get(url).content.decode()
+    hamlets = form.split('name="reported_hamlet"')[1].split("</select>")[0]
+    assert f'value="{hamlet_a.pk}" selected' in hamlets
+    sent = officer.post(url, _intake(channel="collaborator", reported_name="Bé Lụa", reported_hamlet=hamlet_a.pk))
+    assert sent.status_code == 302
+    case = Case.objects.get(from_update=concern)
+    assert case.child is None and case.reported_hamlet == hamlet_a
+    concern.refresh_from_db()
+    assert concern.state == "approved"
