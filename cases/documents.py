@@ -1,11 +1,11 @@
 """The printable case file: the case's forms, units, attachments and timeline in the commune's document
 layout (tanloi_portal.documents). It is an official document: in Vietnamese, whatever the reader's language."""
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import Case
 from cases.selectors import case_timeline
-from tanloi_portal.documents import head_for, render_pdf
+from tanloi_portal.documents import head_for, in_vietnamese, render_pdf
 
 
 def case_file_context(case: Case, *, show_reporter: bool) -> dict:
@@ -35,7 +35,7 @@ def case_file_context(case: Case, *, show_reporter: bool) -> dict:
     }
 
 
+@in_vietnamese  # the context's labels too, not only the template
 def case_file_pdf(case: Case, *, show_reporter: bool) -> bytes:
     """The reader's copy: `show_reporter` as get_case_for_user answered (the officer's copy names the reporter)."""
-    with translation.override("vi"):  # the context's labels too, not only the template
-        return render_pdf("cases/case_file.html", case_file_context(case, show_reporter=show_reporter))
+    return render_pdf("cases/case_file.html", case_file_context(case, show_reporter=show_reporter))

@@ -11,7 +11,8 @@ from tanloi_portal.reference_data import LoadReport, sync_row
 def groups_load(data: dict, report: LoadReport) -> None:
     """The 14 groups of the plan file: the law's wording, always as the file says."""
     for g in data["special_circumstance_groups"]:
-        sync_row(report, SpecialCircumstanceGroup, {"number": g["number"]}, {"name": g["name"]}, overwrite=True)
+        names = {"name_vi": g["name"], "name_en": g.get("name_en")}
+        sync_row(report, SpecialCircumstanceGroup, {"number": g["number"]}, names, overwrite=True)
 
 
 @transaction.atomic
@@ -19,7 +20,8 @@ def vaccines_load(schedule: Schedule, report: LoadReport | None = None) -> LoadR
     """The vaccines of the immunisation schedule (fixtures/vaccine_schedule.json), in schedule order."""
     report = report or LoadReport()
     for position, vaccine in enumerate(schedule.vaccines, start=1):
-        values = {"name": vaccine.name, "doses": len(vaccine.doses), "position": position}
+        names = {"name_vi": vaccine.name, "name_en": vaccine.name_en or None}
+        values = {**names, "doses": len(vaccine.doses), "position": position}
         sync_row(report, Vaccine, {"code": vaccine.code}, values, overwrite=True)
     return report
 

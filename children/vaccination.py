@@ -64,6 +64,7 @@ class Vaccine:
     stands_in_for: str | None = None
     applies_to_births_from: date | None = None
     note: str = ""
+    name_en: str = ""  # the English interface's name; the Vietnamese one when empty
 
     def applies_to(self, date_of_birth: date) -> bool:
         return self.applies_to_births_from is None or date_of_birth >= self.applies_to_births_from
@@ -121,7 +122,7 @@ def _read_schedule(path: Path) -> Schedule:
 _TOP_KEYS = ({"source", "version", "vaccines"}, set())
 _VACCINE_KEYS = (
     {"code", "name", "diseases", "doses", "in_basic_under_1", "basic_under_1_doses"},
-    {"note", "stands_in_for", "applies_to_births_from"},
+    {"note", "stands_in_for", "applies_to_births_from", "name_en"},
 )
 _DOSE_KEYS = ({"number", "due_age_days", "latest_age_days"}, {"note"})
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -169,6 +170,7 @@ def _parse_vaccine(item: Any, where: str) -> Vaccine:
     if not isinstance(code, str) or not _CODE_RE.match(code):
         raise ValueError(f"{where}: code must be lower-case letters, digits and _, got {code!r}")
     name = _text(item["name"], f"{where}: name")
+    name_en = _text(item["name_en"], f"{where}: name_en") if "name_en" in item else ""
 
     diseases = item["diseases"]
     if not isinstance(diseases, list) or not diseases:
@@ -228,6 +230,7 @@ def _parse_vaccine(item: Any, where: str) -> Vaccine:
         stands_in_for=stands_in_for,
         applies_to_births_from=applies_from,
         note=note,
+        name_en=name_en,
     )
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator, Metric, Objective, Plan, PlanText, Target
@@ -15,18 +16,18 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(TranslationAdmin):
     list_display = ("number", "title", "plan")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(TranslationAdmin):
     list_display = ("number", "title", "objective", "lead_unit")
     list_filter = ("plan", "objective", "lead_unit")
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(TranslationAdmin):
     list_display = ("code", "title", "unit", "direction", "source", "indicator")
     list_filter = ("unit", "direction", "source")
     inlines = [TargetInline]

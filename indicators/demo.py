@@ -89,7 +89,8 @@ def copy_plan(*, plan: Plan, commune) -> Plan:
                                 solutions=text.solutions, closing=renamed(text.closing),
                                 recipients=text.recipients)  # fmt: skip
     objectives = {
-        o.pk: Objective(plan=copy, number=o.number, title=o.title) for o in plan.objectives.order_by("number")
+        o.pk: Objective(plan=copy, number=o.number, title_vi=o.title_vi, title_en=o.title_en)
+        for o in plan.objectives.order_by("number")
     }
     Objective.objects.bulk_create(objectives.values())
     units = {u.code: u for u in commune.units.all()}
@@ -98,7 +99,8 @@ def copy_plan(*, plan: Plan, commune) -> Plan:
             plan=copy,
             objective=objectives[i.objective_id],
             number=i.number,
-            title=i.title,
+            title_vi=i.title_vi,
+            title_en=i.title_en,
             plan_text=renamed(i.plan_text),
             lead_unit=units[i.lead_unit.code],
         )
@@ -110,7 +112,8 @@ def copy_plan(*, plan: Plan, commune) -> Plan:
             indicator=indicators[m.indicator_id],
             code=m.code,
             position=m.position,
-            title=m.title,
+            title_vi=m.title_vi,
+            title_en=m.title_en,
             unit=m.unit,
             direction=m.direction,
             source=m.source,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 
@@ -98,7 +99,8 @@ class Indicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="indicator_number_unique_in_plan")]
 
     def __str__(self) -> str:
-        return f"{_('Chỉ tiêu')} {self.number}"
+        label = pgettext("một chỉ tiêu của kế hoạch", "Chỉ tiêu")
+        return f"{label} {self.number}"
 
 
 class Metric(models.Model):

@@ -17,6 +17,11 @@ def load_reference_data(plan_file: Path | str = DEFAULT_PLAN_FILE) -> LoadReport
     return schedule_load(plan_load(read_plan_file(plan_file)))
 
 
+def titles(item: dict) -> dict:
+    """An objective's, indicator's or metric's title in both languages (django-modeltranslation's fields)."""
+    return {"title_vi": item["title"], "title_en": item.get("title_en")}
+
+
 @transaction.atomic
 def plan_load(data: dict) -> LoadReport:
     report = LoadReport()
@@ -32,9 +37,7 @@ def plan_load(data: dict) -> LoadReport:
         overwrite=True,
     )
     for o in p["objectives"]:
-        objective = sync_row(
-            report, Objective, {"plan": plan, "number": o["number"]}, {"title": o["title"]}, overwrite=True
-        )
+        objective = sync_row(report, Objective, {"plan": plan, "number": o["number"]}, titles(o), overwrite=True)
         for i in o["indicators"]:
             indicator = sync_row(
                 report,
@@ -42,7 +45,7 @@ def plan_load(data: dict) -> LoadReport:
                 {"plan": plan, "number": i["number"]},
                 {
                     "objective": objective,
-                    "title": i["title"],
+                    **titles(i),
                     "plan_text": i["plan_text"],
                     "lead_unit": units[i["lead_unit"]],
                 },
@@ -55,7 +58,7 @@ def plan_load(data: dict) -> LoadReport:
                     {"indicator": indicator, "code": m["code"]},
                     {
                         "position": position,
-                        "title": m["title"],
+                        **titles(m),
                         "unit": m["unit"],
                         "direction": m["direction"],
                         "source": m["source"],

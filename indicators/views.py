@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from children.selectors import communes_visible_to
@@ -183,7 +184,7 @@ def metric_view(request, code: str):
     history = metric_history(metric=metric, commune=plan.commune)
     chart = {
         **metric_chart(metric=metric, history=history),
-        "target_label": _("Chỉ tiêu"),
+        "target_label": pgettext("mức phải đạt", "Chỉ tiêu"),
         "incomplete_label": _("số liệu chưa đầy đủ"),
     }
     context = {

@@ -16,6 +16,7 @@ from reports.figures import TotalsMismatch, period_figures, period_situation
 from reports.models import TEXT_FIELDS, ProgressReport
 from reports.periods import period_bounds, report_period
 from reports.selectors import report_objectives
+from tanloi_portal.documents import in_vietnamese
 from tanloi_portal.models import Commune, Role
 
 
@@ -26,6 +27,7 @@ def _plan_of(commune):
     return plan
 
 
+@in_vietnamese  # frozen on issue, by whoever issues it: the names the document prints
 def report_data(report: ProgressReport) -> dict:
     """The figures a report shows: every metric for exactly its period, and the situation (children, groups,
     birth registration, cases), as JSON. Computed live for a draft; frozen on issue. Figures whose totals do

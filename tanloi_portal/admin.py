@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from tanloi_portal.audit import Action, access_log_workbook, log_access, record_export
@@ -164,10 +165,10 @@ class PortalUserAdmin(UserAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(TranslationAdmin):  # its name in Vietnamese and in English
     list_display = ("name", "code", "kind", "parent", "plan_section", "commune")
     list_filter = ("commune", "kind")
-    search_fields = ("name", "code")
+    search_fields = ("name_vi", "name_en", "code")
 
 
 class RecordKindFilter(admin.SimpleListFilter):

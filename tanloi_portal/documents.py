@@ -7,6 +7,8 @@ numbers from page 2. What the header and the signature block say comes from the 
 the document's date (tanloi_portal.models.ReportingChain): a document keeps the names of its time.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -113,8 +115,22 @@ def head_for(
     return DocumentHead(number=number, title=title, issued_on=issued_on, **values)
 
 
+def in_vietnamese[**P, R](build: Callable[P, R]) -> Callable[P, R]:
+    """An official document is in Vietnamese whatever the reader's language: its template, the labels of its
+    context and the reference data's names it quotes (the plan's objectives, indicators and metrics, the 14
+    groups). Decorates what builds a document or its parts (each call its own override: one shared between
+    calls would restore the wrong language when they nest or run in two threads)."""
+
+    @functools.wraps(build)
+    def built_in_vietnamese(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override("vi"):
+            return build(*args, **kwargs)
+
+    return built_in_vietnamese
+
+
 def render_html(template_name: str, context: dict) -> str:
-    with translation.override("vi"):  # an official document is in Vietnamese whatever the reader's language
+    with translation.override("vi"):
         return render_to_string(template_name, {"document_font": DOCUMENT_FONT, **context})
 
 

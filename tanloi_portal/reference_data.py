@@ -99,11 +99,15 @@ def organisation_load(data: dict, report: LoadReport) -> tuple[Commune, dict[str
     units: dict[str, Unit] = {}
     for u in data["units"]:
         values = {
-            "name": u["name"],
+            "name_vi": u["name"],
+            "name_en": u.get("name_en"),
             "kind": u["kind"],
             "plan_section": u["plan_section"],
             "tasks": u["tasks"],
             "parent": units[u["parent"]] if u["parent"] else None,
         }
-        units[u["code"]] = sync_row(report, Unit, {"commune": commune, "code": u["code"]}, values, overwrite=False)
+        unit = sync_row(report, Unit, {"commune": commune, "code": u["code"]}, values, overwrite=False)
+        if unit.name_en is None and values["name_en"]:  # the English name the file gained, the admin's renames kept
+            sync_row(report, Unit, {"pk": unit.pk}, {"name_en": values["name_en"]}, overwrite=True)
+        units[u["code"]] = unit
     return commune, units

@@ -47,6 +47,7 @@ if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # English names of the reference data (before the admin, as it asks)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -228,6 +229,13 @@ USE_I18N = True
 USE_TZ = True
 # Dates as dd/mm/yyyy and a decimal comma in both languages: the portal's figures follow Vietnamese use.
 FORMAT_MODULE_PATH = ["tanloi_portal.formats"]
+# The reference data's names in both languages (django-modeltranslation: name_vi/name_en beside name, the
+# translation.py of each app): Vietnamese is the default, and a name without English shows in Vietnamese.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "vi"
+MODELTRANSLATION_LANGUAGES = ("vi", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("vi",)
+# A name given in code (a factory, the demo's other communes) is the Vietnamese one.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 
 # Uploads waiting to be imported and case attachments: never under the web root, served only
 # through views that check permissions.

@@ -8,7 +8,7 @@ from indicators.models import Plan
 from indicators.selectors import metric_targets, plan_objectives
 from reports.documents.docx import render_docx
 from reports.documents.text import Appendix, Block, blocks_of, ends_the_document, paragraph, section, table
-from tanloi_portal.documents import ARCHIVE_LINE, DocumentHead, head_for, render_pdf
+from tanloi_portal.documents import ARCHIVE_LINE, DocumentHead, head_for, in_vietnamese, render_pdf
 from tanloi_portal.selectors import units_of_commune
 
 LETTERS = "abcdefghiklmn"
@@ -93,6 +93,7 @@ def plan_appendix(plan: Plan) -> Appendix:
     )
 
 
+@in_vietnamese
 def plan_pdf(plan: Plan) -> bytes:
     return render_pdf(
         "documents/blocks_document.html",
@@ -100,6 +101,7 @@ def plan_pdf(plan: Plan) -> bytes:
     )
 
 
+@in_vietnamese
 def plan_docx(plan: Plan) -> bytes:
     return render_docx(plan_head(plan), plan_blocks(plan), [plan_appendix(plan)])
 

@@ -9,7 +9,7 @@ from indicators.formatting import format_metric_value, format_target
 from reports.documents.docx import render_docx
 from reports.documents.text import Appendix, Block, blocks_of, ends_the_document, paragraph, section, table
 from reports.models import ProgressReport
-from tanloi_portal.documents import DocumentHead, head_for, html_to_pdf, render_html
+from tanloi_portal.documents import DocumentHead, head_for, html_to_pdf, in_vietnamese, render_html
 from tanloi_portal.numbers import format_number
 
 LETTERS = "abcdefghiklmn"
@@ -179,12 +179,14 @@ def _parts(report: ProgressReport, data: dict, period, objectives, *, draft: boo
     return head, report_blocks(report, data, objectives), report_appendices(report, data, head)
 
 
+@in_vietnamese
 def report_pdf(report: ProgressReport, data: dict, period, objectives, *, draft: bool) -> bytes:
     head, blocks, appendices = _parts(report, data, period, objectives, draft=draft)
     html = render_html("documents/blocks_document.html", {"head": head, "blocks": blocks, "appendices": appendices})
     return html_to_pdf(html)
 
 
+@in_vietnamese
 def report_docx(report: ProgressReport, data: dict, period, objectives, *, draft: bool) -> bytes:
     head, blocks, appendices = _parts(report, data, period, objectives, draft=draft)
     return render_docx(head, blocks, appendices)
