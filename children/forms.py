@@ -37,19 +37,21 @@ from children.selectors import (
     same_child_candidates,
 )
 from children.selectors.registry import NOT_IN_SCHOOL
+from tanloi_portal.forms import TypedDecimalField
 from tanloi_portal.validators import guard_dates
 
 ALL = [("", _("Tất cả"))]
 
 
 def vietnamese_inputs(form: forms.BaseForm) -> None:
-    """Dates typed dd/mm/yyyy (from 1900 on) and numbers with a decimal comma (12,5 kg; 12.5 is accepted too)."""
+    """Dates typed dd/mm/yyyy (from 1900 on) and numbers with a decimal comma or point (12,5 kg or 12.5 kg, in
+    either language: TypedDecimalField)."""
     guard_dates(form)
     for f in form.fields.values():
         if isinstance(f, forms.DateField):
             f.widget = VnDateInput()
         if isinstance(f, forms.DecimalField):
-            f.localize = f.widget.is_localized = True
+            TypedDecimalField.instead_of(f)
             f.widget.input_type = "text"
             f.widget.attrs["inputmode"] = "decimal"
 

@@ -21,15 +21,16 @@ def test_pages_speak_vietnamese_by_default(users, client_for):
     assert "Danh sách trẻ em" in content and "Đăng xuất" in content
 
 
-def test_the_language_switch_gives_english_and_keeps_vietnamese_figures(users, client_for):
+def test_the_language_switch_gives_english_with_its_own_number_format(users, client_for):
     client = client_for(users["chairman"])
+    assert "76,9%" in client.get(reverse("home-chairman")).content.decode()
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home-chairman")})
     assert response.status_code == 302
     content = client.get(reverse("home-chairman")).content.decode()
     assert '<html lang="en">' in content
     assert "Log out" in content and "Plan indicators" in content
-    # Figures keep the decimal comma in both languages.
-    assert "76,9%" in content
+    # A decimal point in English; dates stay day first (British English), as they are typed.
+    assert "76.9%" in content and "76,9%" not in content
 
 
 def test_login_page_can_be_switched_before_logging_in():

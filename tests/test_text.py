@@ -2,9 +2,11 @@ import random
 from datetime import UTC
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from indicators.formatting import format_metric_value
-from tanloi_portal.numbers import format_number
+from tanloi_portal.numbers import format_number, read_number
 from tanloi_portal.text import fold, name_sort_key
 
 
@@ -71,6 +73,42 @@ def test_metric_values_are_shown_with_a_decimal_comma(value, unit, shown):
 def test_large_numbers_group_thousands_with_a_dot():
     assert format_number(3500) == "3.500"
     assert format_number(1234.5) == "1.234,5"
+
+
+def test_numbers_are_written_the_english_way_in_english():
+    with translation.override("en"):
+        assert (format_number(3500), format_number(1234.5), format_number(76.9)) == ("3,500", "1,234.5", "76.9")
+        assert format_metric_value(550, "per_100000_children") == "550/100,000"
+
+
+@pytest.mark.parametrize(
+    "typed, vi, en",
+    [
+        ("12,5", "12.5", "12.5"),
+        ("12.5", "12.5", "12.5"),
+        (" 12,5 ", "12.5", "12.5"),
+        ("0,125", "0.125", "0.125"),
+        ("0.125", "0.125", "0.125"),  # no whole part: never a thousand
+        ("1 234", "1234", "1234"),
+        ("1.234,5", "1234.5", "1.234,5"),  # Vietnamese in full; in English the field says it is not a number
+        ("1,234.5", "1,234.5", "1234.5"),
+        ("1.234.567", "1234567", "1.234.567"),
+        ("-3,5", "-3.5", "-3.5"),
+        ("", "", ""),
+        ("mười", "mười", "mười"),  # not a number: the field's own message
+    ],
+)
+def test_a_typed_number_is_read_in_either_spelling(typed, vi, en):
+    for language, expected in (("vi", vi), ("en", en)):
+        with translation.override(language):
+            assert read_number(typed) == expected
+
+
+@pytest.mark.parametrize("language, typed", [("vi", "1.234"), ("vi", "12.500"), ("en", "1,234"), ("en", "12,500")])
+def test_a_lone_thousands_separator_is_never_guessed(language, typed):
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        read_number(typed)
+    assert refused.value.code == "ambiguous"
 
 
 def test_elapsed_time_reads_in_vietnamese():

@@ -424,3 +424,22 @@ def test_a_child_born_months_from_a_sibling_asks_the_officer_to_confirm(users, c
     tai = Child.objects.get(full_name="Phạm Văn Tài")
     edit = client.post(reverse("children:child-edit", args=[tai.pk]), {**data, "notes": "Con của chị dâu"})
     assert edit.status_code == 302
+
+
+@pytest.mark.parametrize("language, shown", [("vi", 'value="12,50"'), ("en", 'value="12.50"')])
+def test_a_measurement_is_shown_for_editing_in_the_readers_language(users, client_for, child, language, shown):
+    measurement = GrowthMeasurement.objects.create(child=child, measured_on=date(2023, 6, 2), weight_kg=Decimal("12.5"))
+    client = client_for(users["health"])
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    url = reverse("children:fact-edit", args=[child.pk, "can-do", measurement.pk])
+    assert shown in client.get(url).content.decode()
+    # Typed the other way, it is read the same.
+    typed = {
+        "measured_on": "02/06/2023",
+        "weight_kg": "12.6" if language == "vi" else "12,6",
+        "height_cm": "",
+        "lying": "",
+    }
+    assert client.post(url, typed).status_code == 302
+    measurement.refresh_from_db()
+    assert measurement.weight_kg == Decimal("12.6")

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from children.models import BirthRegistration
 from indicators.calculators import Period, Scope
@@ -243,3 +244,39 @@ def test_the_officer_chooses_a_base_year_with_a_reason_and_the_board_shows_it(us
         "năm đầu tiên của kế hoạch có số liệu đầy đủ"
         in client.get(reverse("indicators:metric", args=["14"])).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "language, numerator, denominator",
+    [
+        ("vi", "12,5", "1.234,5"),
+        ("vi", "12.5", "1 234.5"),
+        ("en", "12.5", "1,234.5"),
+        ("en", "12,5", "1234,5"),  # the decimal comma people type in English too
+    ],
+)
+def test_a_value_is_typed_either_way_in_either_language(users, client_for, language, numerator, denominator):
+    officer = client_for(users["officer"])
+    officer.post(reverse("set_language"), {"language": language, "next": "/"})
+    data = {"year": 2025, "half": 0, "numerator": numerator, "denominator": denominator}
+    assert officer.post(reverse("indicators:enter", args=["22"]), data).status_code == 302
+    entered = Measurement.objects.get(metric__code="22")
+    assert (entered.numerator, entered.denominator) == (Decimal("12.5"), Decimal("1234.5"))
+
+
+@pytest.mark.parametrize(
+    "language, typed, says",
+    [
+        ("vi", "1.234", "“1.234” đọc được hai cách: viết 1234 nếu là hàng nghìn, 1,234 nếu có số lẻ."),
+        ("en", "1,234", "“1,234” can be read two ways: write 1234 for a number in thousands, 1.234 for a decimal."),
+    ],
+)
+def test_a_number_that_reads_two_ways_is_refused_saying_how_to_write_it(users, client_for, language, typed, says):
+    """1.234 is a thousand and more in Vietnamese, 1,234 in English: never guessed, and nothing is saved."""
+    health = client_for(users["health"])
+    health.post(reverse("set_language"), {"language": language, "next": "/"})
+    response = health.post(reverse("indicators:enter", args=["6"]), {"year": 2025, "half": 0, "value": typed})
+    content = response.content.decode()
+    assert response.status_code == 200 and escape(says) in content
+    assert f'value="{typed}"' in content  # what was typed stays in the box
+    assert not Measurement.objects.filter(metric__code="6").exists()
