@@ -330,6 +330,10 @@ def _unpack(source: Path, staging: Path) -> CheckedBackup:
                 else:
                     raise BackupError(_foreign(source))
                 found[name] = _extract(tar, member, destination)
+            # The tar ends at its end-of-archive marker, before the gzip trailer: read to the end of the
+            # compressed file, so that its CRC-32 and length are checked (a damage after the last member).
+            while tar.fileobj.read(CHUNK):
+                pass
     except _WriteError as error:
         raise BackupError(f"Không giải nén được vào {staging} ({error.__cause__}): {KEPT}.") from error
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:

@@ -269,6 +269,16 @@ def a_flipped_byte(tmp_path, archive):
     return path
 
 
+def a_wrong_gzip_checksum(tmp_path, archive):
+    """Every member reads right, but the gzip trailer's CRC-32 does not match: read only as far as the tar's
+    end-of-archive marker, the file would pass."""
+    data = bytearray(archive.read_bytes())
+    data[-8] ^= 0xFF
+    path = tmp_path / "crc.tar.gz"
+    path.write_bytes(bytes(data))
+    return path
+
+
 def a_changed_member(tmp_path, archive):
     def edit(manifest, members):
         name = next(n for n in members if n.startswith("private/cases/"))
@@ -316,6 +326,7 @@ REFUSED = [
     (a_tar_gz_without_manifest, "không phải là bản sao lưu"),
     (truncated, "bị hỏng"),
     (a_flipped_byte, "bị hỏng"),
+    (a_wrong_gzip_checksum, "bị hỏng"),
     (a_changed_member, "bị hỏng .*SHA-256"),
     (a_missing_member, "bị hỏng .*thiếu 1 phần"),
     (of_the_other_engine, "được tạo trên {other}, còn cổng này dùng {engine}: không phục hồi được"),
