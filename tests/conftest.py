@@ -72,6 +72,19 @@ def committed_reference_data(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def in_vietnamese():
+    """Each test starts in Vietnamese, as the portal does: a request in English leaves its language active in
+    the thread (the locale middleware activates a language per request and never resets it), and the next
+    test's messages would be English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: what one test's pages kept (a dashboard under a commune's id) is
     not another's, whose database rows reuse the same ids."""
