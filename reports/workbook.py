@@ -32,6 +32,7 @@ from children.selectors import communes_visible_to
 from indicators.selectors import current_plan
 from reports.figures import SEXES, check_total, period_figures, period_situation
 from reports.periods import report_period
+from tanloi_portal.documents import in_vietnamese
 
 NONE = "—"
 BOLD = Font(bold=True)
@@ -257,6 +258,7 @@ def _write_cases(sheet: _Sheet, commune, situation: dict) -> None:
     sheet.append([_("Chỉ có số lượng của toàn xã: không ghi tên trẻ, không ghi nội dung vụ việc.")])
 
 
+@in_vietnamese  # a document for the level above: its headers and the plan's names as the plan words them
 def write_workbook(
     stream,
     *,

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from children.excel.columns import COLUMNS, SAMPLE
 from children.models import Child, CircumstanceMembership, Household
 from children.permissions import export_column_allowed
+from tanloi_portal.documents import in_vietnamese
 
 CHUNK = 2000
 # The file's values are Vietnamese whatever the interface language, so that any export imports back.
@@ -71,6 +72,7 @@ def _row(sheet, values: list) -> list:
     return [_plain(sheet, v) for v in values]
 
 
+@in_vietnamese  # the commune's working file: its columns are the ones the import reads
 def write_template(stream) -> None:
     """The import template: the headers alone on the first sheet (nothing there to import until rows are typed
     under them), the instructions with an example row on the second."""
@@ -190,6 +192,7 @@ def _plain_enough(rows: list[list]) -> bool:
     return not (ILLEGAL_CHARACTERS_RE.search(text) or any(f"\n{start}" in text for start in FORMULA_STARTS))
 
 
+@in_vietnamese  # the commune's working file: its columns are the ones the import reads
 def write_children(stream, children: QuerySet[Child], *, commune, user, progress=None) -> int:
     """The children as the template's columns, less those reading a section of the child page this user may not
     read (children.permissions). Returns the number of rows written; `progress(done, total)` as it goes."""
@@ -223,6 +226,7 @@ def write_children(stream, children: QuerySet[Child], *, commune, user, progress
     return count
 
 
+@in_vietnamese  # the commune's working file: its columns are the ones the import reads
 def write_households(stream, households: QuerySet[Household], *, commune, progress=None) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Hộ gia đình"))

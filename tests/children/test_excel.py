@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from children.excel import reader
 from children.excel.columns import COLUMNS
@@ -189,9 +190,11 @@ def test_round_trip_export_then_import_changes_nothing(tmp_path, commune, users,
     assert after == before and Child.history.count() == history
 
 
-def test_the_template_has_the_headers_and_an_instructions_sheet(tmp_path):
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_template_has_the_headers_and_an_instructions_sheet(tmp_path, language):
+    """In Vietnamese from the English interface too: its columns are the ones the import reads."""
     path = tmp_path / "mau.xlsx"
-    with path.open("wb") as handle:
+    with path.open("wb") as handle, translation.override(language):
         write_template(handle)
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames == ["Trẻ em", "Hướng dẫn"]

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from cases.services import case_open
@@ -379,3 +379,15 @@ def test_a_workbook_is_not_handed_to_a_user_who_no_longer_oversees_its_commune(
     officer.save(update_fields=["commune"])
     assert client.get(reverse("workbook-download", kwargs={"pk": job.pk})).status_code == 404
     assert ExportRecord.objects.count() == 1
+
+
+def test_the_workbook_is_in_vietnamese_for_an_english_reader(registry, commune, users):
+    """A document for the level above: built from an English page (or a worker started in English), its
+    headers and the plan's and the 14 groups' names are the Vietnamese ones."""
+    metric = commune.plans.get().indicators.get(number=1).metrics.get()
+    group = SpecialCircumstanceGroup.objects.get(number=1)
+    with translation.override("en"):
+        book = _workbook(_build(commune, users["district"]))
+    text = " ".join(str(cell) for sheet in book.worksheets for row in _rows(sheet) for cell in row if cell)
+    assert metric.title_vi in text and group.name_vi in text
+    assert metric.title_en not in text and group.name_en not in text
