@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from cases.models import Case, Task
@@ -215,7 +215,9 @@ def _chairman(browser, base, commune, screenshot, language):
     assert drafted.status == Case.Status.DETAILED
     j.step("plan sent back with a reason")
 
-    page.goto(f"{base}/bao-cao/")
+    page.get_by_role("link", name=t("Trang chủ")).first.click()
+    waiting_reports = "%(n)s báo cáo chờ duyệt"
+    page.get_by_role("link", name=t(waiting_reports, waiting_reports, 1, n=1)).click()
     report = ProgressReport.objects.get(commune=commune, status=ProgressReport.Status.SUBMITTED)
     page.locator(f'a[href="/bao-cao/{report.pk}/"]').click()
     page.get_by_role("button", name=t("Duyệt và ban hành")).click()
@@ -224,7 +226,8 @@ def _chairman(browser, base, commune, screenshot, language):
     assert report.status == ProgressReport.Status.ISSUED
     j.step("report approved and issued")
 
-    page.goto(f"{base}/bang-tong-hop/")
+    page.get_by_role("link", name=t("Trang chủ")).first.click()
+    page.get_by_role("link", name=t("Bảng tổng hợp gửi cấp trên")).click()
     page.get_by_role("button", name=t("Tổng hợp")).click()
     expect(page.get_by_role("link", name=t("Tải tệp Excel"))).to_be_visible(timeout=20_000)
     j.step("workbook ready")
@@ -238,7 +241,7 @@ def _chairman(browser, base, commune, screenshot, language):
 def _level_above(browser, base, commune, screenshot, language):
     j = person(browser, base, "district", "demo", language, viewport=DESKTOP, name="district", screenshot=screenshot)
     page, t = j.page, j.t
-    communes = list(Commune.objects.filter(code__in=_province_codes(commune)).order_by("name"))
+    communes = list(communes_visible_to(user=User.objects.get(username="district")).order_by("name"))
     assert len(communes) == 2
     for other in communes:  # a row of figures each, its name the link to its dashboard
         expect(page.locator(f'a[href^="?xa={other.code}&"]').first).to_have_text(other.name)
@@ -273,10 +276,6 @@ def _years_ago(years: int) -> date:
 
 
 def _vaccine_name(code: str, language: str) -> str:
-    vaccine = Vaccine.objects.get(code=code)
-    return vaccine.name_en if language == "en" else vaccine.name_vi
-
-
-def _province_codes(commune) -> list[str]:
-    district = User.objects.get(username="district")
-    return list(communes_visible_to(user=district).values_list("code", flat=True))
+    """The vaccine as the health station's select names it in that language."""
+    with translation.override(language):
+        return str(Vaccine.objects.get(code=code))
