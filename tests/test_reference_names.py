@@ -101,7 +101,7 @@ def test_the_plan_document_stays_vietnamese_for_an_english_reader(users, client_
     client = in_english(client_for(users["chairman"]))
     response = client.get(reverse("plan-pdf"))
     assert response.status_code == 200
-    text = " ".join(text_of(b"".join(response.streaming_content) if response.streaming else response.content).split())
+    text = " ".join(text_of(b"".join(response)).split())
     assert " ".join(metric.title_vi.split())[:40] in text
     assert metric.title_en[:40] not in text
     # And the page the reader came from is still English afterwards: the document's Vietnamese did not stick.

@@ -362,3 +362,20 @@ def test_only_the_communes_officer_writes_and_submits(users, client_for, registr
             report_save(report=report, by=users[who], objective_texts={}, causes="x")
         with pytest.raises(Refused):
             report_submit(report=report, by=users[who])
+
+
+def test_a_report_issued_by_a_chairman_reading_english_freezes_the_vietnamese_names(users, client_for, registry):
+    """The figures frozen on issue are the document's: issued from the English interface, they still carry the
+    plan's Vietnamese names (reports.services.report_data is built in Vietnamese)."""
+    from indicators.models import Metric
+
+    report = _start(users, client_for(users["officer"]))
+    client_for(users["officer"]).post(reverse("report-submit", args=[report.pk]))
+    chairman = client_for(users["chairman"])
+    chairman.post(reverse("set_language"), {"language": "en", "next": "/"})
+    chairman.post(reverse("report-decide", args=[report.pk]), {"decision": "issue"})
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.ISSUED
+    metric = Metric.objects.get(indicator__plan__commune=report.commune, code="1")
+    names = [f["name"] for f in report.figures["figures"] if f["code"] == "1"]
+    assert names == [metric.title_vi] and metric.title_en != metric.title_vi
